@@ -1,0 +1,28 @@
+/** A relying party, as loaded from `identifier-registration.yaml` (konnect-spec §2.1). */
+export interface Client {
+  readonly id: string;
+  /** null: a public client (PKCE required, no secret accepted) unless compat mode relaxes it. */
+  readonly secret: string | null;
+  readonly name: string;
+  readonly applicationType: 'web' | 'native';
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly origins: readonly string[];
+  readonly trusted: boolean;
+  readonly trustedScopes: readonly string[];
+  readonly insecure: boolean;
+  /** Code challenge methods this client may use; ['S256'] unless it registered `plain` too. */
+  readonly codeChallengeMethods: readonly ('S256' | 'plain')[];
+  readonly jwks: { readonly keys: readonly Record<string, unknown>[] } | null;
+  readonly requestObjectSigningAlg: string | null;
+  readonly idTokenSignedResponseAlg: string | null;
+  readonly userinfoSignedResponseAlg: string | null;
+  /** Where the entry came from, for messages: `file:line`. */
+  readonly source: string;
+}
+
+/** Read access to the current set of clients; the registry swaps its contents on reload. */
+export interface ClientLookup {
+  get(clientId: string): Client | null;
+  all(): readonly Client[];
+}

@@ -1,0 +1,44 @@
+/** A user as an identity backend knows them. No HTTP types here. */
+export interface Identity {
+  /**
+   * The raw subject: stable for the life of the account. Builtin: the user's UUID; LDAP: the
+   * entry DN as the server returns it (konnect-spec §5.1).
+   */
+  readonly id: string;
+  readonly username: string;
+  readonly name: string | null;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly email: string | null;
+  readonly emailVerified: boolean;
+  readonly groups?: readonly string[];
+}
+
+/**
+ * Where users and their passwords live. Implementations: `builtin/` (Sesame's storage) and
+ * `ldap/`. All of them pass the suite in `conformance/`.
+ */
+export interface IdentityBackend {
+  /**
+   * The backend name that goes into the keyed subject hash (konnect-spec §5.1):
+   * `identifier-ldap` for LDAP, `identifier-builtin` for Sesame's own users.
+   */
+  readonly subjectNamespace: string;
+  /**
+   * Checks a username and password. Returns null for any wrong combination (unknown user,
+   * wrong password, empty password) without saying which. Throws `IdentityUnavailableError`
+   * when the backend cannot be reached.
+   */
+  authenticate(username: string, password: string): Promise<Identity | null>;
+  /** Looks a user up by raw id; null when gone. Throws `IdentityUnavailableError`. */
+  getUser(id: string): Promise<Identity | null>;
+  close(): Promise<void>;
+}
+
+/** The directory or database behind a backend cannot be reached right now. */
+export class IdentityUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IdentityUnavailableError';
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The storage contract. Every engine (memory, SQLite, PostgreSQL) implements it and passes the
+ * one conformance suite in `conformance/`. Invariants:
+ * - absent records are returned as `null`, never thrown;
+ * - engines throw only `StorageError`;
+ * - timestamps are epoch milliseconds; lists of scopes keep their order;
+ * - secrets (codes, refresh tokens, session ids) are stored only as hashes — callers pass the
+ *   hash (`lib/ids.hashToken`), storage never sees the secret itself;
+ * - `codes.consume` and `refreshTokens.rotate` are atomic: of two concurrent callers exactly
+ *   one succeeds, across processes sharing one database.
+ */
+
+export interface UserRecord {
+  /** Stable id; never changes, used as the raw subject. */
+  readonly id: string;
+  /** Unique, compared case-insensitively (stored as given, looked up lower-cased). */
+  readonly username: string;
+  readonly email: string | null;
+  readonly emailVerified: boolean;
+  readonly name: string | null;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  /** argon2id PHC string. */
+  readonly passwordHash: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface SessionRecord {
+  /** Public session id, used as the ID token `sid`. */
+  readonly id: string;
+  /** Hash of the secret cookie value; lookups go through it. */
+  readonly secretHash: string;
+  readonly userId: string;
+  /** When the user last typed their password (OIDC `auth_time`), ms. */
+  readonly authTime: number;
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  /** Absolute end of the session, ms. */
+  readonly expiresAt: number;
+}
+
+/** A pending authorization request waiting for sign-in, account choice or consent. */
+export interface InteractionRecord {
+  readonly id: string;
+  /** The validated authorization request, as JSON-serialisable data owned by the authorize endpoint. */
+  readonly request: Readonly<Record<string, unknown>>;
+  /** Set once the user has signed in (or chosen to continue) within this interaction. */
+  readonly sessionId: string | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export interface AuthorizationCodeRecord {
+  readonly codeHash: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly grantId: string;
+  readonly scopes: readonly string[];
+  readonly nonce: string | null;
+  readonly codeChallenge: string | null;
+  readonly codeChallengeMethod: 'S256' | 'plain' | null;
+  /** ms */
+  readonly authTime: number;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** Set by the first successful `consume`. */
+  readonly consumedAt: number | null;
+}
+
+export type ConsumeCodeResult =
+  | { readonly kind: 'consumed'; readonly code: AuthorizationCodeRecord }
+  /** The code had been consumed before: the caller must revoke `code.grantId`. */
+  | { readonly kind: 'reused'; readonly code: AuthorizationCodeRecord }
+  | { readonly kind: 'expired'; readonly code: AuthorizationCodeRecord }
+  | { readonly kind: 'not_found' };
+
+/**
+ * What one authorization produced: the root of a family of access and refresh tokens.
+ * Revoking it invalidates every token of the family (userinfo checks it).
+ */
+export interface GrantRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly sessionId: string | null;
+  /** ms */
+  readonly authTime: number;
+  readonly createdAt: number;
+  /** ms; the grant ends with its last possible token. */
+  readonly expiresAt: number;
+  readonly revokedAt: number | null;
+}
+
+export interface RefreshTokenRecord {
+  readonly tokenHash: string;
+  readonly grantId: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly scopes: readonly string[];
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** Set when this token was exchanged for a successor. */
+  readonly rotatedAt: number | null;
+  /** Hash of the successor issued at rotation. */
+  readonly replacedBy: string | null;
+}
+
+export type RotateResult =
+  /** The presented token was active and is now replaced by the new one. */
+  | { readonly kind: 'rotated'; readonly previous: RefreshTokenRecord }
+  /**
+   * The presented token had been rotated less than `graceMs` ago (a client retrying a request
+   * whose answer it lost): its earlier successor is withdrawn and replaced by the new one.
+   */
+  | { readonly kind: 'grace'; readonly previous: RefreshTokenRecord }
+  /** Rotated longer ago than the grace window: reuse. The caller must revoke the grant. */
+  | { readonly kind: 'reused'; readonly previous: RefreshTokenRecord }
+  | { readonly kind: 'expired'; readonly previous: RefreshTokenRecord }
+  | { readonly kind: 'not_found' };
+
+/** A user's remembered consent for one client. */
+export interface ConsentRecord {
+  readonly userId: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly createdAt: number;
+}
+
+export interface UserStore {
+  /** Throws StorageError('conflict') when the username is taken (case-insensitively). */
+  create(user: UserRecord): Promise<void>;
+  getById(id: string): Promise<UserRecord | null>;
+  getByUsername(username: string): Promise<UserRecord | null>;
+  /** Ordered by username. */
+  list(): Promise<UserRecord[]>;
+  /** Returns false when no such user. */
+  update(
+    id: string,
+    changes: Partial<Pick<UserRecord, 'email' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'passwordHash'>>,
+    now: number,
+  ): Promise<boolean>;
+  /** Returns false when no such user. Also removes the user's sessions, consents and grants. */
+  remove(id: string): Promise<boolean>;
+}
+
+export interface SessionStore {
+  create(session: SessionRecord): Promise<void>;
+  /** Returns the session only while `now` is before `expiresAt`. */
+  getBySecretHash(secretHash: string, now: number): Promise<SessionRecord | null>;
+  get(id: string, now: number): Promise<SessionRecord | null>;
+  touch(id: string, now: number): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+export interface InteractionStore {
+  create(interaction: InteractionRecord): Promise<void>;
+  /** Returns the interaction only while `now` is before `expiresAt`. */
+  get(id: string, now: number): Promise<InteractionRecord | null>;
+  setSession(id: string, sessionId: string | null): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+export interface CodeStore {
+  create(code: AuthorizationCodeRecord): Promise<void>;
+  /** Atomic: exactly one concurrent caller gets `consumed` for a given code. */
+  consume(codeHash: string, now: number): Promise<ConsumeCodeResult>;
+}
+
+export interface GrantStore {
+  create(grant: GrantRecord): Promise<void>;
+  get(id: string): Promise<GrantRecord | null>;
+  /** Idempotent; also ends every refresh token of the grant. */
+  revoke(id: string, now: number): Promise<void>;
+  /** Revokes every grant of a user for a client (consent withdrawn). */
+  revokeForUserClient(userId: string, clientId: string, now: number): Promise<void>;
+}
+
+export interface RefreshTokenStore {
+  create(token: RefreshTokenRecord): Promise<void>;
+  get(tokenHash: string): Promise<RefreshTokenRecord | null>;
+  /**
+   * Atomically exchanges `tokenHash` for `next`. `next` is stored only for `rotated` and
+   * `grace`. A token whose grant is revoked is reported as `not_found`.
+   */
+  rotate(tokenHash: string, next: RefreshTokenRecord, now: number, graceMs: number): Promise<RotateResult>;
+}
+
+export interface ConsentStore {
+  get(userId: string, clientId: string): Promise<ConsentRecord | null>;
+  /** Replaces any earlier consent of this user for this client. */
+  put(consent: ConsentRecord): Promise<void>;
+  delete(userId: string, clientId: string): Promise<void>;
+}
+
+/** Counters for the sign-in throttle, over a sliding window. */
+export interface ThrottleStore {
+  /** Records one failure for `key` and returns the failures within the last `windowMs`. */
+  hit(key: string, now: number, windowMs: number): Promise<number>;
+  /** Failures for `key` within the last `windowMs`. */
+  count(key: string, now: number, windowMs: number): Promise<number>;
+  clear(key: string): Promise<void>;
+}
+
+export interface Storage {
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly interactions: InteractionStore;
+  readonly codes: CodeStore;
+  readonly grants: GrantStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly consents: ConsentStore;
+  readonly throttle: ThrottleStore;
+  /** Deletes expired sessions, interactions, codes, grants and refresh tokens. */
+  purgeExpired(now: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StorageErrorKind = 'conflict' | 'unavailable' | 'corrupt';
+
+export class StorageError extends Error {
+  constructor(
+    readonly kind: StorageErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}

@@ -1,0 +1,55 @@
+import type { SigningAlg } from '../config/types.js';
+
+export interface PublicJwk {
+  readonly kty: string;
+  readonly kid: string;
+  readonly use: 'sig';
+  readonly alg: string;
+  readonly [param: string]: unknown;
+}
+
+/** ID token claims Sesame sets (OIDC Core §2, §3.1.3.6). Times in epoch seconds. */
+export interface IdTokenClaims {
+  readonly sub: string;
+  readonly aud: string;
+  readonly authTime: number;
+  readonly nonce: string | null;
+  readonly sid: string | null;
+  /** The access token issued alongside, for `at_hash`. */
+  readonly accessToken: string | null;
+  /** Extra claims (profile, email) when they go into the ID token. */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** RFC 9068 access token contents. Carries no personal data beyond `sub`. */
+export interface AccessTokenClaims {
+  readonly sub: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  /** The grant the token belongs to; revoking the grant ends the token. */
+  readonly grantId: string;
+  readonly jti: string;
+  /** epoch seconds */
+  readonly exp: number;
+  readonly iat: number;
+}
+
+export interface IdTokenHint {
+  readonly sub: string;
+  readonly aud: string;
+  readonly sid: string | null;
+}
+
+/** Minting and verifying Sesame's own tokens. All JOSE work goes through `jose`. */
+export interface TokenService {
+  /** The signing algorithm used unless a client asks for another one it may use. */
+  readonly alg: SigningAlg;
+  /** Public keys for `/konnect/v1/jwks.json`, every key with a `kid`. */
+  jwks(): { readonly keys: readonly PublicJwk[] };
+  mintIdToken(claims: IdTokenClaims): Promise<string>;
+  mintAccessToken(claims: Omit<AccessTokenClaims, 'jti' | 'exp' | 'iat'>): Promise<string>;
+  /** Throws OAuthError('invalid_token') for anything not a valid, unexpired access token of ours. */
+  verifyAccessToken(token: string): Promise<AccessTokenClaims>;
+  /** Verifies an ID token we issued, ignoring expiry (OIDC RP-Initiated Logout §2); null when not ours. */
+  verifyIdTokenHint(token: string): Promise<IdTokenHint | null>;
+}
