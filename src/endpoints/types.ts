@@ -1,0 +1,64 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import type { Storage } from '../storage/types.js';
+import type { ClientLookup } from '../clients/types.js';
+import type { TokenService } from '../tokens/types.js';
+import type { IdentityBackend } from '../identity/types.js';
+import type { Clock } from '../lib/clock.js';
+
+/**
+ * Request parameters as they arrived: every value of a repeated name is kept, so `parse.ts`
+ * can reject duplicates (RFC 6749 §3.1: parameters must not be included more than once).
+ */
+export type Params = ReadonlyMap<string, readonly string[]>;
+
+/** A framework-free view of an HTTP request, built by `http/` for the endpoints. */
+export interface EndpointRequest {
+  readonly method: string;
+  readonly query: Params;
+  /** Form body (application/x-www-form-urlencoded); empty map when there was none. */
+  readonly body: Params;
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly cookies: Readonly<Record<string, string | undefined>>;
+  /** The client's address, after trusted-proxy handling. */
+  readonly clientAddress: string;
+}
+
+export interface CookieInstruction {
+  readonly name: string;
+  /** null clears the cookie. */
+  readonly value: string | null;
+  /** Seconds; omitted: a browser-session cookie. */
+  readonly maxAge?: number;
+  readonly path?: string;
+}
+
+interface ResponseCommon {
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly cookies?: readonly CookieInstruction[];
+}
+
+/** What an endpoint answers; `http/` turns it into a Fastify reply. */
+export type EndpointResponse =
+  | (ResponseCommon & { readonly kind: 'json'; readonly status: number; readonly body: unknown })
+  | (ResponseCommon & { readonly kind: 'redirect'; readonly location: string })
+  | (ResponseCommon & { readonly kind: 'html'; readonly status: number; readonly body: string })
+  | (ResponseCommon & {
+      readonly kind: 'text';
+      readonly status: number;
+      readonly body: string;
+      readonly contentType: string;
+    })
+  | (ResponseCommon & { readonly kind: 'empty'; readonly status: number });
+
+/** Everything an endpoint may use; built once by `app.ts`. */
+export interface Deps {
+  readonly config: Config;
+  readonly storage: Storage;
+  readonly clients: ClientLookup;
+  readonly tokens: TokenService;
+  readonly identity: IdentityBackend;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
