@@ -1,0 +1,216 @@
+import { stringify } from 'yaml';
+
+/** How a key's value is read from an environment variable. */
+export type ConfigKeyKind = 'string' | 'list' | 'duration' | 'integer' | 'boolean';
+
+/** A value as written in sesame.yaml. */
+export type YamlValue = string | number | boolean | readonly string[];
+
+/** One key of sesame.yaml. */
+export interface ConfigKey {
+  /** Dotted path in the YAML file, e.g. `lifetimes.access_token`. */
+  readonly path: string;
+  readonly kind: ConfigKeyKind;
+  /**
+   * The default exactly as a user would write it. Absent when the default is derived at load
+   * time; then `derived` says how, for people.
+   */
+  readonly default?: YamlValue;
+  readonly derived?: string;
+  /** One line, shown by `sesame config defaults`. */
+  readonly description: string;
+}
+
+/**
+ * Every key of sesame.yaml, in file order (keys of one section are contiguous). This table is
+ * the single source of defaults: the loader fills missing keys from it before validation, and
+ * a test checks that its paths are exactly the schema's leaves.
+ */
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  {
+    path: 'issuer',
+    kind: 'string',
+    default: 'http://localhost:8777',
+    description: 'Public URL of this provider (OIDC Core §2 `iss`); https, or http for localhost only.',
+  },
+  {
+    path: 'listen',
+    kind: 'string',
+    default: '127.0.0.1:8777',
+    description: 'Address the HTTP server binds to: host:port or [ipv6]:port.',
+  },
+  {
+    path: 'data_dir',
+    kind: 'string',
+    default: './data',
+    description: 'Directory for the database and generated keys; relative to this file.',
+  },
+  {
+    path: 'storage',
+    kind: 'string',
+    derived: 'sqlite:<data_dir>/sesame.db',
+    description: 'Where state lives: sqlite:<path>, memory, or postgres://user:pass@host/db.',
+  },
+  {
+    path: 'identity',
+    kind: 'string',
+    default: 'builtin',
+    description: 'Where users come from: builtin (users kept in storage); ldap is not available yet.',
+  },
+  {
+    path: 'registration',
+    kind: 'string',
+    derived: 'identifier-registration.yaml',
+    description: 'Konnect-format client registry file, relative to this file; default: none.',
+  },
+  {
+    path: 'signing.keys',
+    kind: 'list',
+    default: [],
+    description: 'PEM private key files; empty means a key is generated and kept in data_dir.',
+  },
+  {
+    path: 'signing.alg',
+    kind: 'string',
+    default: 'RS256',
+    description: 'JWS algorithm for ID and access tokens: RS256, PS256, ES256 or EdDSA.',
+  },
+  {
+    path: 'lifetimes.access_token',
+    kind: 'duration',
+    default: '10m',
+    description: 'Access token lifetime (seconds, or with unit s, m, h, d).',
+  },
+  {
+    path: 'lifetimes.id_token',
+    kind: 'duration',
+    default: '1h',
+    description: 'ID token lifetime.',
+  },
+  {
+    path: 'lifetimes.refresh_token',
+    kind: 'duration',
+    default: '30d',
+    description: 'Refresh token lifetime.',
+  },
+  {
+    path: 'lifetimes.code',
+    kind: 'duration',
+    default: '60s',
+    description: 'Authorization code lifetime; at most 120s.',
+  },
+  {
+    path: 'lifetimes.interaction',
+    kind: 'duration',
+    default: '15m',
+    description: 'How long a pending sign-in (login or consent page) stays valid.',
+  },
+  {
+    path: 'lifetimes.session_idle',
+    kind: 'duration',
+    default: '8h',
+    description: 'A browser session ends after this long without use.',
+  },
+  {
+    path: 'lifetimes.session_absolute',
+    kind: 'duration',
+    default: '7d',
+    description: 'A browser session ends this long after sign-in, used or not.',
+  },
+  {
+    path: 'lifetimes.refresh_grace',
+    kind: 'duration',
+    default: '10s',
+    description: 'A rotated refresh token may be presented once more within this time (retries).',
+  },
+  {
+    path: 'compat',
+    kind: 'string',
+    default: 'none',
+    description: 'none, or konnect to enable the Konnect-compatibility relaxations.',
+  },
+  {
+    path: 'log.level',
+    kind: 'string',
+    default: 'info',
+    description: 'fatal, error, warn, info, debug or trace.',
+  },
+  {
+    path: 'log.format',
+    kind: 'string',
+    default: 'json',
+    description: 'json (one object per line) or text.',
+  },
+  {
+    path: 'demo',
+    kind: 'boolean',
+    default: false,
+    description: 'Create and print a demo user and client; true when Sesame runs with no config file.',
+  },
+  {
+    path: 'trusted_proxies',
+    kind: 'list',
+    default: [],
+    description: 'Proxies (IPs or CIDRs) whose X-Forwarded-For and -Proto headers are believed.',
+  },
+  {
+    path: 'throttle.window',
+    kind: 'duration',
+    default: '15m',
+    description: 'Window over which failed sign-ins are counted.',
+  },
+  {
+    path: 'throttle.max_failures_per_account',
+    kind: 'integer',
+    default: 5,
+    description: 'Failed sign-ins per account within the window before it is throttled.',
+  },
+  {
+    path: 'throttle.max_failures_per_address',
+    kind: 'integer',
+    default: 20,
+    description: 'Failed sign-ins per client IP address within the window before it is throttled.',
+  },
+];
+
+/**
+ * The environment variable that overrides a key: `SESAME_` + the path upper-cased, with dots
+ * and dashes turned into underscores (`lifetimes.access_token` → `SESAME_LIFETIMES_ACCESS_TOKEN`).
+ */
+export function envName(path: string): string {
+  return `SESAME_${path.toUpperCase().replace(/[.-]/g, '_')}`;
+}
+
+/**
+ * Every key with its default and description as commented YAML — a starter sesame.yaml, and
+ * what `sesame config defaults` prints. Loading the output gives the same `Config` as an
+ * empty config file; keys with derived defaults are printed commented out.
+ */
+export function formatDefaults(): string {
+  const lines = [
+    '# sesame.yaml: Sesame configuration. Every key is shown with its default.',
+    '# Each key can be overridden by the environment variable named after it.',
+    '# Durations are seconds, or a number with a unit: 90s, 10m, 12h, 30d.',
+  ];
+  let section: string | null = null;
+  for (const key of CONFIG_KEYS) {
+    const dot = key.path.indexOf('.');
+    const parent = dot === -1 ? null : key.path.slice(0, dot);
+    const name = dot === -1 ? key.path : key.path.slice(dot + 1);
+    if (parent !== section || parent === null) lines.push('');
+    if (parent !== null && parent !== section) lines.push(`${parent}:`);
+    section = parent;
+    const indent = parent === null ? '' : '  ';
+    lines.push(`${indent}# ${key.description} (env ${envName(key.path)})`);
+    lines.push(
+      key.default === undefined
+        ? `${indent}# ${name}: ${key.derived ?? ''}`
+        : `${indent}${name}: ${formatValue(key.default)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function formatValue(value: YamlValue): string {
+  return stringify(value, { flowCollectionPadding: false }).trimEnd();
+}

@@ -1,0 +1,203 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CONFIG_KEYS } from './defaults.js';
+import { readEnvOverrides, type EnvOverride } from './env.js';
+import { ConfigError } from './errors.js';
+import { deepFreeze } from './freeze.js';
+import { ProblemReporter, sortProblems, type Problem } from './problems.js';
+import { configSchema, type ParsedConfig } from './schema.js';
+import type { Config, StorageConfig } from './types.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
+
+export interface LoadConfigOptions {
+  /** Path of sesame.yaml; none means defaults and environment only (a development instance). */
+  readonly file?: string;
+  /** The environment to read `SESAME_*` overrides from; the caller passes `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Directory that relative paths are resolved against; defaults to the process's. */
+  readonly cwd?: string;
+}
+
+export interface LoadedConfig {
+  readonly config: Config;
+  /** Things that are allowed but worth telling the operator at start. */
+  readonly warnings: string[];
+}
+
+/**
+ * Builds the frozen `Config` from sesame.yaml, `SESAME_*` environment variables (which win over
+ * the file) and the defaults in `CONFIG_KEYS`.
+ *
+ * Relative paths written in the file resolve against the file's directory; relative paths from
+ * the environment, or with no file, resolve against `cwd`. `demo` defaults to true only when
+ * there is no file.
+ *
+ * @throws ConfigError listing every problem found, each with file:line:column or env name.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const warnings: string[] = [];
+  const source = options.file === undefined ? null : readSource(options.file, warnings);
+  const env = readEnvOverrides(options.env ?? {});
+  warnings.push(...env.warnings);
+
+  const report = new ProblemReporter(source, env.overrides);
+  if (source !== null && source.value !== null && !isRecord(source.value)) {
+    throw new ConfigError(sortProblems([report.at([], 'the file must be a mapping of keys')]));
+  }
+  const fileDir = options.file === undefined ? cwd : dirname(resolve(cwd, options.file));
+  const baseFor = (path: string) => (env.overrides.has(path) ? cwd : fileDir);
+
+  const raw = assemble(source?.value, env.overrides);
+  const parsed = configSchema.safeParse(raw);
+  const problems: Problem[] = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((issue) => report.fromIssue(issue));
+  problems.push(...checkFilesExist(raw, baseFor, report));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(sortProblems(problems));
+
+  const config = build(parsed.data, baseFor, source === null && !env.overrides.has('demo'));
+  if (config.issuer.startsWith('http:')) {
+    const problem = report.at(['issuer'], 'uses http; this is only for development, use https');
+    warnings.push(problem.text);
+  }
+  return { config: deepFreeze(config), warnings };
+}
+
+/** `loadConfig` with this process's environment and working directory. */
+export function loadConfigFromProcess(file?: string): LoadedConfig {
+  return loadConfig({ file, env: process.env, cwd: process.cwd() });
+}
+
+function readSource(file: string, warnings: string[]): YamlSource {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError([`${file}: cannot read the config file (${reason})`]);
+  }
+  const parsed = parseYamlSource(file, text);
+  warnings.push(...parsed.warnings);
+  if (parsed.source === null) throw new ConfigError(parsed.problems);
+  return parsed.source;
+}
+
+/**
+ * The file's content with environment overrides applied and missing (or null) keys filled
+ * from `CONFIG_KEYS`. Keys with derived defaults are left absent.
+ */
+function assemble(fileValue: unknown, overrides: ReadonlyMap<string, EnvOverride>): Record<string, unknown> {
+  const raw: Record<string, unknown> = isRecord(fileValue) ? structuredClone(fileValue) : {};
+  for (const key of CONFIG_KEYS) {
+    const path = key.path.split('.');
+    const override = overrides.get(key.path);
+    if (override !== undefined) setAt(raw, path, override.value);
+    else if (getAt(raw, path) === null) setAt(raw, path, structuredClone(key.default));
+  }
+  return raw;
+}
+
+/** `registration` and `signing.keys` must name existing files. */
+function checkFilesExist(
+  raw: Record<string, unknown>,
+  baseFor: (path: string) => string,
+  report: ProblemReporter,
+): Problem[] {
+  const problems: Problem[] = [];
+  const check = (key: string, at: PropertyKey[], value: unknown) => {
+    if (typeof value !== 'string' || value === '') return;
+    const file = resolve(baseFor(key), value);
+    if (!isFile(file)) problems.push(report.at(at, `file not found: ${file}`));
+  };
+  check('registration', ['registration'], raw.registration);
+  const keys = getAt(raw, ['signing', 'keys']);
+  if (Array.isArray(keys)) keys.forEach((k, i) => check('signing.keys', ['signing', 'keys', i], k));
+  return problems;
+}
+
+function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefault: boolean): Config {
+  const dataDir = resolve(baseFor('data_dir'), data.data_dir);
+  const konnect = data.compat === 'konnect';
+  return {
+    issuer: data.issuer,
+    listen: data.listen,
+    dataDir,
+    storage: resolveStorage(data.storage, dataDir, baseFor('storage')),
+    identity: { kind: data.identity },
+    registration:
+      data.registration === undefined ? null : resolve(baseFor('registration'), data.registration),
+    signing: {
+      alg: data.signing.alg,
+      keys: data.signing.keys.map((key) => resolve(baseFor('signing.keys'), key)),
+    },
+    lifetimes: {
+      accessToken: data.lifetimes.access_token,
+      idToken: data.lifetimes.id_token,
+      refreshToken: data.lifetimes.refresh_token,
+      code: data.lifetimes.code,
+      interaction: data.lifetimes.interaction,
+      sessionIdle: data.lifetimes.session_idle,
+      sessionAbsolute: data.lifetimes.session_absolute,
+      refreshGrace: data.lifetimes.refresh_grace,
+    },
+    compat: {
+      anySecretForSecretlessClients: konnect,
+      redirectUriIgnoresQuery: konnect,
+      implicitTrustOnIssuerHost: konnect,
+    },
+    log: { level: data.log.level, format: data.log.format },
+    demo: demoByDefault ? true : data.demo,
+    trustedProxies: data.trusted_proxies,
+    throttle: {
+      windowSeconds: data.throttle.window,
+      maxFailuresPerAccount: data.throttle.max_failures_per_account,
+      maxFailuresPerAddress: data.throttle.max_failures_per_address,
+    },
+  };
+}
+
+function resolveStorage(storage: StorageConfig | undefined, dataDir: string, base: string): StorageConfig {
+  if (storage === undefined) return { kind: 'sqlite', path: join(dataDir, 'sesame.db') };
+  if (storage.kind !== 'sqlite' || storage.path === ':memory:') return storage;
+  return { kind: 'sqlite', path: resolve(base, storage.path) };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value at `path`, or null when it (or a parent) is absent or null. */
+function getAt(root: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = root;
+  for (const segment of path) {
+    if (!isRecord(value)) return null;
+    value = value[segment];
+  }
+  return value ?? null;
+}
+
+/**
+ * Sets the value at `path`, creating absent or null parents. A parent of the wrong type is left
+ * alone (the schema reports it); `undefined` deletes the key.
+ */
+function setAt(root: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let parent = root;
+  for (const segment of path.slice(0, -1)) {
+    const next = parent[segment] ?? {};
+    if (!isRecord(next)) return;
+    parent[segment] = next;
+    parent = next;
+  }
+  const last = path[path.length - 1] ?? '';
+  if (value === undefined) delete parent[last];
+  else parent[last] = value;
+}
