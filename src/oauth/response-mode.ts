@@ -1,0 +1,104 @@
+import { OAuthError } from './errors.js';
+
+/**
+ * How the authorization response travels back (OAuth 2.0 Multiple Response Type Encoding
+ * Practices §2.1; OAuth 2.0 Form Post Response Mode §2).
+ */
+export type ResponseMode = 'query' | 'fragment' | 'form_post';
+
+export type AuthorizationResponse =
+  | { readonly kind: 'redirect'; readonly location: string }
+  /** An auto-submitting HTML form that POSTs `fields` to `action` (Form Post §2). */
+  | { readonly kind: 'form_post'; readonly action: string; readonly fields: Record<string, string> };
+
+/**
+ * Parses `response_mode` for a given `response_type` (space-separated).
+ *
+ * Absent or blank ⇒ the default of Multiple Response Types §5: `query` for `code` (and
+ * `none`), `fragment` for any type that returns `token` or `id_token`. `query` is refused
+ * for those types, because tokens in a query string leak into logs and Referer headers
+ * (Multiple Response Types §5: "the query encoding MUST NOT be used"); Konnect allowed it.
+ *
+ * @throws OAuthError `invalid_request` for an unknown mode or `query` with a token-returning
+ *   type. Not redirectable; the caller calls `asRedirectable()` once the redirect_uri is
+ *   verified.
+ */
+export function parseResponseMode(value: string | undefined, responseType: string): ResponseMode {
+  const fallback = defaultResponseMode(responseType);
+  if (value === undefined || value === '') return fallback;
+  if (value !== 'query' && value !== 'fragment' && value !== 'form_post') {
+    throw new OAuthError('invalid_request', 'unsupported response_mode', {
+      detail: `response_mode ${value.slice(0, 100)}`,
+    });
+  }
+  if (value === 'query' && fallback === 'fragment') {
+    throw new OAuthError(
+      'invalid_request',
+      `response_mode=query is not allowed for response_type ${responseType}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The default mode of a `response_type` (Multiple Response Types §5): `fragment` when it
+ * returns `token` or `id_token`, else `query`. Also the mode for an error response when the
+ * request's own `response_mode` was unusable.
+ */
+export function defaultResponseMode(responseType: string): 'query' | 'fragment' {
+  const types = responseType.split(' ');
+  return types.includes('token') || types.includes('id_token') ? 'fragment' : 'query';
+}
+
+/**
+ * Builds the authorization response (success or error) for a verified `redirectUri`
+ * (RFC 6749 §4.1.2, §4.2.2; Multiple Response Types §2.1; Form Post §2). Parameters whose
+ * value is `undefined` are left out; an empty string is sent as such (e.g. Konnect's
+ * always-present `state`). Whether to include `iss` (RFC 9207) is the caller's choice.
+ *
+ * - `query`: the redirect URI's own query is kept verbatim (RFC 6749 §3.1.2) and the
+ *   parameters appended, spaces encoded as `%20` as Konnect did (konnect-spec §4.2).
+ * - `fragment`: the same encoding after `#`.
+ * - `form_post`: the fields for an auto-submitting form to the redirect URI.
+ *
+ * @throws TypeError when `redirectUri` is not an absolute URI or carries a fragment
+ *   (RFC 6749 §3.1.2 forbids one; registration must have refused it).
+ */
+export function buildAuthorizationResponse(
+  redirectUri: string,
+  mode: ResponseMode,
+  params: Readonly<Record<string, string | undefined>>,
+): AuthorizationResponse {
+  if (!URL.canParse(redirectUri)) throw new TypeError('redirect_uri is not an absolute URI');
+  if (redirectUri.includes('#')) throw new TypeError('redirect_uri must not contain a fragment');
+  const fields = definedFields(params);
+  switch (mode) {
+    case 'form_post':
+      return { kind: 'form_post', action: redirectUri, fields };
+    case 'fragment':
+      return { kind: 'redirect', location: `${redirectUri}#${encode(fields)}` };
+    case 'query':
+      return { kind: 'redirect', location: appendQuery(redirectUri, encode(fields)) };
+  }
+}
+
+function definedFields(params: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) fields[name] = value;
+  }
+  return fields;
+}
+
+/** application/x-www-form-urlencoded, with `%20` for spaces (decoders accept both). */
+function encode(fields: Record<string, string>): string {
+  return Object.entries(fields)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
+}
+
+function appendQuery(uri: string, query: string): string {
+  if (query === '') return uri;
+  if (!uri.includes('?')) return `${uri}?${query}`;
+  return uri.endsWith('?') || uri.endsWith('&') ? `${uri}${query}` : `${uri}&${query}`;
+}
