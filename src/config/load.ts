@@ -37,7 +37,7 @@ export interface LoadedConfig {
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
   const warnings: string[] = [];
-  const source = options.file === undefined ? null : readSource(options.file, warnings);
+  const source = options.file === undefined ? null : readSource(resolve(cwd, options.file), warnings);
   const env = readEnvOverrides(options.env ?? {});
   warnings.push(...env.warnings);
 

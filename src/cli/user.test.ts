@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../config/load.js';
+import { createBuiltinBackend } from '../identity/builtin/builtin-backend.js';
+import { openStorage } from '../storage/open.js';
+import { userCommand } from './user.js';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let dir: string;
+let configFile: string;
+
+/** Runs `sesame user …` against the temp directory's config, with `stdin` as standard input. */
+async function run(argv: string[], stdin = ''): Promise<Run> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString('utf8')));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString('utf8')));
+  const code = await userCommand([...argv, '--config', configFile], {
+    stdin: Readable.from([stdin]),
+    stdout,
+    stderr,
+    env: {},
+    cwd: dir,
+  });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+const addAlice = [
+  'add',
+  'alice',
+  '--email',
+  'alice@example.org',
+  '--name',
+  'Alice Example',
+  '--password-stdin',
+];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sesame-user-cli-'));
+  configFile = join(dir, 'sesame.yaml');
+  await writeFile(
+    configFile,
+    'issuer: https://id.example.org\nstorage: sqlite:./t.db\ndata_dir: .\ndemo: false\n',
+  );
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('sesame user', () => {
+  it('adds a user whose password comes from stdin', async () => {
+    const result = await run(
+      [...addAlice, '--given-name', 'Alice', '--family-name', 'Example', '--email-verified'],
+      'first-password\n',
+    );
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /Added user alice/);
+  });
+
+  it('lists the user in a table with username, name and email', async () => {
+    const result = await run(['list']);
+    assert.equal(result.code, 0);
+    const lines = result.stdout.trimEnd().split('\n');
+    assert.match(lines[0] ?? '', /^USERNAME\s+NAME\s+EMAIL$/);
+    assert.match(lines[1] ?? '', /^alice\s+Alice Example\s+alice@example\.org$/);
+  });
+
+  it('lists users as JSON without their password hashes', async () => {
+    const result = await run(['list', '--json']);
+    assert.equal(result.code, 0);
+    const users = JSON.parse(result.stdout) as Record<string, unknown>[];
+    assert.equal(users.length, 1);
+    assert.deepEqual(
+      { ...users[0], id: undefined, createdAt: undefined, updatedAt: undefined },
+      {
+        id: undefined,
+        username: 'alice',
+        name: 'Alice Example',
+        givenName: 'Alice',
+        familyName: 'Example',
+        email: 'alice@example.org',
+        emailVerified: true,
+        createdAt: undefined,
+        updatedAt: undefined,
+      },
+    );
+    assert.doesNotMatch(result.stdout, /argon2|passwordHash/);
+  });
+
+  it('refuses to add a user that already exists, whatever the case', async () => {
+    for (const username of ['alice', 'ALICE']) {
+      const result = await run(['add', username, ...addAlice.slice(2)], 'another-password\n');
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /already exists/);
+    }
+  });
+
+  it('changes the password so the builtin backend accepts only the new one', async () => {
+    const result = await run(['passwd', 'alice', '--password-stdin'], 'second-password\r\nignored line\n');
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    const { config } = loadConfig({ file: configFile, env: {}, cwd: dir });
+    const storage = await openStorage(config.storage);
+    try {
+      const backend = createBuiltinBackend(storage.users);
+      const identity = await backend.authenticate('Alice', 'second-password');
+      assert.equal(identity?.username, 'alice');
+      assert.equal(identity?.email, 'alice@example.org');
+      assert.equal(await backend.authenticate('alice', 'first-password'), null);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('refuses a password given on the command line, and adds nobody', async () => {
+    for (const argv of [
+      ['add', 'bob', '--email', 'bob@example.org', '--name', 'Bob', '--password', 'hunter2hunter2'],
+      ['add', 'bob', '--email', 'bob@example.org', '--name', 'Bob', '--password=hunter2hunter2'],
+      ['passwd', 'alice', '--password', 'hunter2hunter2'],
+    ]) {
+      const result = await run(argv, 'hunter2hunter2\n');
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /--password-stdin/);
+      assert.doesNotMatch(result.stderr, /hunter2/);
+    }
+    assert.doesNotMatch((await run(['list'])).stdout, /bob/);
+  });
+
+  it('refuses an empty or short password from stdin', async () => {
+    const bob = ['add', 'bob', '--email', 'bob@example.org', '--name', 'Bob', '--password-stdin'];
+    const empty = await run(bob, '\n');
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /no password on standard input/);
+    const short = await run(bob, 'seven77\n');
+    assert.equal(short.code, 1);
+    assert.match(short.stderr, /at least 8 characters/);
+  });
+
+  it('requires --password-stdin, --email and --name when adding', async () => {
+    const noStdin = await run(['add', 'bob', '--email', 'bob@example.org', '--name', 'Bob'], 'long-enough\n');
+    assert.match(noStdin.stderr, /missing option --password-stdin/);
+    const noEmail = await run(['add', 'bob', '--name', 'Bob', '--password-stdin'], 'long-enough\n');
+    assert.match(noEmail.stderr, /missing option --email/);
+    const noName = await run(
+      ['add', 'bob', '--email', 'bob@example.org', '--password-stdin'],
+      'long-enough\n',
+    );
+    assert.match(noName.stderr, /missing option --name/);
+    for (const result of [noStdin, noEmail, noName]) assert.equal(result.code, 1);
+  });
+
+  it('refuses usernames outside letters, digits and ._@-', async () => {
+    for (const username of ['bad name', 'semi;colon', 'x'.repeat(65)]) {
+      const result = await run(
+        ['add', username, '--email', 'b@example.org', '--name', 'B', '--password-stdin'],
+        'long-enough\n',
+      );
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /invalid username/);
+    }
+  });
+
+  it('refuses unknown options and commands', async () => {
+    const option = await run(['list', '--verbose']);
+    assert.equal(option.code, 1);
+    assert.match(option.stderr, /unknown option --verbose/);
+    const command = await run(['rename', 'alice']);
+    assert.equal(command.code, 1);
+    assert.match(command.stderr, /unknown command/);
+  });
+
+  it('removes a user, then reports them as unknown', async () => {
+    const removed = await run(['remove', 'alice']);
+    assert.equal(removed.code, 0);
+    assert.match(removed.stdout, /Removed user alice/);
+    assert.match((await run(['list'])).stdout, /No users/);
+    assert.equal(JSON.parse((await run(['list', '--json'])).stdout).length, 0);
+  });
+
+  it('reports an unknown user for passwd and remove', async () => {
+    const remove = await run(['remove', 'alice']);
+    assert.equal(remove.code, 1);
+    assert.match(remove.stderr, /no such user "alice"/);
+    const passwd = await run(['passwd', 'nobody', '--password-stdin'], 'long-enough\n');
+    assert.equal(passwd.code, 1);
+    assert.match(passwd.stderr, /no such user "nobody"/);
+  });
+
+  it('reads a relative --config from the given working directory', async () => {
+    const saved = configFile;
+    configFile = 'sesame.yaml';
+    try {
+      const result = await run(['list']);
+      assert.equal(result.stderr, '');
+      assert.equal(result.code, 0);
+    } finally {
+      configFile = saved;
+    }
+  });
+
+  it('prints usage for --help and for no command at all', async () => {
+    const help = await run(['add', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /sesame user add <username>/);
+    const nothing = await userCommand([], {
+      stdin: Readable.from(['']),
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      env: {},
+      cwd: dir,
+    });
+    assert.equal(nothing, 1);
+  });
+
+  it('prints every problem of a bad configuration file', async () => {
+    const saved = configFile;
+    configFile = join(dir, 'bad.yaml');
+    try {
+      await writeFile(configFile, 'storage: floppy:/dev/fd0\ndata_dir: .\ndemo: maybe\n');
+      const result = await run(['list']);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /configuration is not valid/);
+      const problems = result.stderr.split('\n').filter((line) => line.startsWith('  - '));
+      assert.ok(problems.length >= 2, result.stderr);
+    } finally {
+      configFile = saved;
+    }
+  });
+});

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { randomId } from '../../lib/ids.js';
+import { createMemoryStorage } from '../../storage/memory/memory-storage.js';
+import { StorageError, type Storage, type UserRecord, type UserStore } from '../../storage/types.js';
+import { runIdentityConformance } from '../conformance/identity-conformance.js';
+import { IdentityUnavailableError } from '../types.js';
+import { createBuiltinBackend } from './builtin-backend.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+
+const FIXTURE_USERS = [
+  { username: 'Alice', password: 'correct horse battery', name: 'Alice Example', email: 'alice@example.org' },
+  { username: 'bob.smith', password: 'Tr0ub4dor&3', name: 'Bob Smith', email: 'bob@example.org' },
+];
+
+async function addUser(storage: Storage, user: (typeof FIXTURE_USERS)[number]): Promise<void> {
+  const now = Date.UTC(2026, 0, 1);
+  await storage.users.create({
+    id: randomId(),
+    username: user.username,
+    email: user.email,
+    emailVerified: true,
+    name: user.name,
+    givenName: null,
+    familyName: null,
+    passwordHash: await hashPassword(user.password),
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+runIdentityConformance('builtin (memory storage)', async () => {
+  const storage = createMemoryStorage();
+  for (const user of FIXTURE_USERS) await addUser(storage, user);
+  const backend = createBuiltinBackend(storage.users);
+  return {
+    backend,
+    users: FIXTURE_USERS,
+    async close() {
+      await backend.close();
+      await storage.close();
+    },
+  };
+});
+
+describe('argon2id password hashes', () => {
+  it('hashes with argon2id and the OWASP parameters', async () => {
+    const hash = await hashPassword('a fine password');
+    assert.match(hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    assert.equal(await verifyPassword(hash, 'a fine password'), true);
+    assert.equal(await verifyPassword(hash, 'a fine passwore'), false);
+  });
+
+  it('salts every hash, so the same password hashes differently', async () => {
+    assert.notEqual(await hashPassword('same'), await hashPassword('same'));
+  });
+
+  it('treats a malformed stored hash as a wrong password instead of throwing', async () => {
+    assert.equal(await verifyPassword('not a hash', 'whatever'), false);
+  });
+});
+
+describe('builtin backend', () => {
+  it('hands out the built-in subject namespace', () => {
+    const storage = createMemoryStorage();
+    assert.equal(createBuiltinBackend(storage.users).subjectNamespace, 'identifier-builtin');
+  });
+
+  it('maps every profile field and never exposes the password hash', async () => {
+    const storage = createMemoryStorage();
+    const record: UserRecord = {
+      id: randomId(),
+      username: 'carol',
+      email: 'carol@example.org',
+      emailVerified: false,
+      name: 'Carol Q. Example',
+      givenName: 'Carol',
+      familyName: 'Example',
+      passwordHash: await hashPassword('carol-password'),
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    await storage.users.create(record);
+    const identity = await createBuiltinBackend(storage.users).authenticate('carol', 'carol-password');
+    assert.deepEqual(identity, {
+      id: record.id,
+      username: 'carol',
+      name: 'Carol Q. Example',
+      givenName: 'Carol',
+      familyName: 'Example',
+      email: 'carol@example.org',
+      emailVerified: false,
+    });
+  });
+
+  it('reports a storage outage as IdentityUnavailableError', async () => {
+    const down = (): Promise<never> => Promise.reject(new StorageError('unavailable', 'database is down'));
+    const users = { getByUsername: down, getById: down } as unknown as UserStore;
+    const backend = createBuiltinBackend(users);
+    await assert.rejects(backend.authenticate('alice', 'password'), IdentityUnavailableError);
+    await assert.rejects(backend.getUser('some-id'), IdentityUnavailableError);
+  });
+
+  it('does not look anyone up for an empty password', async () => {
+    let lookups = 0;
+    const users = {
+      getByUsername: () => {
+        lookups += 1;
+        return Promise.resolve(null);
+      },
+    } as unknown as UserStore;
+    assert.equal(await createBuiltinBackend(users).authenticate('alice', ''), null);
+    assert.equal(lookups, 0);
+  });
+});
