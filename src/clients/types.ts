@@ -17,6 +17,14 @@ export interface Client {
   readonly requestObjectSigningAlg: string | null;
   readonly idTokenSignedResponseAlg: string | null;
   readonly userinfoSignedResponseAlg: string | null;
+  /**
+   * Registration metadata Konnect stores but never enforces (konnect-spec §2.1), kept for
+   * display and for the registration endpoint. Absent when not registered.
+   */
+  readonly tokenEndpointAuthMethod?: string;
+  readonly grantTypes?: readonly string[];
+  readonly contacts?: readonly string[];
+  readonly uri?: string;
   /** Where the entry came from, for messages: `file:line`. */
   readonly source: string;
 }
