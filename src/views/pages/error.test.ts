@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { errorPage } from './error.js';
+import { checkDocument, render, evil, evilEscaped } from './check-document.js';
+
+describe('error page', () => {
+  it('names access_denied and invalid_request specifically', () => {
+    const denied = checkDocument(
+      errorPage({ locale: 'en', status: 403, error: 'access_denied', description: null }),
+      'en',
+    );
+    assert.ok(denied.includes('<h1>Access denied</h1>'));
+    const invalid = render(
+      errorPage({
+        locale: 'en',
+        status: 400,
+        error: 'invalid_request',
+        description: 'Missing client_id.',
+      }),
+    );
+    assert.ok(
+      invalid.includes('<h1>This request is not valid</h1>') && invalid.includes('Missing client_id.'),
+    );
+    assert.ok(invalid.includes('Error code: invalid_request') && invalid.includes('HTTP 400'));
+  });
+
+  it('falls back to a generic heading and hint', () => {
+    const out = render(errorPage({ locale: 'en', status: 500, error: 'server_error', description: '' }));
+    assert.ok(out.includes('<h1>Something went wrong</h1>'));
+    assert.ok(out.includes('Please return to the application and try again.'));
+  });
+
+  it('escapes the description and the code', () => {
+    const out = render(errorPage({ locale: 'en', status: 400, error: evil, description: evil }));
+    assert.ok(out.includes(`<p class="lead">${evilEscaped}</p>`));
+    assert.ok(out.includes(`Error code: ${evilEscaped}`));
+    assert.doesNotMatch(out, /<script/);
+  });
+
+  it('speaks German', () => {
+    const out = checkDocument(
+      errorPage({ locale: 'de', status: 400, error: 'access_denied', description: null }),
+      'de',
+    );
+    assert.ok(out.includes('<h1>Zugriff verweigert</h1>') && out.includes('Fehlercode: access_denied'));
+  });
+});

@@ -1,0 +1,77 @@
+import { html, type SafeHtml } from '../html.js';
+import { t, type Locale } from '../i18n/index.js';
+import { layout } from '../layout.js';
+import { alertBox, csrfField, formFields, hiddenField } from '../parts.js';
+
+/**
+ * Why the previous attempt failed. `invalid_credentials` covers both an unknown user and a
+ * wrong password, so the page never reveals whether an account exists.
+ */
+export type SignInError = 'invalid_credentials' | 'throttled' | 'unavailable';
+
+export interface SignInProps {
+  readonly locale: Locale;
+  /** URL the form POSTs to. */
+  readonly action: string;
+  readonly csrfToken: string;
+  /** The pending authorization request this sign-in resumes. */
+  readonly interactionId: string;
+  /** Display name of the relying party, or null when signing in without one. */
+  readonly clientName: string | null;
+  /** Prefill (OpenID Connect Core §3.1.2.1 `login_hint`, or the last attempt); '' for none. */
+  readonly username: string;
+  readonly error: SignInError | null;
+}
+
+/**
+ * The sign-in page: username and password with the autocomplete tokens password managers
+ * need, focus on the first empty field, and a single generic message per error kind.
+ * Posts `csrf`, `interaction`, `username`, `password`.
+ */
+export function signInPage(props: SignInProps): SafeHtml {
+  const { locale, username, error } = props;
+  const prefilled = username !== '';
+  const invalid = error === 'invalid_credentials';
+  const subtitle =
+    props.clientName === null
+      ? t(locale, 'signin.subtitle.generic')
+      : t(locale, 'signin.subtitle.client', { client: props.clientName });
+
+  return layout({
+    locale,
+    title: t(locale, 'signin.title'),
+    body: html`<h1>${t(locale, 'signin.title')}</h1>
+      <p class="lead">${subtitle}</p>
+      ${error === null ? null : alertBox(t(locale, `signin.error.${error}`))}
+      <form method="post" action="${props.action}">
+        ${csrfField(props.csrfToken)} ${hiddenField(formFields.interaction, props.interactionId)}
+        <div class="field">
+          <label for="username">${t(locale, 'signin.username')}</label>
+          <input
+            type="text"
+            id="username"
+            name="${formFields.username}"
+            value="${username}"
+            autocomplete="username"
+            autocapitalize="none"
+            autocorrect="off"
+            spellcheck="false"
+            required${prefilled ? null : html` autofocus`}${invalid ? html` aria-invalid="true"` : null}
+          />
+        </div>
+        <div class="field">
+          <label for="password">${t(locale, 'signin.password')}</label>
+          <input
+            type="password"
+            id="password"
+            name="${formFields.password}"
+            autocomplete="current-password"
+            required${prefilled ? html` autofocus` : null}${invalid ? html` aria-invalid="true"` : null}
+          />
+        </div>
+        <div class="actions">
+          <button type="submit" class="button button-primary">${t(locale, 'signin.submit')}</button>
+        </div>
+      </form>`,
+  });
+}

@@ -1,0 +1,19 @@
+import { html, type SafeHtml } from '../html.js';
+import { t, type Locale } from '../i18n/index.js';
+import { layout } from '../layout.js';
+import { icons } from '../parts.js';
+
+export interface SignedOutProps {
+  readonly locale: Locale;
+}
+
+/** Shown after end-session when there is no (valid) post_logout_redirect_uri. */
+export function signedOutPage({ locale }: SignedOutProps): SafeHtml {
+  return layout({
+    locale,
+    title: t(locale, 'signedout.title'),
+    body: html`<div class="icon-circle">${icons.check}</div>
+      <h1>${t(locale, 'signedout.title')}</h1>
+      <p class="lead">${t(locale, 'signedout.body')}</p>`,
+  });
+}

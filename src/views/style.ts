@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { darkPalette, lightPalette, paletteVariables } from './theme.js';
+
+/** Where the app serves {@link css}; cache it for a long time, the href carries the version. */
+export const cssPath = '/signin/v1/static/sesame.css';
+
+/**
+ * The one stylesheet of all pages. Centred card on wide screens, full width below 480px,
+ * system fonts, AA contrast (see theme.ts), visible focus, dark mode through
+ * `prefers-color-scheme`, 48px tap targets. Contains no `url()` — the CSP allows no images
+ * or fonts.
+ */
+export const css = `:root {
+  color-scheme: light dark;
+  ${paletteVariables(lightPalette)}
+  --radius: 10px;
+  --font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif;
+  --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
+}
+@media (prefers-color-scheme: dark) {
+  :root { ${paletteVariables(darkPalette)} }
+}
+*, *::before, *::after { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body {
+  margin: 0; min-height: 100vh; min-height: 100dvh;
+  display: flex; flex-direction: column; align-items: center;
+  padding: clamp(24px, 10vh, 96px) 16px 32px;
+  background: var(--canvas); color: var(--text);
+  font: 400 16px/1.5 var(--font);
+}
+.card {
+  width: 100%; max-width: 416px; padding: 36px 40px 32px;
+  background: var(--surface); border: 1px solid var(--border); border-radius: 16px;
+  box-shadow: 0 1px 2px rgb(16 24 40 / 0.04), 0 12px 32px -8px rgb(16 24 40 / 0.12);
+}
+.brand { display: flex; align-items: center; gap: 8px; margin: 0 0 28px; color: var(--text); font-weight: 600; font-size: 15px; letter-spacing: 0.01em; }
+.brand svg { width: 28px; height: 28px; flex: none; }
+.brand .mark-bg { fill: var(--primary); }
+.brand .mark-fg { fill: none; stroke: var(--on-primary); stroke-width: 2.2; stroke-linecap: round; stroke-linejoin: round; }
+h1 { margin: 0 0 6px; font-size: 24px; line-height: 1.3; font-weight: 650; letter-spacing: -0.01em; overflow-wrap: anywhere; }
+.lead { margin: 0 0 24px; color: var(--muted); overflow-wrap: anywhere; }
+p { margin: 0 0 16px; overflow-wrap: anywhere; }
+.muted { color: var(--muted); }
+.small { font-size: 14px; }
+form { margin: 0; }
+.field { margin: 0 0 18px; }
+label { display: block; margin: 0 0 6px; font-size: 14px; font-weight: 600; }
+input[type="text"], input[type="password"] {
+  display: block; width: 100%; min-height: 48px; padding: 10px 14px;
+  font: inherit; font-size: 16px; color: var(--text); background: var(--surface);
+  border: 1px solid var(--control); border-radius: var(--radius);
+  transition: border-color 0.15s, box-shadow 0.15s;
+}
+input[type="text"]:hover, input[type="password"]:hover { border-color: var(--text); }
+input:focus { outline: none; border-color: var(--focus); box-shadow: 0 0 0 3px var(--focus); }
+input[aria-invalid="true"] { border-color: var(--danger-text); }
+.actions { display: flex; flex-direction: column; gap: 12px; margin-top: 24px; }
+.button {
+  display: inline-flex; align-items: center; justify-content: center; width: 100%; min-height: 48px;
+  padding: 10px 20px; margin: 0; font: inherit; font-weight: 600; line-height: 1.25; text-align: center;
+  border-radius: var(--radius); border: 1px solid transparent; cursor: pointer; overflow-wrap: anywhere;
+  transition: background-color 0.15s, border-color 0.15s;
+}
+.button-primary { background: var(--primary); color: var(--on-primary); border-color: var(--primary); }
+.button-primary:hover { background: var(--primary-hover); border-color: var(--primary-hover); }
+.button-secondary { background: var(--surface); color: var(--text); border-color: var(--control); }
+.button-secondary:hover { background: var(--subtle); }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+input:focus-visible { outline: none; }
+.alert {
+  display: flex; gap: 10px; align-items: flex-start; margin: 0 0 20px; padding: 12px 14px;
+  background: var(--danger-bg); color: var(--danger-text);
+  border: 1px solid var(--danger-border); border-radius: var(--radius); font-size: 15px;
+}
+.alert svg { width: 20px; height: 20px; flex: none; margin-top: 1px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; }
+.alert p { margin: 0; }
+.account {
+  display: flex; align-items: center; gap: 12px; margin: 0 0 20px; padding: 12px 14px;
+  background: var(--subtle); border: 1px solid var(--border); border-radius: var(--radius);
+}
+.avatar {
+  display: inline-flex; align-items: center; justify-content: center; flex: none;
+  width: 40px; height: 40px; border-radius: 50%;
+  background: var(--avatar-bg); color: var(--avatar-text); font-weight: 650; font-size: 17px;
+}
+h1 + .account { margin-top: 20px; }
+.account-text { min-width: 0; }
+.account-name { display: block; font-weight: 600; overflow-wrap: anywhere; }
+.account-id { display: block; color: var(--muted); font-size: 14px; overflow-wrap: anywhere; }
+.scopes { list-style: none; margin: 0 0 20px; padding: 0; border-top: 1px solid var(--border); }
+.scopes li { position: relative; padding: 12px 0 12px 32px; border-bottom: 1px solid var(--border); overflow-wrap: anywhere; }
+.scopes li::before {
+  content: ""; position: absolute; left: 7px; top: 16px; width: 6px; height: 11px;
+  border: solid var(--primary); border-width: 0 2px 2px 0; transform: rotate(45deg);
+}
+.icon-circle {
+  display: flex; align-items: center; justify-content: center; width: 48px; height: 48px;
+  margin: 0 0 20px; border-radius: 50%; background: var(--avatar-bg); color: var(--avatar-text);
+}
+.icon-circle svg { width: 24px; height: 24px; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
+.icon-circle.danger { background: var(--danger-bg); color: var(--danger-text); }
+code { font-family: var(--mono); font-size: 13px; padding: 2px 6px; background: var(--subtle); border: 1px solid var(--border); border-radius: 6px; overflow-wrap: anywhere; }
+.meta { margin: 24px 0 0; padding-top: 16px; border-top: 1px solid var(--border); color: var(--muted); font-size: 14px; }
+.meta p { margin: 0; }
+@media (max-width: 480px) {
+  body { padding: 0; background: var(--surface); }
+  .card { max-width: none; min-height: 100vh; min-height: 100dvh; padding: 28px 20px 24px; border: 0; border-radius: 0; box-shadow: none; }
+}
+@media (prefers-reduced-motion: reduce) {
+  * { transition: none !important; }
+}
+@media (forced-colors: active) {
+  .button, .alert, .account { border: 1px solid CanvasText; }
+  :focus-visible { outline-color: Highlight; }
+}
+`;
+
+/** Content hash of {@link css}; changes whenever the stylesheet does. */
+export const cssVersion = createHash('sha256').update(css).digest('hex').slice(0, 12);
+
+/** The stylesheet link target, versioned so browsers never use a stale copy. */
+export const cssHref = `${cssPath}?v=${cssVersion}`;
