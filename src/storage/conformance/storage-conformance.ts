@@ -1,0 +1,17 @@
+import { describe } from 'node:test';
+import type { Storage } from '../types.js';
+import { describeAccountCases } from './account-cases.js';
+import { describeTokenCases } from './token-cases.js';
+
+/**
+ * The one test suite every `Storage` engine runs (DESIGN.md "Small interfaces with conformance
+ * suites"): each invariant of `../types.ts`, including that `codes.consume` and
+ * `refreshTokens.rotate` let exactly one of several concurrent callers succeed. `factory` must
+ * return a fresh, empty storage on every call; the suite closes each one after its test.
+ */
+export function runStorageConformance(name: string, factory: () => Promise<Storage>): void {
+  describe(`${name} storage conformance`, () => {
+    describeAccountCases(factory);
+    describeTokenCases(factory);
+  });
+}

@@ -1,0 +1,12 @@
+import type { Kysely } from 'kysely';
+import { up as initial } from './0001-initial.js';
+
+/** One schema change. `id`s are consecutive from 1; a migration never changes once released. */
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  up(db: Kysely<unknown>): Promise<void>;
+}
+
+/** Every migration this code knows, in the order they run. */
+export const migrations: readonly Migration[] = [{ id: 1, name: '0001-initial', up: initial }];

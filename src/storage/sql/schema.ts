@@ -1,0 +1,116 @@
+/**
+ * Row types of the SQL engines, as kysely sees them. Conventions shared by every dialect:
+ * times are integer epoch milliseconds, booleans are 0/1 integers, scope lists and the
+ * interaction request are JSON text, secrets appear only as hashes.
+ */
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  /** Lower-cased username; unique index, so usernames are unique case-insensitively. */
+  username_key: string;
+  email: string | null;
+  email_verified: number;
+  name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  secret_hash: string;
+  user_id: string;
+  auth_time: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface InteractionsTable {
+  id: string;
+  /** JSON text. */
+  request: string;
+  session_id: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  client_id: string;
+  redirect_uri: string;
+  user_id: string;
+  session_id: string;
+  grant_id: string;
+  /** JSON text: string[]. */
+  scopes: string;
+  nonce: string | null;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface GrantsTable {
+  id: string;
+  user_id: string;
+  client_id: string;
+  /** JSON text: string[]. */
+  scopes: string;
+  session_id: string | null;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  /** References grants(id), deleted with it. */
+  grant_id: string;
+  client_id: string;
+  user_id: string;
+  /** JSON text: string[]. */
+  scopes: string;
+  created_at: number;
+  expires_at: number;
+  rotated_at: number | null;
+  replaced_by: string | null;
+}
+
+export interface ConsentsTable {
+  user_id: string;
+  client_id: string;
+  /** JSON text: string[]. */
+  scopes: string;
+  created_at: number;
+}
+
+export interface ThrottleHitsTable {
+  key: string;
+  at: number;
+}
+
+export interface MigrationsTable {
+  id: number;
+  name: string;
+  applied_at: number;
+}
+
+/** The whole schema, for `Kysely<Database>`. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  interactions: InteractionsTable;
+  authorization_codes: AuthorizationCodesTable;
+  grants: GrantsTable;
+  refresh_tokens: RefreshTokensTable;
+  consents: ConsentsTable;
+  throttle_hits: ThrottleHitsTable;
+  sesame_migrations: MigrationsTable;
+}

@@ -1,0 +1,125 @@
+import type { Kysely } from 'kysely';
+import type { ConsentStore, InteractionStore, SessionStore, ThrottleStore } from '../types.js';
+import {
+  consentToRow,
+  interactionToRow,
+  rowToConsent,
+  rowToInteraction,
+  rowToSession,
+  sessionToRow,
+} from './rows.js';
+import type { Database } from './schema.js';
+
+/** `SessionStore` over SQL: expired sessions are invisible before they are purged. */
+export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
+  return {
+    async create(session) {
+      await db.insertInto('sessions').values(sessionToRow(session)).execute();
+    },
+    async getBySecretHash(secretHash, now) {
+      const row = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('secret_hash', '=', secretHash)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return row === undefined ? null : rowToSession(row);
+    },
+    async get(id, now) {
+      const row = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('id', '=', id)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return row === undefined ? null : rowToSession(row);
+    },
+    async touch(id, now) {
+      await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+    },
+    async delete(id) {
+      await db.deleteFrom('sessions').where('id', '=', id).execute();
+    },
+  };
+}
+
+/** `InteractionStore` over SQL; the request is kept as JSON text. */
+export function createSqlInteractionStore(db: Kysely<Database>): InteractionStore {
+  return {
+    async create(interaction) {
+      await db.insertInto('interactions').values(interactionToRow(interaction)).execute();
+    },
+    async get(id, now) {
+      const row = await db
+        .selectFrom('interactions')
+        .selectAll()
+        .where('id', '=', id)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return row === undefined ? null : rowToInteraction(row);
+    },
+    async setSession(id, sessionId) {
+      await db.updateTable('interactions').set({ session_id: sessionId }).where('id', '=', id).execute();
+    },
+    async delete(id) {
+      await db.deleteFrom('interactions').where('id', '=', id).execute();
+    },
+  };
+}
+
+/** `ConsentStore` over SQL: one row per user and client, replaced by `put`. */
+export function createSqlConsentStore(db: Kysely<Database>): ConsentStore {
+  return {
+    async get(userId, clientId) {
+      const row = await db
+        .selectFrom('consents')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return row === undefined ? null : rowToConsent(row);
+    },
+    async put(consent) {
+      const row = consentToRow(consent);
+      await db
+        .insertInto('consents')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .columns(['user_id', 'client_id'])
+            .doUpdateSet({ scopes: row.scopes, created_at: row.created_at }),
+        )
+        .execute();
+    },
+    async delete(userId, clientId) {
+      await db
+        .deleteFrom('consents')
+        .where('user_id', '=', userId)
+        .where('client_id', '=', clientId)
+        .execute();
+    },
+  };
+}
+
+/** `ThrottleStore` over SQL: one row per failure; old rows go in `purgeExpired`. */
+export function createSqlThrottleStore(db: Kysely<Database>): ThrottleStore {
+  async function count(key: string, now: number, windowMs: number): Promise<number> {
+    const row = await db
+      .selectFrom('throttle_hits')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('key', '=', key)
+      .where('at', '>', now - windowMs)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+  return {
+    async hit(key, now, windowMs) {
+      await db.insertInto('throttle_hits').values({ key, at: now }).execute();
+      return count(key, now, windowMs);
+    },
+    count,
+    async clear(key) {
+      await db.deleteFrom('throttle_hits').where('key', '=', key).execute();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { Kysely } from 'kysely';
+import { THROTTLE_RETENTION_MS } from '../rules.js';
+import { StorageError, type Storage, type StorageErrorKind } from '../types.js';
+import type { Database } from './schema.js';
+import {
+  createSqlConsentStore,
+  createSqlInteractionStore,
+  createSqlSessionStore,
+  createSqlThrottleStore,
+} from './session-stores.js';
+import { createSqlCodeStore, createSqlGrantStore, createSqlRefreshTokenStore } from './token-stores.js';
+import type { Transact } from './transact.js';
+import { createSqlUserStore } from './user-store.js';
+
+/** What a dialect hands to the shared SQL engine. */
+export interface SqlStorageOptions {
+  /** A migrated database (see `migrate`). */
+  readonly db: Kysely<Database>;
+  readonly transact: Transact;
+  /** Maps a driver error to a storage error kind: 'conflict' for constraint violations. */
+  readonly classifyError: (error: unknown) => StorageErrorKind;
+  /** Releases the connection(s); called once by `close()`. */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * A `Storage` over any kysely dialect whose schema `migrate` created. Every method throws only
+ * `StorageError`: driver errors are wrapped with the kind `classifyError` gives them.
+ */
+export function createSqlStorage(options: SqlStorageOptions): Storage {
+  const { db, transact } = options;
+  const wrap = (error: unknown): StorageError =>
+    error instanceof StorageError
+      ? error
+      : new StorageError(options.classifyError(error), `storage failed: ${describe(error)}`, {
+          cause: error,
+        });
+  const guard = <T extends object>(store: T): T => guardMethods(store, wrap);
+
+  return {
+    users: guard(createSqlUserStore(db, transact)),
+    sessions: guard(createSqlSessionStore(db)),
+    interactions: guard(createSqlInteractionStore(db)),
+    codes: guard(createSqlCodeStore(db)),
+    grants: guard(createSqlGrantStore(db, transact)),
+    refreshTokens: guard(createSqlRefreshTokenStore(db, transact)),
+    consents: guard(createSqlConsentStore(db)),
+    throttle: guard(createSqlThrottleStore(db)),
+    async purgeExpired(now) {
+      try {
+        await transact(async (trx) => {
+          await trx.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+          await trx.deleteFrom('interactions').where('expires_at', '<=', now).execute();
+          await trx.deleteFrom('authorization_codes').where('expires_at', '<=', now).execute();
+          await trx.deleteFrom('refresh_tokens').where('expires_at', '<=', now).execute();
+          await trx
+            .deleteFrom('refresh_tokens')
+            .where('grant_id', 'in', (eb) =>
+              eb.selectFrom('grants').select('id').where('expires_at', '<=', now),
+            )
+            .execute();
+          await trx.deleteFrom('grants').where('expires_at', '<=', now).execute();
+          await trx
+            .deleteFrom('throttle_hits')
+            .where('at', '<=', now - THROTTLE_RETENTION_MS)
+            .execute();
+        });
+      } catch (error) {
+        throw wrap(error);
+      }
+    },
+    async close() {
+      try {
+        await options.close();
+      } catch (error) {
+        throw wrap(error);
+      }
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Wraps every method of `store` so that whatever it throws passes through `wrap`. */
+function guardMethods<T extends object>(store: T, wrap: (error: unknown) => StorageError): T {
+  const guarded: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(store)) {
+    if (typeof value !== 'function') {
+      guarded[name] = value;
+      continue;
+    }
+    const method = value as (...args: unknown[]) => Promise<unknown>;
+    guarded[name] = async (...args: unknown[]): Promise<unknown> => {
+      try {
+        return await method.apply(store, args);
+      } catch (error) {
+        throw wrap(error);
+      }
+    };
+  }
+  return guarded as T;
+}

@@ -1,0 +1,200 @@
+import type { Kysely } from 'kysely';
+import { planRotation, refuseConsume } from '../rules.js';
+import {
+  StorageError,
+  type CodeStore,
+  type GrantStore,
+  type RefreshTokenRecord,
+  type RefreshTokenStore,
+  type RotateResult,
+} from '../types.js';
+import {
+  codeToRow,
+  grantToRow,
+  refreshTokenToRow,
+  rowToCode,
+  rowToGrant,
+  rowToRefreshToken,
+} from './rows.js';
+import type { Database } from './schema.js';
+import type { Transact } from './transact.js';
+
+/**
+ * `CodeStore` over SQL. `consume` is one conditional UPDATE, so of any number of concurrent
+ * callers, in any number of processes, exactly one changes the row.
+ */
+export function createSqlCodeStore(db: Kysely<Database>): CodeStore {
+  return {
+    async create(code) {
+      await db.insertInto('authorization_codes').values(codeToRow(code)).execute();
+    },
+    async consume(codeHash, now) {
+      const consumed = await db
+        .updateTable('authorization_codes')
+        .set({ consumed_at: now })
+        .where('code_hash', '=', codeHash)
+        .where('consumed_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returningAll()
+        .executeTakeFirst();
+      if (consumed !== undefined) return { kind: 'consumed', code: rowToCode(consumed) };
+      const row = await db
+        .selectFrom('authorization_codes')
+        .selectAll()
+        .where('code_hash', '=', codeHash)
+        .executeTakeFirst();
+      const refused = refuseConsume(row === undefined ? null : rowToCode(row), now);
+      // Codes are never un-consumed, so a row the UPDATE skipped is always refused here.
+      if (refused === null)
+        throw new StorageError('unavailable', 'authorization code changed during consume');
+      return refused;
+    },
+  };
+}
+
+/** `GrantStore` over SQL; revoking a grant deletes its refresh tokens in the same transaction. */
+export function createSqlGrantStore(db: Kysely<Database>, transact: Transact): GrantStore {
+  return {
+    async create(grant) {
+      await db.insertInto('grants').values(grantToRow(grant)).execute();
+    },
+    async get(id) {
+      const row = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : rowToGrant(row);
+    },
+    async revoke(id, now) {
+      await transact(async (trx) => {
+        await trx
+          .updateTable('grants')
+          .set({ revoked_at: now })
+          .where('id', '=', id)
+          .where('revoked_at', 'is', null)
+          .execute();
+        await trx.deleteFrom('refresh_tokens').where('grant_id', '=', id).execute();
+      });
+    },
+    async revokeForUserClient(userId, clientId, now) {
+      await transact(async (trx) => {
+        await trx
+          .updateTable('grants')
+          .set({ revoked_at: now })
+          .where('user_id', '=', userId)
+          .where('client_id', '=', clientId)
+          .where('revoked_at', 'is', null)
+          .execute();
+        await trx
+          .deleteFrom('refresh_tokens')
+          .where('grant_id', 'in', (eb) =>
+            eb
+              .selectFrom('grants')
+              .select('id')
+              .where('user_id', '=', userId)
+              .where('client_id', '=', clientId),
+          )
+          .execute();
+      });
+    },
+  };
+}
+
+/** Thrown inside a rotation transaction when a guarded UPDATE lost a race; rolls back and retries. */
+class LostRace extends Error {}
+
+const ROTATE_ATTEMPTS = 3;
+
+/**
+ * `RefreshTokenStore` over SQL. `rotate` reads, decides with `planRotation`, and writes with
+ * UPDATEs guarded by the state it read, inside one transaction; a guard that matches no row
+ * means another writer got there first, and the whole rotation is retried.
+ */
+export function createSqlRefreshTokenStore(db: Kysely<Database>, transact: Transact): RefreshTokenStore {
+  async function rotateOnce(
+    trx: Kysely<Database>,
+    tokenHash: string,
+    next: RefreshTokenRecord,
+    now: number,
+    graceMs: number,
+  ): Promise<RotateResult> {
+    const tokenRow = await trx
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    const token = tokenRow === undefined ? null : rowToRefreshToken(tokenRow);
+    const grantRow =
+      token === null
+        ? undefined
+        : await trx.selectFrom('grants').selectAll().where('id', '=', token.grantId).executeTakeFirst();
+    const successorRow =
+      token?.replacedBy == null
+        ? undefined
+        : await trx
+            .selectFrom('refresh_tokens')
+            .selectAll()
+            .where('token_hash', '=', token.replacedBy)
+            .executeTakeFirst();
+    const plan = planRotation(
+      token,
+      grantRow === undefined ? null : rowToGrant(grantRow),
+      successorRow === undefined ? null : rowToRefreshToken(successorRow),
+      now,
+      graceMs,
+    );
+    if (plan.kind === 'answer') return plan.result;
+
+    const { previous } = plan;
+    if (plan.kind === 'rotate') {
+      const marked = await trx
+        .updateTable('refresh_tokens')
+        .set({ rotated_at: now, replaced_by: next.tokenHash })
+        .where('token_hash', '=', tokenHash)
+        .where('rotated_at', 'is', null)
+        .executeTakeFirst();
+      if (marked.numUpdatedRows === 0n) throw new LostRace();
+    } else {
+      const earlier = previous.replacedBy;
+      const repointed = await trx
+        .updateTable('refresh_tokens')
+        .set({ replaced_by: next.tokenHash })
+        .where('token_hash', '=', tokenHash)
+        .where('replaced_by', earlier === null ? 'is' : '=', earlier)
+        .executeTakeFirst();
+      if (repointed.numUpdatedRows === 0n) throw new LostRace();
+      if (earlier !== null) {
+        const withdrawn = await trx
+          .deleteFrom('refresh_tokens')
+          .where('token_hash', '=', earlier)
+          .where('rotated_at', 'is', null)
+          .executeTakeFirst();
+        if (successorRow !== undefined && withdrawn.numDeletedRows === 0n) throw new LostRace();
+      }
+    }
+    await trx.insertInto('refresh_tokens').values(refreshTokenToRow(next)).execute();
+    return { kind: plan.kind === 'rotate' ? 'rotated' : 'grace', previous };
+  }
+
+  return {
+    async create(token) {
+      await db.insertInto('refresh_tokens').values(refreshTokenToRow(token)).execute();
+    },
+    async get(tokenHash) {
+      const row = await db
+        .selectFrom('refresh_tokens')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      return row === undefined ? null : rowToRefreshToken(row);
+    },
+    async rotate(tokenHash, next, now, graceMs) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await transact((trx) => rotateOnce(trx, tokenHash, next, now, graceMs));
+        } catch (error) {
+          if (!(error instanceof LostRace)) throw error;
+          if (attempt >= ROTATE_ATTEMPTS)
+            throw new StorageError('unavailable', 'refresh token rotation kept losing races');
+        }
+      }
+    },
+  };
+}
