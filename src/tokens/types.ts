@@ -1,4 +1,18 @@
+import type { KeyObject } from 'node:crypto';
 import type { SigningAlg } from '../config/types.js';
+
+/**
+ * A private signing key and its public half. Invariants: the key is asymmetric and suits at
+ * least one `SigningAlg` (RSA ≥ 2048 bits with e ≥ 65537, EC P-256, or Ed25519); `kid` is
+ * never empty (konnect-spec §3.3).
+ */
+export interface SigningKey {
+  readonly kid: string;
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  /** Where the key came from (a file path), for log and error messages. */
+  readonly source: string;
+}
 
 export interface PublicJwk {
   readonly kty: string;

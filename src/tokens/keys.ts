@@ -1,0 +1,132 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { chmod, link, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK } from 'jose';
+import type { Logger } from 'pino';
+import type { SigningAlg } from '../config/types.js';
+import { randomToken } from '../lib/ids.js';
+import { describeKey, keyFitsAlg } from './key-algs.js';
+import { loadSigningKeyFile, SigningKeyError } from './key-file.js';
+import type { SigningKey } from './types.js';
+
+export { loadSigningKeyFile, SigningKeyError } from './key-file.js';
+export type { LoadKeyFileOptions, SigningKeyErrorCode } from './key-file.js';
+
+/** A key file, optionally with the kid to publish it under (konnectd `--signing-kid`). */
+export type KeyFileSpec = string | { readonly path: string; readonly kid?: string };
+
+export interface SigningKeysOptions {
+  readonly alg: SigningAlg;
+  /** The first file is the signing key; further files are published for verification. */
+  readonly keyFiles: readonly KeyFileSpec[];
+  /** Where a generated key is kept (`<dataDir>/keys/signing-<alg>.pem`). */
+  readonly dataDir: string;
+  readonly log: Logger;
+}
+
+/**
+ * The signing keys for this instance, the one to sign with first.
+ *
+ * With key files (konnect-spec §3.3), loads each of them; the first must suit `alg`, or a
+ * `SigningKeyError` naming the file says which key type is needed. Without key
+ * files, reuses `<dataDir>/keys/signing-<alg>.pem` or creates it (RSA 2048 for RS256/PS256,
+ * P-256 for ES256, Ed25519 for EdDSA) as PKCS#8 PEM with mode 0600 in a 0700 directory, and
+ * logs a warning that a generated key is in use. Creation is exclusive, so instances sharing
+ * a data directory that start together end up with one key. A generated key's kid is its
+ * RFC 7638 thumbprint, so a replaced key never reuses a kid that relying parties have cached.
+ */
+export async function loadOrGenerateSigningKeys(options: SigningKeysOptions): Promise<SigningKey[]> {
+  const { alg, keyFiles, log } = options;
+  if (keyFiles.length === 0) {
+    const key = await loadOrGenerateKey(alg, options.dataDir, log);
+    log.warn(
+      { path: key.source, kid: key.kid, alg },
+      'using a generated signing key; configure signing keys for production',
+    );
+    return [key];
+  }
+  const keys: SigningKey[] = [];
+  for (const spec of keyFiles) {
+    const { path, kid } = typeof spec === 'string' ? { path: spec, kid: undefined } : spec;
+    const key = await loadSigningKeyFile(path, kid === undefined ? {} : { kid });
+    const clash = keys.find((k) => k.kid === key.kid);
+    if (clash)
+      throw new SigningKeyError('duplicate_kid', path, `kid ${key.kid} is already used by ${clash.source}`);
+    keys.push(key);
+  }
+  const [first] = keys as [SigningKey, ...SigningKey[]];
+  if (!keyFitsAlg(first.privateKey, alg)) {
+    throw new SigningKeyError(
+      'alg_mismatch',
+      first.source,
+      `a ${describeKey(first.privateKey)} key cannot sign ${alg}; ${suitableKeyFor(alg)} is needed`,
+    );
+  }
+  return keys;
+}
+
+async function loadOrGenerateKey(alg: SigningAlg, dataDir: string, log: Logger): Promise<SigningKey> {
+  const dir = join(dataDir, 'keys');
+  const path = join(dir, `signing-${alg}.pem`);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const mode = await fileMode(path);
+  if (mode === null) {
+    // Another instance may win the race; then its key is the one everybody uses.
+    if (await writeExclusive(path, generatePem(alg))) log.info({ path, alg }, 'generated a new signing key');
+  } else if ((mode & 0o077) !== 0) {
+    log.warn({ path, mode: mode.toString(8) }, 'signing key file is readable by others; chmod 600 it');
+  }
+  const loaded = await loadSigningKeyFile(path);
+  if (!keyFitsAlg(loaded.privateKey, alg)) {
+    throw new SigningKeyError(
+      'alg_mismatch',
+      path,
+      `does not hold a key for ${alg}; remove it to generate a new one`,
+    );
+  }
+  return { ...loaded, kid: await thumbprint(loaded.publicKey) };
+}
+
+function generatePem(alg: SigningAlg): string {
+  const { privateKey } =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : alg === 'EdDSA'
+        ? generateKeyPairSync('ed25519')
+        : generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 });
+  return privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+}
+
+/** Writes `path` only if it does not exist yet, never exposing a half-written file. */
+async function writeExclusive(path: string, content: string): Promise<boolean> {
+  const temp = `${path}.${randomToken(6)}.tmp`;
+  await writeFile(temp, content, { mode: 0o600, flag: 'wx' });
+  try {
+    await chmod(temp, 0o600); // the umask may have narrowed but never widens; be explicit
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(temp);
+  }
+}
+
+/** The permission bits of `path`, or null when it does not exist. */
+async function fileMode(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).mode & 0o777;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+async function thumbprint(publicKey: KeyObject): Promise<string> {
+  return calculateJwkThumbprint(await exportJWK(publicKey), 'sha256');
+}
+
+function suitableKeyFor(alg: SigningAlg): string {
+  return { RS256: 'an RSA key', PS256: 'an RSA key', ES256: 'an EC P-256 key', EdDSA: 'an Ed25519 key' }[alg];
+}
