@@ -1,0 +1,61 @@
+import { authenticateClient } from '../../clients/authenticate.js';
+import type { Client } from '../../clients/types.js';
+import { isOAuthError, type OAuthError } from '../../oauth/errors.js';
+import type { Deps, EndpointResponse } from '../types.js';
+import type { ClientCredentials } from './parse.js';
+
+/** RFC 6749 §5.1: token responses must not be cached. */
+export const NO_STORE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Cache-Control': 'no-store',
+  Pragma: 'no-cache',
+});
+
+/** A client whose credentials have been checked (RFC 6749 §2.3, §3.2.1). */
+export interface AuthenticatedClient {
+  readonly client: Client;
+  /**
+   * True when the client proved nothing but its id (`token_endpoint_auth_method` `none`):
+   * such a client may redeem only codes bound to a PKCE challenge (RFC 7636, RFC 9700 §2.1.1).
+   */
+  readonly isPublic: boolean;
+}
+
+/**
+ * Authenticates the client of a token or revocation request. Every grant goes through it;
+ * none may skip it (RFC 6749 §3.2.1, RFC 7009 §2.1).
+ *
+ * @throws OAuthError `invalid_client` (401) for unknown clients or wrong secrets,
+ *   `invalid_request` for missing or contradictory credentials.
+ */
+export function checkClient(deps: Deps, credentials: ClientCredentials): AuthenticatedClient {
+  const result = authenticateClient(deps.clients, credentials, deps.config.compat);
+  return { client: result.client, isPublic: result.method === 'none' };
+}
+
+/**
+ * Authenticates the client; a failed Basic authentication becomes the 401 challenge RFC 6749
+ * §5.2 asks for, every other failure is rethrown.
+ */
+export function authenticateOrChallenge(
+  deps: Deps,
+  credentials: ClientCredentials,
+): AuthenticatedClient | EndpointResponse {
+  try {
+    return checkClient(deps, credentials);
+  } catch (error) {
+    if (isOAuthError(error) && error.code === 'invalid_client') {
+      deps.log.info({ detail: error.detail, clientId: credentials.clientId }, 'client authentication failed');
+      if (credentials.authorization !== undefined) return basicChallenge(error);
+    }
+    throw error;
+  }
+}
+
+function basicChallenge(error: OAuthError): EndpointResponse {
+  return {
+    kind: 'json',
+    status: 401,
+    headers: { ...NO_STORE_HEADERS, 'WWW-Authenticate': 'Basic realm="sesame", charset="UTF-8"' },
+    body: error.toJSON(),
+  };
+}

@@ -1,0 +1,131 @@
+import type { Client } from '../../../clients/types.js';
+import { OAuthError } from '../../../oauth/errors.js';
+import { assertCodeVerifier } from '../../../oauth/pkce.js';
+import { hashToken } from '../../../lib/ids.js';
+import type { AuthorizationCodeRecord, GrantRecord } from '../../../storage/types.js';
+import type { Deps } from '../../types.js';
+import {
+  loadActiveGrant,
+  loadUser,
+  mintTokens,
+  newRefreshToken,
+  userGone,
+  type IssuedTokens,
+} from '../issue.js';
+import type { AuthorizationCodeRequest } from '../parse.js';
+import type { AuthenticatedClient } from '../authenticate-client.js';
+
+/**
+ * The `authorization_code` grant (RFC 6749 §4.1.3, OIDC Core §3.1.3, RFC 7636 §4.6) for an
+ * authenticated client. In order: consume the code (once, atomically), check it was issued
+ * to this client for this redirect_uri, check PKCE, load the grant and the user, mint.
+ *
+ * Always returns an ID token (the code flow is always OIDC here) and a refresh token only
+ * when `offline_access` was granted (OIDC Core §11).
+ *
+ * @throws OAuthError `invalid_grant` for an unknown, expired, reused or foreign code, a
+ *   redirect_uri mismatch, a PKCE failure, a revoked grant or a removed user; a reused code
+ *   also revokes every token issued from it (RFC 6749 §4.1.2, §10.5).
+ */
+export async function exchangeAuthorizationCode(
+  request: AuthorizationCodeRequest,
+  authenticated: AuthenticatedClient,
+  deps: Deps,
+): Promise<IssuedTokens> {
+  const { client } = authenticated;
+  const now = deps.clock.now();
+  const code = await consumeCode(deps, request.code, now);
+  checkCodeClient(code, client);
+  checkRedirectUri(code, request.redirectUri);
+  checkPkce(code, authenticated, request.codeVerifier);
+  const grant = await loadActiveGrant(deps, code.grantId, client, now);
+  const identity = await loadUser(deps, code.userId);
+  if (identity === null) throw userGone(code.userId);
+
+  const { accessToken, idToken } = await mintTokens(deps, {
+    client,
+    identity,
+    grant,
+    scopes: code.scopes,
+    authTime: code.authTime,
+    nonce: code.nonce,
+    sessionId: code.sessionId,
+  });
+  const refreshToken = await issueRefreshToken(deps, code, grant, now);
+  return {
+    accessToken,
+    expiresIn: deps.config.lifetimes.accessToken,
+    idToken,
+    refreshToken,
+    scopes: code.scopes,
+  };
+}
+
+/** Consumes the code; a second redemption revokes its grant (RFC 6749 §4.1.2). */
+async function consumeCode(deps: Deps, code: string, now: number): Promise<AuthorizationCodeRecord> {
+  const result = await deps.storage.codes.consume(hashToken(code), now);
+  switch (result.kind) {
+    case 'consumed':
+      return result.code;
+    case 'reused':
+      await deps.storage.grants.revoke(result.code.grantId, now);
+      deps.log.warn(
+        { clientId: result.code.clientId, grantId: result.code.grantId },
+        'authorization code reused; its grant has been revoked',
+      );
+      throw new OAuthError('invalid_grant', 'authorization code has already been used');
+    case 'expired':
+      throw new OAuthError('invalid_grant', 'authorization code has expired');
+    case 'not_found':
+      throw new OAuthError('invalid_grant', 'authorization code is invalid');
+  }
+}
+
+/** RFC 6749 §4.1.3: the code must have been issued to the authenticated client. */
+function checkCodeClient(code: AuthorizationCodeRecord, client: Client): void {
+  if (code.clientId !== client.id) {
+    throw new OAuthError('invalid_grant', 'authorization code was issued to another client', {
+      detail: `code of ${code.clientId} presented by ${client.id}`,
+    });
+  }
+}
+
+/**
+ * RFC 6749 §4.1.3: redirect_uri must be identical to the one of the authorization request —
+ * compared byte for byte, even where compat mode relaxed matching at authorize.
+ */
+function checkRedirectUri(code: AuthorizationCodeRecord, redirectUri: string): void {
+  if (code.redirectUri !== redirectUri) {
+    throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+  }
+}
+
+/**
+ * RFC 7636 §4.6. A client that authenticated with `none` proves itself with nothing but PKCE,
+ * so its code must carry a challenge; authorize enforces that, and this checks it again.
+ */
+function checkPkce(
+  code: AuthorizationCodeRecord,
+  authenticated: AuthenticatedClient,
+  verifier: string | undefined,
+): void {
+  if (authenticated.isPublic && code.codeChallenge === null) {
+    throw new OAuthError('invalid_grant', 'a public client must use PKCE', {
+      detail: `code of public client ${authenticated.client.id} has no code_challenge`,
+    });
+  }
+  assertCodeVerifier(verifier, code.codeChallenge, code.codeChallengeMethod);
+}
+
+/** OIDC Core §11: a refresh token only when `offline_access` was granted. */
+async function issueRefreshToken(
+  deps: Deps,
+  code: AuthorizationCodeRecord,
+  grant: GrantRecord,
+  now: number,
+): Promise<string | null> {
+  if (!code.scopes.includes('offline_access') || !grant.scopes.includes('offline_access')) return null;
+  const { token, record } = newRefreshToken(deps, grant, code.scopes, now);
+  await deps.storage.refreshTokens.create(record);
+  return token;
+}

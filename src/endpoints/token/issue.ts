@@ -1,0 +1,137 @@
+import type { Client } from '../../clients/types.js';
+import { OAuthError } from '../../oauth/errors.js';
+import { IdentityUnavailableError, type Identity } from '../../identity/types.js';
+import { hashToken, randomToken } from '../../lib/ids.js';
+import type { GrantRecord, RefreshTokenRecord } from '../../storage/types.js';
+import type { Deps } from '../types.js';
+import { publicSubject, userSubject } from './subjects.js';
+
+/** What a grant hands to the response step (RFC 6749 §5.1). */
+export interface IssuedTokens {
+  readonly accessToken: string;
+  /** Seconds. */
+  readonly expiresIn: number;
+  readonly idToken: string | null;
+  readonly refreshToken: string | null;
+  readonly scopes: readonly string[];
+}
+
+/** Bytes of entropy in a refresh token (RFC 6749 §10.10: infeasible to guess). */
+const REFRESH_TOKEN_BYTES = 32;
+
+/**
+ * Loads the grant a code or refresh token belongs to and checks it still stands: it exists,
+ * belongs to `client`, is not revoked and has not ended.
+ *
+ * @throws OAuthError `invalid_grant` otherwise (RFC 6749 §5.2).
+ */
+export async function loadActiveGrant(
+  deps: Deps,
+  grantId: string,
+  client: Client,
+  now: number,
+): Promise<GrantRecord> {
+  const grant = await deps.storage.grants.get(grantId);
+  if (grant === null || grant.clientId !== client.id) {
+    throw new OAuthError('invalid_grant', 'the grant does not exist', { detail: `grant ${grantId}` });
+  }
+  if (grant.revokedAt !== null) {
+    throw new OAuthError('invalid_grant', 'the grant has been revoked', { detail: `grant ${grantId}` });
+  }
+  if (grant.expiresAt <= now) {
+    throw new OAuthError('invalid_grant', 'the grant has expired', { detail: `grant ${grantId}` });
+  }
+  return grant;
+}
+
+/**
+ * Looks the user up in the identity backend; null when gone. Tokens are issued only for
+ * users who still exist (a removed LDAP account must not keep refreshing): callers refuse a
+ * null with {@link userGone}.
+ *
+ * @throws OAuthError `temporarily_unavailable` (503) when the backend cannot be reached.
+ */
+export async function loadUser(deps: Deps, userId: string): Promise<Identity | null> {
+  try {
+    return await deps.identity.getUser(userId);
+  } catch (error) {
+    if (error instanceof IdentityUnavailableError) {
+      deps.log.warn({ err: error }, 'identity backend unavailable at the token endpoint');
+      throw new OAuthError('temporarily_unavailable', 'the user directory is unavailable, try again later', {
+        status: 503,
+      });
+    }
+    throw error;
+  }
+}
+
+/** `invalid_grant` "user no longer exists" (RFC 6749 §5.2). */
+export function userGone(userId: string): OAuthError {
+  return new OAuthError('invalid_grant', 'user no longer exists', { detail: `user ${userId}` });
+}
+
+/** A new random refresh token and the record that stores it hashed, in `grant`'s family. */
+export function newRefreshToken(
+  deps: Deps,
+  grant: GrantRecord,
+  scopes: readonly string[],
+  now: number,
+): { readonly token: string; readonly record: RefreshTokenRecord } {
+  const token = randomToken(REFRESH_TOKEN_BYTES);
+  // A refresh token never outlives the grant it belongs to.
+  const expiresAt = Math.min(now + deps.config.lifetimes.refreshToken * 1000, grant.expiresAt);
+  return {
+    token,
+    record: {
+      tokenHash: hashToken(token),
+      grantId: grant.id,
+      clientId: grant.clientId,
+      userId: grant.userId,
+      scopes: [...scopes],
+      createdAt: now,
+      expiresAt,
+      rotatedAt: null,
+      replacedBy: null,
+    },
+  };
+}
+
+export interface MintInput {
+  readonly client: Client;
+  readonly identity: Identity;
+  readonly grant: GrantRecord;
+  /** Scopes of the new access token. */
+  readonly scopes: readonly string[];
+  /** ms */
+  readonly authTime: number;
+  readonly nonce: string | null;
+  readonly sessionId: string | null;
+}
+
+/**
+ * Mints the access token and, when `openid` is among the scopes, the ID token that goes with
+ * it (OIDC Core §3.1.3.3, §12.2). The ID token carries no profile claims: relying parties
+ * read them from userinfo, as with Konnect (konnect-spec §4.7).
+ */
+export async function mintTokens(
+  deps: Deps,
+  input: MintInput,
+): Promise<{ readonly accessToken: string; readonly idToken: string | null }> {
+  const namespace = deps.identity.subjectNamespace;
+  const accessToken = await deps.tokens.mintAccessToken({
+    sub: publicSubject(input.identity, namespace),
+    clientId: input.client.id,
+    scopes: [...input.scopes],
+    grantId: input.grant.id,
+  });
+  if (!input.scopes.includes('openid')) return { accessToken, idToken: null };
+  const idToken = await deps.tokens.mintIdToken({
+    sub: userSubject(input.identity, namespace, input.scopes),
+    aud: input.client.id,
+    authTime: Math.floor(input.authTime / 1000),
+    nonce: input.nonce,
+    sid: input.sessionId,
+    accessToken,
+  });
+  return { accessToken, idToken };
+}

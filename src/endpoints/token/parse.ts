@@ -1,0 +1,93 @@
+import { OAuthError } from '../../oauth/errors.js';
+import { parseScope } from '../../oauth/scopes.js';
+import { optionalParam, rejectRepeatedParams, requiredParam } from '../params.js';
+import type { EndpointRequest, Params } from '../types.js';
+
+/** Client credentials as presented, before authentication (RFC 6749 §2.3.1). */
+export interface ClientCredentials {
+  readonly authorization: string | undefined;
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+}
+
+/** RFC 6749 §4.1.3 with RFC 7636 §4.5. */
+export interface AuthorizationCodeRequest {
+  readonly grantType: 'authorization_code';
+  readonly credentials: ClientCredentials;
+  readonly code: string;
+  readonly redirectUri: string;
+  readonly codeVerifier: string | undefined;
+}
+
+/** RFC 6749 §6. */
+export interface RefreshTokenRequest {
+  readonly grantType: 'refresh_token';
+  readonly credentials: ClientCredentials;
+  readonly refreshToken: string;
+  /** null when `scope` was omitted: the scopes of the original grant apply. */
+  readonly scopes: readonly string[] | null;
+}
+
+export type TokenRequest = AuthorizationCodeRequest | RefreshTokenRequest;
+
+/** Every parameter the token endpoint recognises; each may occur at most once (RFC 6749 §3.1). */
+const TOKEN_PARAMS = [
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'refresh_token',
+  'scope',
+  'client_id',
+  'client_secret',
+] as const;
+
+/**
+ * Turns a raw token request into a typed one. Parameters come from the form body only
+ * (konnect-spec §4.6; RFC 6749 §3.2 requires POST with a form body).
+ *
+ * @throws OAuthError `invalid_request` for a missing `grant_type` or a missing parameter that
+ *   grant requires, or any recognised parameter sent twice; `unsupported_grant_type` for a
+ *   grant other than `authorization_code` and `refresh_token` (RFC 6749 §5.2);
+ *   `invalid_scope` for a malformed `scope`.
+ */
+export function parseTokenRequest(req: EndpointRequest): TokenRequest {
+  const body = req.body;
+  rejectRepeatedParams(body, TOKEN_PARAMS);
+  const grantType = requiredParam(body, 'grant_type');
+  const credentials = parseCredentials(req, body);
+  switch (grantType) {
+    case 'authorization_code':
+      return {
+        grantType,
+        credentials,
+        code: requiredParam(body, 'code'),
+        // OIDC Core §3.1.2.1 makes redirect_uri mandatory at authorize, so RFC 6749 §4.1.3
+        // makes it mandatory here; refusing early keeps the code unconsumed.
+        redirectUri: requiredParam(body, 'redirect_uri'),
+        codeVerifier: optionalParam(body, 'code_verifier'),
+      };
+    case 'refresh_token': {
+      const scope = optionalParam(body, 'scope');
+      return {
+        grantType,
+        credentials,
+        refreshToken: requiredParam(body, 'refresh_token'),
+        scopes: scope === undefined ? null : parseScope(scope),
+      };
+    }
+    default:
+      throw new OAuthError('unsupported_grant_type', 'grant_type is not supported', {
+        detail: `grant_type ${JSON.stringify(grantType.slice(0, 100))}`,
+      });
+  }
+}
+
+/** The credentials of RFC 6749 §2.3.1, from the Authorization header or the form body. */
+export function parseCredentials(req: EndpointRequest, body: Params): ClientCredentials {
+  return {
+    authorization: req.headers['authorization'],
+    clientId: optionalParam(body, 'client_id'),
+    clientSecret: optionalParam(body, 'client_secret'),
+  };
+}

@@ -1,0 +1,116 @@
+import { IdentityUnavailableError, type Identity } from '../../identity/types.js';
+import { claimsForScopes } from '../../oauth/claims.js';
+import { isOAuthError, OAuthError } from '../../oauth/errors.js';
+import type { AccessTokenClaims } from '../../tokens/types.js';
+import type { GrantRecord } from '../../storage/types.js';
+import { publicSubject, userSubject } from '../token/subjects.js';
+import type { Deps, EndpointRequest, EndpointResponse } from '../types.js';
+import { bearerError, claimsResponse, missingTokenChallenge, plainError } from './bearer-responses.js';
+import { parseUserinfoRequest } from './parse.js';
+
+/**
+ * The userinfo endpoint, `GET|POST /konnect/v1/userinfo` (OIDC Core §5.3, RFC 6750).
+ *
+ * Verifies the bearer token, checks its grant still stands (so revoking a grant ends its
+ * access tokens at once), requires the `openid` scope, looks the user up in the identity
+ * backend and answers the claims of the granted scopes with `Cache-Control: no-store`.
+ *
+ * Errors are answered here rather than thrown, because the challenge header matters
+ * (RFC 6750 §3): no token ⇒ 401 with a bare `Bearer realm` challenge (§3.1); malformed
+ * request ⇒ 400 `invalid_request`; bad, expired or revoked token or a removed user ⇒ 401
+ * `invalid_token`; no `openid` scope ⇒ 403 `insufficient_scope`; user directory down ⇒ 503
+ * `temporarily_unavailable` without a challenge. Unlike Konnect (konnect-spec §5.2) the
+ * challenge names the `Bearer` scheme and a removed user is 401, not 404.
+ */
+export async function handleUserinfo(req: EndpointRequest, deps: Deps): Promise<EndpointResponse> {
+  if (req.method !== 'GET' && req.method !== 'POST') {
+    const error = new OAuthError('invalid_request', 'userinfo accepts only GET and POST', { status: 405 });
+    return { ...plainError(error), headers: { 'Cache-Control': 'no-store', Allow: 'GET, POST' } };
+  }
+  try {
+    const { accessToken } = parseUserinfoRequest(req);
+    if (accessToken === null) return missingTokenChallenge();
+    const token = await verifyToken(deps, accessToken);
+    const grant = await loadActiveGrant(deps, token);
+    checkOpenidScope(token);
+    const identity = await loadUser(deps, grant);
+    checkSubject(deps, token, identity);
+    const sub = userSubject(identity, deps.identity.subjectNamespace, token.scopes);
+    return claimsResponse(claimsForScopes(identity, token.scopes, sub));
+  } catch (error) {
+    if (!isOAuthError(error)) throw error;
+    deps.log.info({ error: error.code, detail: error.detail }, 'userinfo refused');
+    return isBearerError(error) ? bearerError(error, scopeHint(error)) : plainError(error);
+  }
+}
+
+const OPENID = 'openid';
+
+/** @throws OAuthError `invalid_token` for anything not a valid, unexpired access token of ours. */
+async function verifyToken(deps: Deps, accessToken: string): Promise<AccessTokenClaims> {
+  try {
+    return await deps.tokens.verifyAccessToken(accessToken);
+  } catch (error) {
+    if (isOAuthError(error) && error.code !== 'invalid_token') {
+      throw new OAuthError('invalid_token', 'the access token is invalid', { detail: error.description });
+    }
+    throw error;
+  }
+}
+
+/** The token's grant must exist, belong to the token's client and be neither revoked nor over. */
+async function loadActiveGrant(deps: Deps, token: AccessTokenClaims): Promise<GrantRecord> {
+  const grant = await deps.storage.grants.get(token.grantId);
+  if (grant === null || grant.clientId !== token.clientId) {
+    throw new OAuthError('invalid_token', 'the access token is no longer valid', {
+      detail: `grant ${token.grantId} not found`,
+    });
+  }
+  if (grant.revokedAt !== null || grant.expiresAt <= deps.clock.now()) {
+    throw new OAuthError('invalid_token', 'the access token has been revoked', {
+      detail: `grant ${grant.id} ended`,
+    });
+  }
+  return grant;
+}
+
+/** OIDC Core §5.3: userinfo serves only access tokens of OpenID Connect requests. */
+function checkOpenidScope(token: AccessTokenClaims): void {
+  if (!token.scopes.includes(OPENID)) {
+    throw new OAuthError('insufficient_scope', 'the access token lacks the openid scope');
+  }
+}
+
+async function loadUser(deps: Deps, grant: GrantRecord): Promise<Identity> {
+  let identity: Identity | null;
+  try {
+    identity = await deps.identity.getUser(grant.userId);
+  } catch (error) {
+    if (!(error instanceof IdentityUnavailableError)) throw error;
+    deps.log.warn({ err: error }, 'identity backend unavailable at userinfo');
+    throw new OAuthError('temporarily_unavailable', 'the user directory is unavailable, try again later');
+  }
+  if (identity === null) {
+    throw new OAuthError('invalid_token', 'the user no longer exists', { detail: `user ${grant.userId}` });
+  }
+  return identity;
+}
+
+/** The token's `sub` must still be the user's: guards against a grant pointing elsewhere. */
+function checkSubject(deps: Deps, token: AccessTokenClaims, identity: Identity): void {
+  if (publicSubject(identity, deps.identity.subjectNamespace) !== token.sub) {
+    throw new OAuthError('invalid_token', 'the access token is no longer valid', {
+      detail: 'sub does not match the grant user',
+    });
+  }
+}
+
+function isBearerError(error: OAuthError): boolean {
+  return (
+    error.code === 'invalid_request' || error.code === 'invalid_token' || error.code === 'insufficient_scope'
+  );
+}
+
+function scopeHint(error: OAuthError): string | undefined {
+  return error.code === 'insufficient_scope' ? OPENID : undefined;
+}
