@@ -5,6 +5,8 @@ import type { ClientLookup } from '../clients/types.js';
 import type { TokenService } from '../tokens/types.js';
 import type { IdentityBackend } from '../identity/types.js';
 import type { Clock } from '../lib/clock.js';
+import type { SessionManager } from '../sessions/session-manager.js';
+import type { LoginThrottle } from './signin/throttle.js';
 
 /**
  * Request parameters as they arrived: every value of a repeated name is kept, so `parse.ts`
@@ -15,6 +17,8 @@ export type Params = ReadonlyMap<string, readonly string[]>;
 /** A framework-free view of an HTTP request, built by `http/` for the endpoints. */
 export interface EndpointRequest {
   readonly method: string;
+  /** The URL path, without the query. */
+  readonly path: string;
   readonly query: Params;
   /** Form body (application/x-www-form-urlencoded); empty map when there was none. */
   readonly body: Params;
@@ -61,4 +65,12 @@ export interface Deps {
   readonly identity: IdentityBackend;
   readonly clock: Clock;
   readonly log: Logger;
+}
+
+/** What the browser-facing endpoints need on top of {@link Deps}. */
+export interface BrowserDeps extends Deps {
+  readonly sessions: SessionManager;
+  readonly throttle: LoginThrottle;
+  /** Key for the CSRF tokens of every form (HMAC-SHA256). */
+  readonly csrfKey: Uint8Array;
 }

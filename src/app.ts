@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/types.js';
+import type { Storage } from './storage/types.js';
+import { openStorage } from './storage/open.js';
+import { loadOrGenerateSigningKeys } from './tokens/keys.js';
+import { createTokenService } from './tokens/token-service.js';
+import { ClientRegistry } from './clients/registry.js';
+import { createBuiltinBackend } from './identity/builtin/builtin-backend.js';
+import { SessionManager } from './sessions/session-manager.js';
+import { LoginThrottle } from './endpoints/signin/throttle.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { buildServer } from './http/server.js';
+import { routes } from './routes.js';
+import { loadOrCreateSecret } from './secrets.js';
+import { ensureDemo, type DemoInfo } from './demo.js';
+import type { BrowserDeps } from './endpoints/types.js';
+
+export interface App {
+  readonly server: Awaited<ReturnType<typeof buildServer>>;
+  readonly storage: Storage;
+  readonly registry: ClientRegistry;
+  readonly demo: DemoInfo | null;
+  /** Stops watching, closes the server, then storage. */
+  close(): Promise<void>;
+}
+
+const PURGE_INTERVAL_MS = 5 * 60 * 1000;
+
+/** The composition root: builds every part from the frozen Config. No module-level state. */
+export async function createApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<App> {
+  const storage = await openStorage(config.storage);
+  try {
+    const demo = config.demo ? await ensureDemo(config, storage, log) : null;
+    const keys = await loadOrGenerateSigningKeys({ alg: config.signing.alg, keyFiles: config.signing.keys, dataDir: config.dataDir, log });
+    const tokens = await createTokenService({
+      issuer: config.issuer,
+      keys,
+      alg: config.signing.alg,
+      lifetimes: config.lifetimes,
+      clock,
+    });
+    const registry = await ClientRegistry.open({
+      file: demo?.registrationFile ?? config.registration,
+      issuer: config.issuer,
+      compat: config.compat,
+      log,
+    });
+    const deps: BrowserDeps = {
+      config,
+      storage,
+      clients: registry,
+      tokens,
+      identity: createBuiltinBackend(storage.users),
+      clock,
+      log,
+      sessions: new SessionManager({
+        storage,
+        clock,
+        idleSeconds: config.lifetimes.sessionIdle,
+        absoluteSeconds: config.lifetimes.sessionAbsolute,
+      }),
+      throttle: new LoginThrottle({
+        throttle: storage.throttle,
+        clock,
+        windowSeconds: config.throttle.windowSeconds,
+        maxPerAccount: config.throttle.maxFailuresPerAccount,
+        maxPerAddress: config.throttle.maxFailuresPerAddress,
+      }),
+      csrfKey: await loadOrCreateSecret(config.dataDir),
+    };
+    const server = await buildServer({ deps, routes: routes(deps, demo) });
+    registry.watch();
+    const purge = setInterval(() => {
+      storage.purgeExpired(clock.now()).catch((err: unknown) => log.warn({ err }, 'purging expired records failed'));
+    }, PURGE_INTERVAL_MS);
+    purge.unref();
+    return {
+      server,
+      storage,
+      registry,
+      demo,
+      async close() {
+        clearInterval(purge);
+        registry.close();
+        await server.close();
+        await deps.identity.close();
+        await storage.close();
+      },
+    };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}

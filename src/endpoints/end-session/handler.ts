@@ -1,0 +1,92 @@
+import { signOutConfirmPage, signedOutPage } from '../../views/index.js';
+import { OAuthError } from '../../oauth/errors.js';
+import { matchPostLogoutRedirectUri } from '../../oauth/redirect-uri.js';
+import type { Client } from '../../clients/types.js';
+import type { IdTokenHint } from '../../tokens/types.js';
+import type { BrowserDeps, EndpointRequest, EndpointResponse, Params } from '../types.js';
+import { optionalParam, rejectRepeatedParams } from '../params.js';
+import { paths } from '../paths.js';
+import { localeOf, pageResponse } from '../pages.js';
+import { checkCsrf, clearSessionCookie, csrfFor, currentSession } from '../signin/browser-session.js';
+
+const PURPOSE = 'endsession';
+const CARRIED = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'client_id', 'ui_locales'] as const;
+
+interface EndSessionRequest {
+  readonly hint: IdTokenHint | null;
+  readonly client: Client | null;
+  /** Verified against the client's registration. */
+  readonly postLogoutRedirectUri: string | null;
+  readonly state: string | null;
+  readonly carried: Record<string, string>;
+}
+
+/**
+ * OpenID Connect RP-Initiated Logout 1.0 at `/signin/v1/identifier/_/endsession`.
+ * A valid `id_token_hint` for the current session ends it at once; otherwise the user
+ * confirms with a CSRF-protected form. Only a post_logout_redirect_uri registered for the
+ * hinted client is followed; anything else ends on the signed-out page.
+ */
+export async function handleEndSession(req: EndpointRequest, deps: BrowserDeps): Promise<EndpointResponse> {
+  const params = req.method === 'POST' ? req.body : req.query;
+  const request = await parse(params, deps);
+  const session = await currentSession(req, deps);
+  const confirmed = req.method === 'POST' && req.body.has('csrf');
+  if (confirmed) checkCsrf(req, deps, PURPOSE);
+
+  const hintMatches = session !== null && request.hint !== null && hintIsFor(request.hint, session.id);
+  if (session && !hintMatches && !confirmed) {
+    const csrf = csrfFor(req, deps, PURPOSE);
+    const page = signOutConfirmPage({
+      locale: localeOf(req),
+      action: paths.endSession,
+      csrfToken: csrf.token,
+      hiddenFields: request.carried,
+      clientName: request.client?.name ?? null,
+    });
+    const targets = request.postLogoutRedirectUri ? [new URL(request.postLogoutRedirectUri).origin] : [];
+    return pageResponse(page, { cookies: csrf.cookies, formTargets: targets });
+  }
+  if (session) {
+    await deps.sessions.end(session.id);
+    deps.log.info({ sid: session.id }, 'signed out');
+  }
+  const cookies = [clearSessionCookie(deps)];
+  if (request.postLogoutRedirectUri) {
+    const url = new URL(request.postLogoutRedirectUri);
+    if (request.state !== null) url.searchParams.append('state', request.state);
+    return { kind: 'redirect', location: url.toString(), cookies };
+  }
+  return pageResponse(signedOutPage({ locale: localeOf(req) }), { cookies });
+}
+
+/** The hint belongs to this browser's session (its `sid`), so no confirmation is needed. */
+function hintIsFor(hint: IdTokenHint, sessionId: string): boolean {
+  return hint.sid !== null && hint.sid === sessionId;
+}
+
+async function parse(params: Params, deps: BrowserDeps): Promise<EndSessionRequest> {
+  rejectRepeatedParams(params, CARRIED);
+  const hintToken = optionalParam(params, 'id_token_hint');
+  const hint = hintToken ? await deps.tokens.verifyIdTokenHint(hintToken) : null;
+  if (hintToken && !hint) throw new OAuthError('invalid_request', 'id_token_hint is not a valid ID token of this provider.');
+  const clientId = optionalParam(params, 'client_id');
+  if (hint && clientId !== undefined && clientId !== hint.aud) {
+    throw new OAuthError('invalid_request', 'client_id does not match the id_token_hint.');
+  }
+  const client = deps.clients.get(hint?.aud ?? clientId ?? '') ?? null;
+  const uri = optionalParam(params, 'post_logout_redirect_uri') ?? null;
+  if (uri !== null && (client === null || !matchPostLogoutRedirectUri(client, uri))) {
+    throw new OAuthError(
+      'invalid_request',
+      'The address to return to after signing out is not registered for this application.',
+      { detail: `post_logout_redirect_uri ${uri.slice(0, 300)} for client ${client?.id ?? '(none)'}` },
+    );
+  }
+  const carried: Record<string, string> = {};
+  for (const name of CARRIED) {
+    const value = optionalParam(params, name);
+    if (value !== undefined) carried[name] = value;
+  }
+  return { hint, client, postLogoutRedirectUri: uri, state: optionalParam(params, 'state') ?? null, carried };
+}

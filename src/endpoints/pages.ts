@@ -1,0 +1,42 @@
+import { errorPage, formPostPage, negotiateLocale, type Locale, type SafeHtml } from '../views/index.js';
+import type { OAuthError } from '../oauth/errors.js';
+import { pageCsp } from '../http/security-headers.js';
+import type { CookieInstruction, EndpointRequest, EndpointResponse } from './types.js';
+
+/** The page language: `ui_locales` of the authorization request, else Accept-Language. */
+export function localeOf(req: EndpointRequest, uiLocales?: string | null): Locale {
+  const fromRequest = req.query.get('ui_locales')?.[0] ?? req.body.get('ui_locales')?.[0];
+  return negotiateLocale(uiLocales ?? fromRequest, req.headers['accept-language']);
+}
+
+export interface PageOptions {
+  readonly status?: number;
+  readonly cookies?: readonly CookieInstruction[];
+  /**
+   * Origins the page's forms may end up at: browsers apply CSP form-action to the redirect
+   * that follows a submission, so a form that leads back to a client must allow its origin.
+   */
+  readonly formTargets?: readonly string[];
+}
+
+/** An HTML page response with Sesame's Content-Security-Policy. */
+export function pageResponse(body: SafeHtml, options: PageOptions = {}): EndpointResponse {
+  return {
+    kind: 'html',
+    status: options.status ?? 200,
+    body: body.toString(),
+    headers: { 'content-security-policy': pageCsp(options.formTargets) },
+    ...(options.cookies ? { cookies: options.cookies } : {}),
+  };
+}
+
+/** The browser's error page for an OAuthError; never a stack trace. */
+export function renderErrorPage(error: OAuthError, req: EndpointRequest): EndpointResponse {
+  const page = errorPage({ locale: localeOf(req), status: error.status, error: error.code, description: error.description });
+  return pageResponse(page, { status: error.status });
+}
+
+/** OAuth 2.0 Form Post Response Mode: a page whose form carries the response to the client. */
+export function formPostResponse(action: string, fields: Readonly<Record<string, string>>): EndpointResponse {
+  return pageResponse(formPostPage({ action, fields }), { formTargets: [new URL(action).origin] });
+}

@@ -1,0 +1,21 @@
+/** Konnect's endpoint paths (konnect-spec §3), canonical in discovery. */
+export const paths = {
+  discovery: '/.well-known/openid-configuration',
+  jwks: '/konnect/v1/jwks.json',
+  authorize: '/signin/v1/identifier/_/authorize',
+  token: '/konnect/v1/token',
+  userinfo: '/konnect/v1/userinfo',
+  endSession: '/signin/v1/identifier/_/endsession',
+  revocation: '/konnect/v1/revoke',
+  healthCheck: '/health-check',
+  signIn: '/signin/v1/identifier',
+  consent: '/signin/v1/consent',
+  chooseAccount: '/signin/v1/chooseaccount',
+  signedOut: '/signin/v1/goodbye',
+  stylesheet: '/signin/v1/static/sesame.css',
+} as const;
+
+/** The absolute URL of a path at the issuer's origin (konnect-spec §3: the issuer's own path is dropped). */
+export function endpointUrl(issuer: string, path: string): string {
+  return new URL(path, issuer).toString();
+}

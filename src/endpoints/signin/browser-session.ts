@@ -1,0 +1,51 @@
+import { OAuthError } from '../../oauth/errors.js';
+import { cookieName } from '../../sessions/session-manager.js';
+import { csrfCookieName, csrfToken, newCsrfSecret, verifyCsrf } from '../../sessions/csrf.js';
+import type { SessionRecord } from '../../storage/types.js';
+import type { BrowserDeps, CookieInstruction, EndpointRequest } from '../types.js';
+
+function https(deps: BrowserDeps): boolean {
+  return deps.config.issuer.startsWith('https:');
+}
+
+/** The browser's live session, or null. */
+export function currentSession(req: EndpointRequest, deps: BrowserDeps): Promise<SessionRecord | null> {
+  return deps.sessions.resolve(req.cookies[cookieName(https(deps))]);
+}
+
+/** The cookie that carries a new session's secret; lives as long as the session may. */
+export function sessionCookie(value: string, deps: BrowserDeps): CookieInstruction {
+  return { name: cookieName(https(deps)), value, maxAge: deps.config.lifetimes.sessionAbsolute };
+}
+
+export function clearSessionCookie(deps: BrowserDeps): CookieInstruction {
+  return { name: cookieName(https(deps)), value: null };
+}
+
+/**
+ * The CSRF token for a form with `purpose`, and the cookie to set when the browser has no
+ * CSRF cookie yet (double-submit, bound to the browser by an HttpOnly cookie).
+ */
+export function csrfFor(
+  req: EndpointRequest,
+  deps: BrowserDeps,
+  purpose: string,
+): { token: string; cookies: CookieInstruction[] } {
+  const name = csrfCookieName(https(deps));
+  const existing = req.cookies[name];
+  const value = existing && existing.length >= 16 ? existing : newCsrfSecret();
+  const cookies: CookieInstruction[] = value === existing ? [] : [{ name, value }];
+  return { token: csrfToken(deps.csrfKey, value, purpose), cookies };
+}
+
+/** Refuses a form submission whose CSRF token does not belong to this browser. */
+export function checkCsrf(req: EndpointRequest, deps: BrowserDeps, purpose: string): void {
+  const submitted = req.body.get('csrf');
+  const token = submitted?.length === 1 ? submitted[0] : undefined;
+  if (!verifyCsrf(deps.csrfKey, req.cookies[csrfCookieName(https(deps))], purpose, token)) {
+    deps.log.warn({ purpose }, 'rejecting form without a valid CSRF token');
+    throw new OAuthError('invalid_request', 'This form has expired. Go back, reload the page and try again.', {
+      status: 403,
+    });
+  }
+}

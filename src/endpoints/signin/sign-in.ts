@@ -1,0 +1,108 @@
+import { signInPage, welcomePage, type SignInError } from '../../views/index.js';
+import { IdentityUnavailableError, type Identity } from '../../identity/types.js';
+import type { BrowserDeps, CookieInstruction, EndpointRequest, EndpointResponse } from '../types.js';
+import { paths } from '../paths.js';
+import { localeOf, pageResponse } from '../pages.js';
+import { continueAuthorization } from '../authorize/flow.js';
+import { checkCsrf, csrfFor, currentSession, sessionCookie } from './browser-session.js';
+import { formTargetsOf, interactionIdOf, loadInteraction, type LoadedInteraction } from './interaction.js';
+
+const PURPOSE = 'signin';
+const MAX_FIELD = 1024;
+
+/** GET `/signin/v1/identifier`: the sign-in form, or the welcome page when already signed in without a flow. */
+export async function showSignIn(req: EndpointRequest, deps: BrowserDeps): Promise<EndpointResponse> {
+  const id = interactionIdOf(req);
+  const flow = id === null ? null : await loadInteraction(id, deps);
+  if (flow === null) {
+    const session = await currentSession(req, deps);
+    if (session) return welcome(req, deps, session.userId);
+  }
+  return renderSignIn(req, deps, flow, flow?.request.loginHint ?? '', null);
+}
+
+/** POST `/signin/v1/identifier`: check the password, start a session, continue the flow. */
+export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Promise<EndpointResponse> {
+  checkCsrf(req, deps, PURPOSE);
+  const id = interactionIdOf(req);
+  const flow = id === null ? null : await loadInteraction(id, deps);
+  const username = (single(req, 'username') ?? '').trim().slice(0, MAX_FIELD);
+  const password = (single(req, 'password') ?? '').slice(0, MAX_FIELD);
+
+  if (await deps.throttle.isBlocked(username, req.clientAddress)) {
+    deps.log.warn({ username, address: req.clientAddress }, 'sign-in throttled');
+    return renderSignIn(req, deps, flow, username, 'throttled', 429);
+  }
+  let identity: Identity | null;
+  try {
+    identity = username === '' || password === '' ? null : await deps.identity.authenticate(username, password);
+  } catch (error) {
+    if (!(error instanceof IdentityUnavailableError)) throw error;
+    deps.log.error({ err: error }, 'identity backend unavailable during sign-in');
+    return renderSignIn(req, deps, flow, username, 'unavailable', 503);
+  }
+  if (identity === null) {
+    await deps.throttle.recordFailure(username, req.clientAddress);
+    deps.log.info({ username, address: req.clientAddress }, 'sign-in failed');
+    return renderSignIn(req, deps, flow, username, 'invalid_credentials', 401);
+  }
+  await deps.throttle.recordSuccess(username);
+
+  // A new session on every sign-in: an earlier one (perhaps another user's) is ended.
+  const previous = await currentSession(req, deps);
+  if (previous) await deps.sessions.end(previous.id);
+  const { session, cookieValue } = await deps.sessions.create(identity.id, deps.clock.now());
+  const cookies: CookieInstruction[] = [sessionCookie(cookieValue, deps)];
+  deps.log.info({ username: identity.username, sid: session.id }, 'signed in');
+
+  if (flow === null) return { kind: 'redirect', location: paths.signIn, cookies };
+  await deps.storage.interactions.setSession(flow.record.id, session.id);
+  const next = await continueAuthorization(
+    { request: flow.request, interactionId: flow.record.id, authenticatedInInteraction: true, consentedInInteraction: false },
+    session,
+    deps,
+  );
+  return { ...next, cookies: [...(next.cookies ?? []), ...cookies] };
+}
+
+function renderSignIn(
+  req: EndpointRequest,
+  deps: BrowserDeps,
+  flow: LoadedInteraction | null,
+  username: string,
+  error: SignInError | null,
+  status = 200,
+): EndpointResponse {
+  const csrf = csrfFor(req, deps, PURPOSE);
+  const page = signInPage({
+    locale: localeOf(req, flow?.request.uiLocales),
+    action: paths.signIn,
+    csrfToken: csrf.token,
+    interactionId: flow?.record.id ?? '',
+    clientName: flow?.client.name ?? null,
+    username,
+    error,
+  });
+  return pageResponse(page, {
+    status,
+    cookies: csrf.cookies,
+    formTargets: flow ? formTargetsOf(flow.request) : [],
+  });
+}
+
+async function welcome(req: EndpointRequest, deps: BrowserDeps, userId: string): Promise<EndpointResponse> {
+  const user = await deps.identity.getUser(userId).catch(() => null);
+  const csrf = csrfFor(req, deps, 'endsession');
+  const page = welcomePage({
+    locale: localeOf(req),
+    userDisplayName: user?.name ?? user?.username ?? '',
+    signOutAction: paths.endSession,
+    csrfToken: csrf.token,
+  });
+  return pageResponse(page, { cookies: csrf.cookies });
+}
+
+function single(req: EndpointRequest, name: string): string | undefined {
+  const values = req.body.get(name);
+  return values?.length === 1 ? values[0] : undefined;
+}

@@ -1,0 +1,21 @@
+import { OAuthError } from '../../oauth/errors.js';
+import { IdentityUnavailableError } from '../../identity/types.js';
+import type { Deps } from '../types.js';
+
+/** The signed-in user's names for a page; the backend being down is a 503 page. */
+export async function userOf(userId: string, deps: Deps): Promise<{ displayName: string; username: string }> {
+  try {
+    const user = await deps.identity.getUser(userId);
+    if (!user) return { displayName: '', username: '' };
+    return { displayName: user.name ?? user.username, username: user.username };
+  } catch (error) {
+    if (error instanceof IdentityUnavailableError) {
+      throw new OAuthError('temporarily_unavailable', 'Sign-in is temporarily unavailable. Please try again shortly.');
+    }
+    throw error;
+  }
+}
+
+export async function displayNameOf(userId: string, deps: Deps): Promise<string> {
+  return (await userOf(userId, deps)).displayName;
+}

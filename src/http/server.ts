@@ -1,0 +1,151 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import type { BrowserDeps, EndpointRequest, EndpointResponse } from '../endpoints/types.js';
+import type { Route, RouteAudience } from './routes.js';
+import { parseFormEncoded, pathOf, queryOf } from './params.js';
+import { commonHeaders, pageCsp } from './security-headers.js';
+import { renderError, toOAuthError } from './error-boundary.js';
+import { writeCookies } from './cookies.js';
+
+/** Largest request body accepted; OAuth requests are small (a request object is not supported). */
+export const BODY_LIMIT = 64 * 1024;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    audience?: RouteAudience;
+  }
+}
+
+export interface ServerOptions {
+  readonly deps: BrowserDeps;
+  readonly routes: readonly Route[];
+}
+
+/** Builds the Fastify instance: parsers, routes, security headers and the one error boundary. */
+export async function buildServer({ deps, routes }: ServerOptions): Promise<FastifyInstance> {
+  const proxies = deps.config.trustedProxies;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: proxies.length > 0 ? [...proxies] : false,
+    return503OnClosing: true,
+    // Errors Fastify raises before routing (e.g. a malformed percent-encoding in the path)
+    // go through the same boundary instead of Fastify's own JSON. No hooks run for them, so
+    // the common headers are set here.
+    frameworkErrors: (error, request, reply) => {
+      const oauth = toOAuthError(error);
+      for (const [name, value] of Object.entries(commonHeaders)) reply.header(name, value);
+      void send(reply, renderError(oauth, audienceForPath(request.url), endpointRequest(request)), https);
+    },
+  });
+  await app.register(cookie);
+  const https = deps.config.issuer.startsWith('https:');
+
+  // Only form bodies carry OAuth parameters; anything else is read (within the limit) and ignored.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, parseFormEncoded(body as string)),
+  );
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, null));
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(commonHeaders)) {
+      if (!reply.hasHeader(name)) reply.header(name, value);
+    }
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', pageCsp());
+    }
+    return payload;
+  });
+
+  for (const route of routes) {
+    app.route({
+      method: [...route.methods],
+      url: route.path,
+      config: { audience: route.audience },
+      handler: async (request, reply) => {
+        if (route.cors) allowCors(request, reply);
+        const response = await route.handle(endpointRequest(request), deps);
+        return send(reply, response, https);
+      },
+    });
+    if (route.cors && !route.methods.includes('OPTIONS')) {
+      app.options(route.path, async (request, reply) => {
+        allowCors(request, reply);
+        reply.header('access-control-allow-methods', route.methods.join(', '));
+        reply.header('access-control-allow-headers', 'authorization, content-type');
+        reply.header('access-control-max-age', '600');
+        return reply.code(204).send();
+      });
+    }
+  }
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const audience = request.routeOptions.config.audience ?? audienceForPath(request.url);
+    const oauth = toOAuthError(error);
+    if (oauth.status >= 500) deps.log.error({ err: error }, 'request failed');
+    else if (oauth.detail) deps.log.debug({ error: oauth.code, detail: oauth.detail }, 'request refused');
+    return send(reply, renderError(oauth, audience, endpointRequest(request)), https);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const audience = audienceForPath(request.url);
+    const notFound = toOAuthError(Object.assign(new Error('not found'), { statusCode: 404 }));
+    return send(reply, renderError(notFound, audience, endpointRequest(request)), https);
+  });
+
+  return app;
+}
+
+function audienceForPath(url: string): RouteAudience {
+  return url.startsWith('/signin/') ? 'browser' : 'api';
+}
+
+function allowCors(request: FastifyRequest, reply: FastifyReply): void {
+  const origin = request.headers.origin;
+  if (origin) {
+    reply.header('access-control-allow-origin', origin);
+    reply.header('vary', 'Origin');
+  }
+}
+
+function endpointRequest(request: FastifyRequest): EndpointRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    // A repeated header is ambiguous for the values we read (Authorization, Cookie): keep none.
+    headers[name] = Array.isArray(value) ? undefined : value;
+  }
+  const body = request.body instanceof Map ? (request.body as EndpointRequest['body']) : new Map();
+  return {
+    method: request.method,
+    path: pathOf(request.url),
+    query: queryOf(request.url),
+    body,
+    headers,
+    cookies: request.cookies ?? {},
+    clientAddress: request.ip,
+  };
+}
+
+function send(reply: FastifyReply, response: EndpointResponse, https: boolean): FastifyReply {
+  for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value);
+  writeCookies(reply, response.cookies ?? [], https);
+  switch (response.kind) {
+    case 'json':
+      return reply
+        .code(response.status)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(response.body));
+    case 'redirect':
+      return reply.code(302).header('location', response.location).send();
+    case 'html':
+      return reply.code(response.status).type('text/html; charset=utf-8').send(response.body);
+    case 'text':
+      return reply.code(response.status).type(response.contentType).send(response.body);
+    case 'empty':
+      return reply.code(response.status).send();
+  }
+}

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { serveCommand } from './cli/serve.js';
+import { userCommand } from './cli/user.js';
+import { formatDefaults } from './config/defaults.js';
+import type { CliIo } from './cli/io.js';
+
+const usage = `usage: sesame <command>
+
+  serve [--config sesame.yaml]     run the provider (no config: a development instance with a demo user and client)
+  config defaults                  print every configuration key with its default and description
+  user add|passwd|list|remove      manage built-in users (see: sesame user --help)
+  version                          print the version
+`;
+
+/** Reads the package version without bundling package.json into the build. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The `sesame` command line; returns the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serveCommand(rest, io);
+    case 'config':
+      if (rest[0] === 'defaults' && rest.length === 1) {
+        io.stdout.write(formatDefaults());
+        return 0;
+      }
+      io.stderr.write('usage: sesame config defaults\n');
+      return 2;
+    case 'user':
+      return userCommand(rest, io);
+    case 'version':
+    case '--version':
+      io.stdout.write(`sesame ${version()}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      io.stderr.write(`sesame: unknown command ${command}\n\n${usage}`);
+      return 2;
+  }
+}
+
+/** Runs `main` for the real process. */
+export async function run(argv: string[]): Promise<void> {
+  const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  try {
+    process.exitCode = await main(argv, io);
+  } catch (error) {
+    process.stderr.write(`sesame: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

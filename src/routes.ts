@@ -1,0 +1,42 @@
+import type { Route } from './http/routes.js';
+import type { Deps } from './endpoints/types.js';
+import { paths } from './endpoints/paths.js';
+import { discoveryHandler } from './endpoints/discovery/handler.js';
+import { jwksHandler } from './endpoints/jwks/handler.js';
+import { handleAuthorize } from './endpoints/authorize/handler.js';
+import { handleToken } from './endpoints/token/handler.js';
+import { handleUserinfo } from './endpoints/userinfo/handler.js';
+import { handleRevocation } from './endpoints/revocation/handler.js';
+import { handleEndSession } from './endpoints/end-session/handler.js';
+import { showSignIn, submitSignIn } from './endpoints/signin/sign-in.js';
+import { showConsent, submitConsent } from './endpoints/signin/consent.js';
+import { showChooseAccount, submitChooseAccount } from './endpoints/signin/choose-account.js';
+import { healthCheck, stylesheet } from './endpoints/static/handler.js';
+import { demoCallback, type DemoClient } from './endpoints/demo/handler.js';
+import { demoCallbackPath } from './demo.js';
+
+/** Every route Sesame serves, at Konnect's paths (konnect-spec §3). */
+export function routes(deps: Deps, demo: DemoClient | null): Route[] {
+  const table: Route[] = [
+    { methods: ['GET'], path: paths.discovery, audience: 'api', cors: true, handle: discoveryHandler(deps) },
+    { methods: ['GET'], path: paths.jwks, audience: 'api', cors: true, handle: jwksHandler(deps) },
+    { methods: ['GET', 'POST'], path: paths.authorize, audience: 'browser', handle: handleAuthorize },
+    { methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], path: paths.token, audience: 'api', cors: true, handle: handleToken },
+    { methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], path: paths.userinfo, audience: 'api', cors: true, handle: handleUserinfo },
+    { methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], path: paths.revocation, audience: 'api', cors: true, handle: handleRevocation },
+    { methods: ['GET', 'POST'], path: paths.endSession, audience: 'browser', handle: handleEndSession },
+    { methods: ['GET'], path: paths.signIn, audience: 'browser', handle: showSignIn },
+    { methods: ['POST'], path: paths.signIn, audience: 'browser', handle: submitSignIn },
+    { methods: ['GET'], path: paths.consent, audience: 'browser', handle: showConsent },
+    { methods: ['POST'], path: paths.consent, audience: 'browser', handle: submitConsent },
+    { methods: ['GET'], path: paths.chooseAccount, audience: 'browser', handle: showChooseAccount },
+    { methods: ['POST'], path: paths.chooseAccount, audience: 'browser', handle: submitChooseAccount },
+    { methods: ['GET'], path: paths.stylesheet, audience: 'browser', handle: stylesheet },
+    { methods: ['GET', 'HEAD'], path: paths.healthCheck, audience: 'api', handle: healthCheck },
+  ];
+  if (demo) {
+    const handle = demoCallback(deps.config.issuer, demo);
+    table.push({ methods: ['GET', 'POST'], path: demoCallbackPath, audience: 'browser', handle });
+  }
+  return table;
+}
