@@ -36,6 +36,7 @@ const strict: CompatRelaxations = {
   anySecretForSecretlessClients: false,
   redirectUriIgnoresQuery: false,
   implicitTrustOnIssuerHost: false,
+  lenientTokenRequests: false,
 };
 const konnect: CompatRelaxations = { ...strict, anySecretForSecretlessClients: true };
 

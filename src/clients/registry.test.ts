@@ -21,6 +21,7 @@ const strict: CompatRelaxations = {
   anySecretForSecretlessClients: false,
   redirectUriIgnoresQuery: false,
   implicitTrustOnIssuerHost: false,
+  lenientTokenRequests: false,
 };
 const issuer = 'https://meet.example';
 

@@ -23,6 +23,7 @@ const noCompat: CompatRelaxations = {
   anySecretForSecretlessClients: false,
   redirectUriIgnoresQuery: false,
   implicitTrustOnIssuerHost: false,
+  lenientTokenRequests: false,
 };
 
 /**

@@ -145,6 +145,7 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
       anySecretForSecretlessClients: konnect,
       redirectUriIgnoresQuery: konnect,
       implicitTrustOnIssuerHost: konnect,
+      lenientTokenRequests: konnect,
     },
     log: { level: data.log.level, format: data.log.format },
     demo: demoByDefault ? true : data.demo,

@@ -7,6 +7,53 @@ export type StorageConfig =
   | { readonly kind: 'memory' }
   | { readonly kind: 'postgres'; readonly url: string };
 
+/**
+ * The LDAP identity backend (konnect-spec §1.4). Built from Konnect's `LDAP_*` variables, or
+ * Cloudron's `CLOUDRON_LDAP_*` ones when those are absent (`config/ldap-env.ts`).
+ */
+export interface LdapConfig {
+  /** `ldap://host[:port]` or `ldaps://host[:port]`. */
+  readonly uri: string;
+  /** Service bind; both null for an anonymous bind. */
+  readonly bindDn: string | null;
+  readonly bindPassword: string | null;
+  readonly baseDn: string;
+  readonly scope: 'sub' | 'one' | 'base';
+  /** Base filter for user entries, e.g. `(objectClass=inetOrgPerson)`. */
+  readonly filter: string;
+  readonly attributes: {
+    readonly login: string;
+    readonly email: string;
+    readonly name: string;
+    readonly familyName: string;
+    readonly givenName: string;
+    readonly uuid: string;
+    readonly uuidType: 'text' | 'binary' | 'uuid';
+    /** Numeric id for scope `konnect/id`; null: the scope is not offered. */
+    readonly uidNumber: string | null;
+    /** Attributes forming the raw subject instead of the DN (`LDAP_SUB_ATTRIBUTES`); empty: the DN. */
+    readonly sub: readonly string[];
+  };
+  /** The `groups` claim (scope `groups`). */
+  readonly groups: {
+    /** `memberOf`: read the user's memberOf attribute; `search`: search groups under `baseDn`; `none`. */
+    readonly source: 'none' | 'memberOf' | 'search';
+    readonly baseDn: string | null;
+    /** Group object filter for `search`, e.g. `(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))`. */
+    readonly filter: string;
+    /** Attribute holding the group name put in the claim (`cn`). */
+    readonly nameAttribute: string;
+  };
+  /** Upgrade ldap:// with StartTLS. */
+  readonly startTls: boolean;
+  /** Skip TLS certificate verification (konnectd `--insecure`). */
+  readonly insecureTls: boolean;
+  /** Per-request timeout. */
+  readonly timeoutSeconds: number;
+}
+
+export type IdentityConfig = { readonly kind: 'builtin' } | { readonly kind: 'ldap'; readonly ldap: LdapConfig };
+
 /** Lifetimes, in seconds. */
 export interface Lifetimes {
   readonly accessToken: number;
@@ -31,6 +78,11 @@ export interface CompatRelaxations {
   readonly redirectUriIgnoresQuery: boolean;
   /** Redirect URIs on the issuer's own host are trusted without registration (konnect-spec §2.3). */
   readonly implicitTrustOnIssuerHost: boolean;
+  /**
+   * Rocket.Chat's fetch-based variant (konnect-spec §9.2): token-endpoint parameters in the
+   * query string of an empty POST, and Basic credentials sent without the `Basic ` prefix.
+   */
+  readonly lenientTokenRequests: boolean;
 }
 
 /** The frozen, typed configuration both front doors produce. Only `config/` reads the environment. */
@@ -40,17 +92,45 @@ export interface Config {
   readonly listen: { readonly host: string; readonly port: number };
   readonly dataDir: string;
   readonly storage: StorageConfig;
-  readonly identity: { readonly kind: 'builtin' };
+  readonly identity: IdentityConfig;
   /** Path of a Konnect-format identifier-registration.yaml, or null for none. */
   readonly registration: string | null;
   readonly signing: {
     readonly alg: SigningAlg;
     /** PEM files; when empty a key is generated and kept in `dataDir`. */
     readonly keys: readonly string[];
+    /**
+     * The kid of the first key instead of the one derived from its file (konnectd
+     * `--signing-kid`, konnect-spec §3.3); the derived kid stays published for verification.
+     * Absent or null: derived.
+     */
+    readonly kid?: string | null;
+    /**
+     * Directory of extra public keys (`*.pem`, `*.json`; kid = file name) published in the
+     * JWKS and accepted when verifying tokens (konnectd `--validation-keys-path`,
+     * konnect-spec §3.2). Absent or null: none.
+     */
+    readonly validationKeysPath?: string | null;
   };
   readonly lifetimes: Lifetimes;
   readonly compat: CompatRelaxations;
-  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  readonly log: {
+    readonly level: LogLevel;
+    readonly format: LogFormat;
+    /** Print the time on each line (konnectd `--log-timestamp`); absent: true. */
+    readonly timestamp?: boolean;
+  };
+  /**
+   * Where the 32-byte instance secret (CSRF key) comes from. Absent: `<dataDir>/secret.key`,
+   * created when missing. `file`: konnectd `--encryption-secret` (exactly 32 raw bytes,
+   * konnect-spec §1.3). `ephemeral`: random per start (konnectd without a secret file).
+   */
+  readonly instanceSecret?: { readonly kind: 'file'; readonly path: string } | { readonly kind: 'ephemeral' };
+  /**
+   * Only these scopes may be granted or advertised (konnectd `--allow-scope`, konnect-spec
+   * §1.3). Absent, null or empty: every supported scope.
+   */
+  readonly allowedScopes?: readonly string[] | null;
   /** Create a demo user and client on first start and print them. */
   readonly demo: boolean;
   /** Proxies whose X-Forwarded-For / -Proto are believed (addresses or CIDRs). */

@@ -12,6 +12,10 @@ export interface Identity {
   readonly email: string | null;
   readonly emailVerified: boolean;
   readonly groups?: readonly string[];
+  /** LDAP_UUID_ATTRIBUTE value, for scope `konnect/uuid` (claim `kc.uuid`). */
+  readonly uuid?: string | null;
+  /** LDAP_UIDNUMBER_ATTRIBUTE value, for scope `konnect/id` (claim `id`). */
+  readonly numericId?: number | null;
 }
 
 /**
@@ -32,6 +36,8 @@ export interface IdentityBackend {
   authenticate(username: string, password: string): Promise<Identity | null>;
   /** Looks a user up by raw id; null when gone. Throws `IdentityUnavailableError`. */
   getUser(id: string): Promise<Identity | null>;
+  /** Scopes this backend can serve beyond the standard ones (e.g. `konnect/id` with a uidNumber attribute). */
+  readonly extraScopes?: readonly string[];
   close(): Promise<void>;
 }
 
