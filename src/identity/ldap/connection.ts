@@ -1,0 +1,206 @@
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import { Client, InappropriateAuthError, InvalidCredentialsError, ResultCodeError } from 'ldapts';
+import type { Logger } from 'pino';
+import type { LdapConfig } from '../../config/types.js';
+import { IdentityUnavailableError } from '../types.js';
+
+/** What opening a connection needs from the configuration. */
+export type ConnectionConfig = Pick<LdapConfig, 'uri' | 'startTls' | 'insecureTls' | 'timeoutSeconds'>;
+
+/**
+ * Opens a connection and binds (simple bind; anonymous when `dn` is null). ldaps:// is TLS from
+ * the start; ldap:// is upgraded with StartTLS when `startTls` is set (RFC 4513 §3). Certificates
+ * are verified unless `insecureTls`. Connecting, TLS and the bind together take at most
+ * `timeoutSeconds`; every later operation on the client has the same limit. Throws what
+ * ldapts throws; the socket is closed on failure.
+ */
+export async function openConnection(
+  config: ConnectionConfig,
+  dn: string | null,
+  password: string | null,
+): Promise<Client> {
+  const timeout = config.timeoutSeconds * 1000;
+  const url = new URL(config.uri);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const tlsOptions: ConnectionOptions = {
+    rejectUnauthorized: !config.insecureTls,
+    host,
+    ...(isIP(host) === 0 ? { servername: host } : {}),
+  };
+  // ldapts treats any tlsOptions as "connect with TLS", so pass them only for ldaps://.
+  const client = new Client({
+    url: config.uri,
+    timeout,
+    connectTimeout: timeout,
+    ...(url.protocol === 'ldaps:' ? { tlsOptions } : {}),
+  });
+  const establish = async (): Promise<void> => {
+    if (config.startTls && url.protocol === 'ldap:') await client.startTLS(tlsOptions);
+    await client.bind(dn ?? '', password ?? '');
+  };
+  try {
+    await withDeadline(establish(), timeout, 'LDAP connect and bind');
+    return client;
+  } catch (error) {
+    await closeQuietly(client);
+    throw error;
+  }
+}
+
+/**
+ * Checks a user's password by binding as their DN on a connection of its own (konnect-spec
+ * §1.4). Returns false for rejected credentials; throws `IdentityUnavailableError` when the
+ * directory cannot be reached or refuses for another reason.
+ */
+export async function checkPassword(
+  config: ConnectionConfig,
+  dn: string,
+  password: string,
+  log: Logger,
+): Promise<boolean> {
+  let client: Client | null = null;
+  try {
+    client = await openConnection(config, dn, password);
+    return true;
+  } catch (error) {
+    if (error instanceof InvalidCredentialsError || error instanceof InappropriateAuthError) return false;
+    throw unavailable(error, log, 'LDAP user bind failed');
+  } finally {
+    if (client !== null) await closeQuietly(client);
+  }
+}
+
+/**
+ * The service account's connection (`LDAP_BINDDN`), shared by all requests and opened on first
+ * use. A connection that fails is dropped and the next call opens a new one, so the backend
+ * recovers by itself when the directory comes back. An operation that fails on a connection
+ * reused from earlier is tried once more on a fresh one (the server may have closed it while
+ * idle). Directory result codes (`ResultCodeError`) reach the caller unchanged; everything
+ * else becomes `IdentityUnavailableError`.
+ */
+export class ServiceConnection {
+  #client: Client | null = null;
+  #opening: Promise<Client> | null = null;
+  /** Connections that have completed an operation, so a failure on them may be staleness. */
+  readonly #proven = new WeakSet<Client>();
+  #closed = false;
+
+  constructor(
+    private readonly config: LdapConfig,
+    private readonly log: Logger,
+  ) {}
+
+  async use<T>(operation: (client: Client) => Promise<T>): Promise<T> {
+    const client = await this.#acquire();
+    try {
+      const result = await operation(client);
+      this.#proven.add(client);
+      return result;
+    } catch (error) {
+      if (!isConnectionFailure(error)) throw error;
+      this.#discard(client);
+      if (!this.#proven.has(client)) throw unavailable(error, this.log, 'LDAP operation failed');
+      this.log.debug({ err: error }, 'LDAP connection went stale, reconnecting');
+    }
+    const fresh = await this.#acquire();
+    try {
+      const result = await operation(fresh);
+      this.#proven.add(fresh);
+      return result;
+    } catch (error) {
+      if (!isConnectionFailure(error)) throw error;
+      this.#discard(fresh);
+      throw unavailable(error, this.log, 'LDAP operation failed');
+    }
+  }
+
+  /** Unbinds the service connection; later calls fail with `IdentityUnavailableError`. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#opening?.catch(() => null);
+    const client = this.#client;
+    this.#client = null;
+    if (client !== null) await closeQuietly(client);
+  }
+
+  #acquire(): Promise<Client> {
+    if (this.#closed) return Promise.reject(new IdentityUnavailableError('the LDAP backend is closed'));
+    if (this.#client !== null) {
+      if (this.#client.isConnected) return Promise.resolve(this.#client);
+      this.#discard(this.#client);
+    }
+    // Concurrent requests share one connection attempt, and so one failure.
+    this.#opening ??= this.#open().finally(() => {
+      this.#opening = null;
+    });
+    return this.#opening;
+  }
+
+  async #open(): Promise<Client> {
+    const { bindDn, bindPassword } = this.config;
+    let client: Client;
+    try {
+      client = await openConnection(this.config, bindDn, bindPassword);
+    } catch (error) {
+      if (error instanceof ResultCodeError) {
+        // The server answered but refused the service account: a configuration problem.
+        this.log.error(
+          { bindDn, err: error },
+          'LDAP service bind rejected: check LDAP_BINDDN and LDAP_BINDPW',
+        );
+        throw new IdentityUnavailableError('the LDAP service account cannot bind', { cause: error });
+      }
+      throw unavailable(error, this.log, 'cannot connect to the LDAP server');
+    }
+    if (this.#closed) {
+      await closeQuietly(client);
+      throw new IdentityUnavailableError('the LDAP backend is closed');
+    }
+    this.#client = client;
+    return client;
+  }
+
+  #discard(client: Client): void {
+    if (this.#client === client) this.#client = null;
+    void closeQuietly(client);
+  }
+}
+
+/** True for network failures and timeouts; false for directory answers and programming errors. */
+export function isConnectionFailure(error: unknown): boolean {
+  return !(error instanceof ResultCodeError || error instanceof TypeError || error instanceof RangeError);
+}
+
+/** Logs a directory failure and turns it into `IdentityUnavailableError`. */
+export function unavailable(error: unknown, log: Logger, message: string): IdentityUnavailableError {
+  if (error instanceof IdentityUnavailableError) return error;
+  log.warn({ err: error }, message);
+  return new IdentityUnavailableError(
+    `${message}: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      cause: error,
+    },
+  );
+}
+
+async function closeQuietly(client: Client): Promise<void> {
+  try {
+    if (client.isConnected) await client.unbind();
+  } catch {
+    // Already gone; nothing to release.
+  }
+}
+
+async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+    promise.catch(() => {});
+  }
+}

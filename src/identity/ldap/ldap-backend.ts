@@ -1,0 +1,111 @@
+import { InvalidDNSyntaxError, NoSuchObjectError, ResultCodeError, type Entry } from 'ldapts';
+import type { Logger } from 'pino';
+import type { LdapConfig } from '../../config/types.js';
+import type { Identity, IdentityBackend } from '../types.js';
+import { checkPassword, ServiceConnection, unavailable } from './connection.js';
+import { isWithinScope } from './dn.js';
+import { binaryAttributes, textValues, toIdentity, userAttributes } from './entry.js';
+import { andFilter, equalityFilter, parenthesize } from './filter.js';
+import { lookupGroups } from './groups.js';
+import { decodeRawSubject, encodeRawSubject } from './raw-subject.js';
+
+/**
+ * The LDAP identity backend, Konnect's `identifier-ldap` (konnect-spec §1.4, §5.1).
+ *
+ * Sign-in: an empty username or password is refused without asking the directory. Otherwise
+ * the service account searches `baseDn`/`scope` for `(&<filter>(<login>=<username>))` with the
+ * username escaped (RFC 4515); exactly one entry must match and one of its login values must
+ * equal the typed username case-insensitively; then a bind as that entry's DN with the password,
+ * on a connection of its own, decides. Rejected credentials give null.
+ *
+ * The raw id is the entry DN exactly as the server returns it or, with `attributes.sub`, the
+ * query encoding of those attributes (`raw-subject.ts`). `getUser` finds the entry again by
+ * either form, under the same base, scope and filter; anything else is null.
+ *
+ * Every directory call is limited to `timeoutSeconds`. Unreachable servers, timeouts and
+ * unexpected directory errors throw `IdentityUnavailableError`; the next call reconnects.
+ */
+export function createLdapBackend(config: LdapConfig, log: Logger): IdentityBackend {
+  const service = new ServiceConnection(config, log);
+  const userFilter = parenthesize(config.filter);
+  const attributes = userAttributes(config);
+  const explicitBufferAttributes = binaryAttributes(config);
+  const login = config.attributes.login;
+  const subAttributes = config.attributes.sub;
+
+  /** Up to two entries (enough to tell "exactly one"); [] when the base does not exist. */
+  async function findUsers(baseDn: string, scope: LdapConfig['scope'], filter: string): Promise<Entry[]> {
+    try {
+      const result = await service.use((client) =>
+        client.search(baseDn, { scope, filter, attributes, explicitBufferAttributes, sizeLimit: 2 }),
+      );
+      return result.searchEntries;
+    } catch (error) {
+      if (error instanceof NoSuchObjectError || error instanceof InvalidDNSyntaxError) return [];
+      if (error instanceof ResultCodeError) throw unavailable(error, log, 'LDAP user search failed');
+      throw error;
+    }
+  }
+
+  function rawIdOf(entry: Entry): string {
+    if (subAttributes.length === 0) return entry.dn;
+    return encodeRawSubject(new Map(subAttributes.map((name) => [name, textValues(entry, name)])));
+  }
+
+  async function identify(entry: Entry): Promise<Identity | null> {
+    const id = rawIdOf(entry);
+    if (id === '') {
+      log.warn(
+        { dn: entry.dn, attributes: subAttributes },
+        'LDAP entry has none of the subject attributes; refused',
+      );
+      return null;
+    }
+    return toIdentity(entry, id, config, await lookupGroups(entry, config, service, log));
+  }
+
+  async function findBySubAttributes(id: string): Promise<Entry | null> {
+    const pairs = decodeRawSubject(id);
+    const known = new Set(subAttributes.map((name) => name.toLowerCase()));
+    if (pairs === null || pairs.some(([name]) => !known.has(name.toLowerCase()))) return null;
+    const filter = andFilter([userFilter, ...pairs.map(([name, value]) => equalityFilter(name, value))]);
+    const entries = await findUsers(config.baseDn, config.scope, filter);
+    // The filter matches supersets of the values too; only the exact encoding names the user.
+    return entries.length === 1 && rawIdOf(entries[0]!) === id ? entries[0]! : null;
+  }
+
+  return {
+    subjectNamespace: 'identifier-ldap',
+    extraScopes: [
+      'konnect/uuid',
+      'konnect/raw_sub',
+      ...(config.attributes.uidNumber === null ? [] : ['konnect/id']),
+    ],
+
+    async authenticate(username, password) {
+      if (username === '' || password === '') return null;
+      const filter = andFilter([userFilter, equalityFilter(login, username)]);
+      const entries = await findUsers(config.baseDn, config.scope, filter);
+      if (entries.length !== 1) return null;
+      const entry = entries[0]!;
+      const typed = username.toLowerCase();
+      if (!textValues(entry, login).some((value) => value.toLowerCase() === typed)) return null;
+      if (!(await checkPassword(config, entry.dn, password, log))) return null;
+      return identify(entry);
+    },
+
+    async getUser(id) {
+      if (subAttributes.length > 0) {
+        const entry = await findBySubAttributes(id);
+        return entry === null ? null : identify(entry);
+      }
+      if (id === '' || !isWithinScope(id, config.baseDn, config.scope)) return null;
+      const entries = await findUsers(id, 'base', userFilter);
+      return entries.length === 1 ? identify(entries[0]!) : null;
+    },
+
+    async close() {
+      await service.close();
+    },
+  };
+}
