@@ -239,4 +239,27 @@ describe('sesame user', () => {
       configFile = saved;
     }
   });
+  it('revoke forgets a consent and ends the grants of that client', async () => {
+    await run(['add', 'carol', '--email', 'carol@example.org', '--name', 'Carol', '--password-stdin'], 'carol-password-1\n');
+    const { config } = loadConfig({ file: configFile, env: {}, cwd: dir });
+    let storage = await openStorage(config.storage);
+    const carol = (await storage.users.getByUsername('carol'))!;
+    const now = Date.now();
+    await storage.consents.put({ userId: carol.id, clientId: 'wiki', scopes: ['openid'], createdAt: now });
+    await storage.grants.create({ id: 'g-carol', userId: carol.id, clientId: 'wiki', scopes: ['openid'], sessionId: null, authTime: now, createdAt: now, expiresAt: now + 60_000, revokedAt: null });
+    await storage.close();
+
+    const result = await run(['revoke', 'carol', 'wiki']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Revoked wiki for carol/);
+
+    storage = await openStorage(config.storage);
+    try {
+      assert.equal(await storage.consents.get(carol.id, 'wiki'), null, 'consent forgotten');
+      assert.notEqual((await storage.grants.get('g-carol'))?.revokedAt ?? null, null, 'grant revoked');
+    } finally {
+      await storage.close();
+    }
+    assert.equal((await run(['revoke', 'nobody', 'wiki'])).code, 1);
+  });
 });

@@ -16,6 +16,8 @@ const USAGE = `Usage:
   sesame user passwd <username> --password-stdin [--config FILE]
   sesame user list [--json] [--config FILE]
   sesame user remove <username> [--config FILE]
+  sesame user revoke <username> <client_id> [--config FILE]
+      forget the user's consent for the client and revoke its tokens
 
 Passwords are read from the first line of standard input, never from the command line.
 `;
@@ -52,6 +54,8 @@ export async function userCommand(argv: string[], io: CliIo): Promise<number> {
         return await listUsers(rest, io);
       case 'remove':
         return await removeUser(rest, io);
+      case 'revoke':
+        return await revokeClient(rest, io);
       case undefined:
         io.stderr.write(USAGE);
         return 1;
@@ -164,6 +168,19 @@ async function removeUser(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** Parses the options, refusing a password on the command line with a pointer to stdin. */
+/** Withdraws consent: the consent page shows again, and every grant (and token) for the client ends. */
+async function revokeClient(argv: string[], io: CliIo): Promise<number> {
+  const { options, positionals } = parse(argv, CONFIG);
+  const [username, clientId] = positionals;
+  if (positionals.length !== 2 || !username || !clientId) throw new UserCommandError(`expected <username> <client_id>\n\n${USAGE}`);
+  return withStorage(options.config, io, async (storage) => {
+    const user = await findUser(storage, username);
+    await storage.consents.delete(user.id, clientId);
+    await storage.grants.revokeForUserClient(user.id, clientId, systemClock.now());
+    io.stdout.write(`Revoked ${clientId} for ${user.username}: consent forgotten, tokens revoked.\n`);
+  });
+}
+
 function parse<const S extends Readonly<Record<string, 'string' | 'boolean'>>>(argv: string[], spec: S) {
   const passwordArg = argv.find((arg) => arg === '--password' || arg.startsWith('--password='));
   if (passwordArg !== undefined) {

@@ -268,3 +268,74 @@ describe('end session', () => {
     assert.ok(page.url.startsWith(sesame.issuer));
   });
 });
+
+describe('response modes', () => {
+  it('answers response_mode=form_post with a page that posts the code to the redirect URI', async () => {
+    const config = await discover('wiki', oidc.ClientSecretBasic('wiki-secret-0123456789'));
+    const jar = new CookieJar();
+    await codeFlow(config, WEB_REDIRECT, 'openid', jar); // signed in now
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: WEB_REDIRECT,
+      scope: 'openid',
+      state: 'fp-state',
+      response_mode: 'form_post',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const page = await follow(jar, sesame.issuer, url.toString());
+    assert.equal(page.status, 200);
+    assert.match(page.body, new RegExp(`<form[^>]*method="post"[^>]*action="${WEB_REDIRECT}"|<form[^>]*action="${WEB_REDIRECT}"[^>]*method="post"`, 'i'));
+    assert.match(page.body, /name="code" value="[A-Za-z0-9_-]{43}"/);
+    assert.match(page.body, /name="state" value="fp-state"/);
+  });
+
+  it('answers response_mode=fragment with the code after #', async () => {
+    const config = await discover('wiki', oidc.ClientSecretBasic('wiki-secret-0123456789'));
+    const jar = new CookieJar();
+    await codeFlow(config, WEB_REDIRECT, 'openid', jar);
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: WEB_REDIRECT,
+      scope: 'openid',
+      state: 'frag',
+      response_mode: 'fragment',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const landed = await follow(jar, sesame.issuer, url.toString());
+    const fragment = new URLSearchParams(new URL(landed.url).hash.slice(1));
+    assert.ok(fragment.get('code'));
+    assert.equal(fragment.get('state'), 'frag');
+    assert.equal(new URL(landed.url).search, '');
+  });
+});
+
+describe('client registry hot reload', () => {
+  it('picks up a client added to the registration file after SIGHUP, and keeps the last good file when an edit is broken', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const original = await readFile(sesame.registrationFile, 'utf8');
+    const discoverNew = () => discover('added-later', oidc.ClientSecretBasic('added-secret-123456'));
+    const added = `${original}  - id: added-later\n    secret: added-secret-123456\n    insecure: yes\n    trusted: yes\n    redirect_uris: [${WEB_REDIRECT}]\n`;
+    await writeFile(sesame.registrationFile, added);
+    sesame.signal('SIGHUP');
+    const deadline = Date.now() + 5000;
+    let landed;
+    while (Date.now() < deadline) {
+      const config = await discoverNew();
+      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: WEB_REDIRECT, scope: 'openid', state: 'x', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+      landed = await follow(new CookieJar(), sesame.issuer, url.toString());
+      if (landed.url.includes('/signin/v1/identifier')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(landed?.url.includes('/signin/v1/identifier'), 'the new client is accepted');
+
+    await writeFile(sesame.registrationFile, `${added}  - id: [broken\n`);
+    sesame.signal('SIGHUP');
+    await new Promise((r) => setTimeout(r, 1000));
+    const config = await discoverNew();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: WEB_REDIRECT, scope: 'openid', state: 'x', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const still = await follow(new CookieJar(), sesame.issuer, url.toString());
+    assert.ok(still.url.includes('/signin/v1/identifier'), 'the last good registry is still in use');
+    assert.match(sesame.logs(), /identifier-registration\.yaml:\d+:\d+/);
+    await writeFile(sesame.registrationFile, original);
+  });
+});
