@@ -2,16 +2,17 @@ import type { Logger } from 'pino';
 import type { Config } from './config/types.js';
 import type { Storage } from './storage/types.js';
 import { openStorage } from './storage/open.js';
-import { loadOrGenerateSigningKeys } from './tokens/keys.js';
+import { loadConfiguredKeys } from './tokens/keys.js';
 import { createTokenService } from './tokens/token-service.js';
 import { ClientRegistry } from './clients/registry.js';
 import { createBuiltinBackend } from './identity/builtin/builtin-backend.js';
+import { createLdapBackend } from './identity/ldap/index.js';
 import { SessionManager } from './sessions/session-manager.js';
 import { LoginThrottle } from './endpoints/signin/throttle.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { buildServer } from './http/server.js';
 import { routes } from './routes.js';
-import { loadOrCreateSecret } from './secrets.js';
+import { loadInstanceSecret } from './secrets.js';
 import { ensureDemo, type DemoInfo } from './demo.js';
 import type { BrowserDeps } from './endpoints/types.js';
 
@@ -31,10 +32,12 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
   const storage = await openStorage(config.storage);
   try {
     const demo = config.demo ? await ensureDemo(config, storage, log) : null;
-    const keys = await loadOrGenerateSigningKeys({ alg: config.signing.alg, keyFiles: config.signing.keys, dataDir: config.dataDir, log });
+    const csrfKey = await loadInstanceSecret(config, log);
+    const keys = await loadConfiguredKeys(config, log);
     const tokens = await createTokenService({
       issuer: config.issuer,
-      keys,
+      keys: keys.signing,
+      validationKeys: keys.validation,
       alg: config.signing.alg,
       lifetimes: config.lifetimes,
       clock,
@@ -50,7 +53,10 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       storage,
       clients: registry,
       tokens,
-      identity: createBuiltinBackend(storage.users),
+      identity:
+        config.identity.kind === 'ldap'
+          ? createLdapBackend(config.identity.ldap, log)
+          : createBuiltinBackend(storage.users),
       clock,
       log,
       sessions: new SessionManager({
@@ -66,7 +72,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
         maxPerAccount: config.throttle.maxFailuresPerAccount,
         maxPerAddress: config.throttle.maxFailuresPerAddress,
       }),
-      csrfKey: await loadOrCreateSecret(config.dataDir),
+      csrfKey,
     };
     const server = await buildServer({ deps, routes: routes(deps, demo) });
     registry.watch();

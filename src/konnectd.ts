@@ -1,17 +1,22 @@
-import { version } from './main.js';
+import { konnectdCommand } from './cli/konnectd.js';
+import type { CliIo } from './cli/io.js';
 
 /**
- * The `konnectd` front door. `version` works; `serve` and `healthcheck` arrive with the
- * Konnect drop-in work and are refused until then rather than half-done.
+ * The `konnectd` command for the real process (konnect-spec §1.1): `serve`, `healthcheck`,
+ * `version`, `help`. Sets the exit code; `bin/konnectd.js` calls this.
  */
 export async function runKonnectd(argv: string[]): Promise<void> {
-  const [command] = argv;
-  if (command === 'version') {
-    process.stdout.write(`konnectd (Sesame ${version()})\n`);
-    return;
+  const io: CliIo = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  try {
+    process.exitCode = await konnectdCommand(argv, io);
+  } catch (error) {
+    process.stderr.write(`konnectd: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
   }
-  process.stderr.write(
-    `konnectd: '${command ?? ''}' is not implemented yet in this build of Sesame; use 'sesame serve' meanwhile.\n`,
-  );
-  process.exitCode = 2;
 }

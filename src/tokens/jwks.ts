@@ -1,18 +1,19 @@
 import { exportJWK } from 'jose';
 import type { SigningAlg } from '../config/types.js';
 import { algsForKey, keyFitsAlg } from './key-algs.js';
-import type { PublicJwk, SigningKey } from './types.js';
+import type { PublicJwk, VerificationKey } from './types.js';
 
 /**
  * The public JWK set for `/konnect/v1/jwks.json` (RFC 7517 §5, konnect-spec §3.2): one entry
  * per key with its `kid`, `use: "sig"` and `alg`. Only public parameters are ever included.
+ * Signing keys and validation keys (`--validation-keys-path`) are published alike.
  *
  * `alg` is the configured algorithm when the key suits it, else the key's own first
  * algorithm (an RSA key under ES256 config is published as RS256). Konnect publishes no
  * `alg`; including it lets strict verifiers refuse algorithm substitution.
  */
 export async function buildJwks(
-  keys: readonly SigningKey[],
+  keys: readonly VerificationKey[],
   alg: SigningAlg,
 ): Promise<{ readonly keys: readonly PublicJwk[] }> {
   const jwks = await Promise.all(

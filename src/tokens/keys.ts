@@ -3,11 +3,12 @@ import { chmod, link, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import type { Logger } from 'pino';
-import type { SigningAlg } from '../config/types.js';
+import type { Config, SigningAlg } from '../config/types.js';
 import { randomToken } from '../lib/ids.js';
 import { describeKey, keyFitsAlg } from './key-algs.js';
 import { loadSigningKeyFile, SigningKeyError } from './key-file.js';
-import type { SigningKey } from './types.js';
+import type { SigningKey, VerificationKey } from './types.js';
+import { loadValidationKeys, mergeValidationKeys } from './validation-keys.js';
 
 export { loadSigningKeyFile, SigningKeyError } from './key-file.js';
 export type { LoadKeyFileOptions, SigningKeyErrorCode } from './key-file.js';
@@ -63,6 +64,54 @@ export async function loadOrGenerateSigningKeys(options: SigningKeysOptions): Pr
     );
   }
   return keys;
+}
+
+export interface ConfiguredKeys {
+  /** The signing keys, the one to sign with first (see `loadOrGenerateSigningKeys`). */
+  readonly signing: SigningKey[];
+  /** Keys that only verify and are published: see `mergeValidationKeys`. */
+  readonly validation: VerificationKey[];
+}
+
+/**
+ * The keys `Config.signing` describes, logged in Konnect's order (konnect-spec §6): the
+ * signing keys, the first under `signing.kid` when set, in which case its file-derived kid
+ * stays published and verifying too, as Konnect registers the key under both (§3.2, §3.3);
+ * then the keys in `signing.validationKeysPath`.
+ *
+ * @throws SigningKeyError or ValidationKeyError naming the file that cannot be used.
+ */
+export async function loadConfiguredKeys(
+  config: Pick<Config, 'signing' | 'dataDir'>,
+  log: Logger,
+): Promise<ConfiguredKeys> {
+  const { alg, keys: files, kid, validationKeysPath } = config.signing;
+  for (const path of files) log.info({ path }, 'loading signing key');
+  const specs: KeyFileSpec[] = files.map((path, i) => (i === 0 && kid ? { path, kid } : path));
+  const signing = await loadOrGenerateSigningKeys({ alg, keyFiles: specs, dataDir: config.dataDir, log });
+  for (const key of signing) log.debug({ kid: key.kid, path: key.source }, 'loaded signer key');
+
+  const candidates: VerificationKey[] = [];
+  const [first] = files;
+  if (kid && first !== undefined) candidates.push(await loadSigningKeyFile(first));
+  if (validationKeysPath) {
+    log.info({ path: validationKeysPath }, 'loading validation keys');
+    candidates.push(...(await loadValidationKeys(validationKeysPath, log)));
+  }
+  const validation = mergeValidationKeys(signing, candidates, log).map(
+    ({ kid: id, publicKey, source }): VerificationKey => ({ kid: id, publicKey, source }),
+  );
+
+  const signer = signing[0] as SigningKey;
+  log.info({ alg }, 'set provider signing alg');
+  log.info(
+    { id: signer.kid, method: alg, type: signer.publicKey.asymmetricKeyType },
+    'set provider signing key',
+  );
+  for (const key of validation) {
+    log.info({ id: key.kid, type: key.publicKey.asymmetricKeyType }, 'set provider validation key');
+  }
+  return { signing, validation };
 }
 
 async function loadOrGenerateKey(alg: SigningAlg, dataDir: string, log: Logger): Promise<SigningKey> {

@@ -5,7 +5,7 @@ import { randomToken } from '../lib/ids.js';
 import { buildJwks } from './jwks.js';
 import { keyFitsAlg } from './key-algs.js';
 import { tokenHash } from './token-hash.js';
-import type { AccessTokenClaims, IdTokenClaims, SigningKey, TokenService } from './types.js';
+import type { AccessTokenClaims, IdTokenClaims, SigningKey, TokenService, VerificationKey } from './types.js';
 import { verifyAccessToken, verifyIdTokenHint } from './verify.js';
 
 export interface TokenServiceOptions {
@@ -13,6 +13,12 @@ export interface TokenServiceOptions {
   readonly issuer: string;
   /** Signing keys, the preferred one first (see `loadOrGenerateSigningKeys`). */
   readonly keys: readonly SigningKey[];
+  /**
+   * Public keys that only verify (konnectd `--validation-keys-path`, konnect-spec §3.2):
+   * published in the JWKS and accepted for ID token hints and access tokens. Their kids must
+   * differ from the signing keys' (see `mergeValidationKeys`).
+   */
+  readonly validationKeys?: readonly VerificationKey[];
   readonly alg: SigningAlg;
   /** Seconds. */
   readonly lifetimes: { readonly accessToken: number; readonly idToken: number };
@@ -30,7 +36,7 @@ const registeredIdTokenClaims = new Set([
 
 /**
  * Mints and verifies Sesame's tokens with `jose`, signing with the first key that suits
- * `alg`; the JWK set publishes every key.
+ * `alg`; the JWK set publishes every key, validation keys included, and any of them verifies.
  *
  * - ID token (OIDC Core §2): header `{alg, kid, typ: "JWT"}` (konnect-spec §4.7); `iss`,
  *   `sub`, `aud`, `azp`, `iat`, `exp`, `auth_time`, and `nonce`, `sid`, `at_hash` when given.
@@ -50,8 +56,9 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     if (!Number.isInteger(seconds) || seconds <= 0)
       throw new TypeError(`lifetime ${name} must be a positive integer`);
   }
-  const jwks = await buildJwks(keys, alg);
-  const verifyContext = { issuer, keys, alg, clock };
+  const verificationKeys: readonly VerificationKey[] = [...keys, ...(options.validationKeys ?? [])];
+  const jwks = await buildJwks(verificationKeys, alg);
+  const verifyContext = { issuer, keys: verificationKeys, alg, clock };
 
   const sign = (payload: Record<string, unknown>, typ: string, lifetime: number): Promise<string> => {
     const now = epochSeconds(clock);

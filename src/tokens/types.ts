@@ -2,16 +2,20 @@ import type { KeyObject } from 'node:crypto';
 import type { SigningAlg } from '../config/types.js';
 
 /**
- * A private signing key and its public half. Invariants: the key is asymmetric and suits at
- * least one `SigningAlg` (RSA ≥ 2048 bits with e ≥ 65537, EC P-256, or Ed25519); `kid` is
- * never empty (konnect-spec §3.3).
+ * A public key tokens may be verified with and that the JWKS publishes. Invariants: the key
+ * is asymmetric and suits at least one `SigningAlg` (RSA ≥ 2048 bits with e ≥ 65537, EC
+ * P-256, or Ed25519); `kid` is never empty (konnect-spec §3.2, §3.3).
  */
-export interface SigningKey {
+export interface VerificationKey {
   readonly kid: string;
-  readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
   /** Where the key came from (a file path), for log and error messages. */
   readonly source: string;
+}
+
+/** A private signing key and its public half, with the invariants of `VerificationKey`. */
+export interface SigningKey extends VerificationKey {
+  readonly privateKey: KeyObject;
 }
 
 export interface PublicJwk {

@@ -4,11 +4,12 @@ import type { SigningAlg } from '../config/types.js';
 import type { Clock } from '../lib/clock.js';
 import { OAuthError } from '../oauth/errors.js';
 import { keyFitsAlg, signingAlgs } from './key-algs.js';
-import type { AccessTokenClaims, IdTokenHint, SigningKey } from './types.js';
+import type { AccessTokenClaims, IdTokenHint, VerificationKey } from './types.js';
 
 export interface VerifyContext {
   readonly issuer: string;
-  readonly keys: readonly SigningKey[];
+  /** Signing keys and validation keys (konnect-spec §3.2): any of them verifies a token. */
+  readonly keys: readonly VerificationKey[];
   /** The configured algorithm; the only one access tokens are accepted with. */
   readonly alg: SigningAlg;
   readonly clock: Clock;
@@ -84,7 +85,7 @@ export async function verifyIdTokenHint(token: string, ctx: VerifyContext): Prom
 }
 
 /** Picks our key by the header's kid, and only when that key can make the header's alg. */
-function keyResolver(keys: readonly SigningKey[]) {
+function keyResolver(keys: readonly VerificationKey[]) {
   return (header: JWSHeaderParameters): KeyObject => {
     const key = keys.find((k) => k.kid === header.kid);
     if (key === undefined || header.alg === undefined || !keyFitsAlg(key.publicKey, header.alg)) {
