@@ -173,3 +173,45 @@ describe('authenticateClient (RFC 6749 §2.3.1, konnect-spec §2.4)', () => {
     fails({ authorization: b64('confidential:s3cret') }, 'invalid_client', /malformed/);
   });
 });
+
+describe('authenticateClient: Basic credentials without the scheme (konnect-spec §9.2)', () => {
+  const lenient: CompatRelaxations = { ...strict, lenientTokenRequests: true };
+  const bare = (id: string, secret: string): string => Buffer.from(`${id}:${secret}`).toString('base64');
+
+  it('reads a bare base64 header as Basic under lenientTokenRequests, and says so', () => {
+    const r = authenticateClient(lookup, input({ authorization: bare('confidential', 's3cret') }), lenient);
+    assert.equal(r.client.id, 'confidential');
+    assert.equal(r.method, 'client_secret_basic');
+    assert.equal(r.schemelessBasic, true);
+  });
+
+  it('does not flag a proper Basic header or body credentials', () => {
+    const withScheme = authenticateClient(
+      lookup,
+      input({ authorization: basic('confidential', 's3cret') }),
+      lenient,
+    );
+    assert.equal(withScheme.schemelessBasic, false);
+    const post = authenticateClient(
+      lookup,
+      input({ clientId: 'confidential', clientSecret: 's3cret' }),
+      lenient,
+    );
+    assert.equal(post.schemelessBasic, false);
+  });
+
+  it('still checks the secret and the header form', () => {
+    fails({ authorization: bare('confidential', 'wrong') }, 'invalid_client', undefined, lenient);
+    fails({ authorization: 'Bearer abc' }, 'invalid_client', /malformed/, lenient);
+    fails(
+      { authorization: Buffer.from('confidential').toString('base64') },
+      'invalid_client',
+      /malformed/,
+      lenient,
+    );
+  });
+
+  it('refuses the bare header as invalid_client without the relaxation', () => {
+    fails({ authorization: bare('confidential', 's3cret') }, 'invalid_client', /malformed/);
+  });
+});

@@ -19,6 +19,11 @@ export interface AuthenticatedClient {
   readonly client: Client;
   /** How the client authenticated; `none` for a public client that sent no secret. */
   readonly method: ClientAuthMethod;
+  /**
+   * True when the Basic credentials came without the `Basic ` scheme, accepted only under
+   * `compat.lenientTokenRequests` (konnect-spec §9.2); the caller logs each such use.
+   */
+  readonly schemelessBasic: boolean;
 }
 
 /**
@@ -32,6 +37,9 @@ export interface AuthenticatedClient {
  * - Unknown client, malformed Basic header, wrong or missing secret: `invalid_client` (401).
  * - A public client (no secret registered) must not send a secret, unless
  *   `compat.anySecretForSecretlessClients`, which accepts any (konnect-spec §2.4).
+ * - `Authorization: <base64(id:secret)>` without the `Basic ` scheme is `invalid_client`,
+ *   unless `compat.lenientTokenRequests`, which reads it as Basic credentials and reports
+ *   that in `schemelessBasic` (konnect-spec §9.2, a fetch-based Rocket.Chat).
  *
  * Secrets are compared in constant time. Never returns without a verified client.
  */
@@ -40,7 +48,7 @@ export function authenticateClient(
   input: ClientCredentialsInput,
   compat: CompatRelaxations,
 ): AuthenticatedClient {
-  const credentials = readCredentials(input);
+  const credentials = readCredentials(input, compat.lenientTokenRequests);
   const client = lookup.get(credentials.id);
   if (client === null) {
     throw new OAuthError('invalid_client', 'client authentication failed', {
@@ -50,8 +58,10 @@ export function authenticateClient(
   const { secret } = credentials;
 
   if (client.secret === null) {
-    if (secret === null) return { client, method: 'none' };
-    if (compat.anySecretForSecretlessClients) return { client, method: credentials.method };
+    if (secret === null) return { client, method: 'none', schemelessBasic: credentials.schemeless };
+    if (compat.anySecretForSecretlessClients) {
+      return { client, method: credentials.method, schemelessBasic: credentials.schemeless };
+    }
     throw new OAuthError('invalid_client', 'client authentication failed', {
       detail: `public client "${client.id}" sent a client_secret; it has none registered`,
     });
@@ -66,7 +76,7 @@ export function authenticateClient(
       detail: `wrong client_secret for client "${client.id}" (${credentials.method})`,
     });
   }
-  return { client, method: credentials.method };
+  return { client, method: credentials.method, schemelessBasic: credentials.schemeless };
 }
 
 interface Credentials {
@@ -74,13 +84,15 @@ interface Credentials {
   /** null when no (or an empty) secret was sent. */
   readonly secret: string | null;
   readonly method: 'client_secret_basic' | 'client_secret_post';
+  /** Basic credentials sent without the scheme (lenient mode only). */
+  readonly schemeless: boolean;
 }
 
-function readCredentials(input: ClientCredentialsInput): Credentials {
+function readCredentials(input: ClientCredentialsInput, lenient: boolean): Credentials {
   const bodySecret = nonEmpty(input.clientSecret);
   const bodyId = nonEmpty(input.clientId);
   if (input.authorization !== undefined && input.authorization.trim() !== '') {
-    const basic = parseBasic(input.authorization);
+    const basic = parseBasic(input.authorization, lenient);
     if (bodySecret !== null) {
       throw new OAuthError('invalid_request', 'use only one client authentication method', {
         detail: 'client credentials in both the Authorization header and the body',
@@ -89,21 +101,34 @@ function readCredentials(input: ClientCredentialsInput): Credentials {
     if (bodyId !== null && bodyId !== basic.id) {
       throw new OAuthError('invalid_request', 'client_id does not match the Authorization header');
     }
-    return { id: basic.id, secret: basic.secret, method: 'client_secret_basic' };
+    return {
+      id: basic.id,
+      secret: basic.secret,
+      method: 'client_secret_basic',
+      schemeless: basic.schemeless,
+    };
   }
   if (bodyId === null) throw new OAuthError('invalid_request', 'client_id is missing');
-  return { id: bodyId, secret: bodySecret, method: 'client_secret_post' };
+  return { id: bodyId, secret: bodySecret, method: 'client_secret_post', schemeless: false };
 }
 
 const base64Pattern = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** RFC 7617 §2 with RFC 6749 §2.3.1's form-urlencoding of both parts. */
-function parseBasic(header: string): { id: string; secret: string | null } {
+/**
+ * RFC 7617 §2 with RFC 6749 §2.3.1's form-urlencoding of both parts; with `lenient`, a lone
+ * base64 token without the scheme too (konnect-spec §9.2).
+ */
+function parseBasic(
+  header: string,
+  lenient: boolean,
+): { id: string; secret: string | null; schemeless: boolean } {
   const malformed = (detail: string): OAuthError =>
     new OAuthError('invalid_client', 'malformed Authorization header', { detail });
-  const match = /^Basic +(\S+)$/i.exec(header.trim());
-  if (match === null) throw malformed('not a Basic Authorization header');
-  const token = match[1] ?? '';
+  const trimmed = header.trim();
+  const match = /^Basic +(\S+)$/i.exec(trimmed);
+  const schemeless = match === null && lenient && base64Pattern.test(trimmed);
+  if (match === null && !schemeless) throw malformed('not a Basic Authorization header');
+  const token = match?.[1] ?? trimmed;
   if (!base64Pattern.test(token)) throw malformed('Basic credentials are not base64');
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
@@ -112,7 +137,7 @@ function parseBasic(header: string): { id: string; secret: string | null } {
   const secret = formDecode(decoded.slice(colon + 1));
   if (id === null || secret === null) throw malformed('Basic credentials are not form-urlencoded');
   if (id === '') throw malformed('Basic credentials have an empty client_id');
-  return { id, secret: secret === '' ? null : secret };
+  return { id, secret: secret === '' ? null : secret, schemeless };
 }
 
 /** application/x-www-form-urlencoded decoding (`+` is a space); null when malformed. */

@@ -6,6 +6,7 @@ import {
   parseScope,
   scopesCovered,
   SUPPORTED_SCOPES,
+  offeredScopes,
   supportedScopes,
 } from './scopes.js';
 import { OAuthError } from './errors.js';
@@ -58,6 +59,30 @@ describe('supportedScopes', () => {
 
   it('rejects an invalid extra scope name as a programming error', () => {
     assert.throws(() => supportedScopes(['bad scope']), TypeError);
+  });
+});
+
+describe('offeredScopes', () => {
+  it("lists openid and offline_access first, as Konnect's discovery does", () => {
+    assert.deepEqual(offeredScopes().slice(0, 2), ['openid', 'offline_access']);
+  });
+
+  it("adds the backend's Konnect scopes, so konnect/id only when the backend offers it", () => {
+    const ldap = offeredScopes(['konnect/uuid', 'konnect/raw_sub', 'konnect/id']);
+    for (const scope of ['konnect/uuid', 'konnect/raw_sub', 'konnect/id', 'konnect/hashed_sub', 'groups'])
+      assert.ok(ldap.includes(scope), scope);
+    assert.ok(!offeredScopes(['konnect/uuid', 'konnect/raw_sub']).includes('konnect/id'));
+    assert.ok(!offeredScopes().includes('konnect/raw_sub'));
+  });
+
+  it('narrows to openid plus the allowed list (--allow-scope), ignoring unknown ones', () => {
+    assert.deepEqual(offeredScopes(['konnect/id'], ['profile', 'konnect/id', 'made/up']), [
+      'openid',
+      'profile',
+      'konnect/id',
+    ]);
+    assert.deepEqual(offeredScopes([], []), SUPPORTED_SCOPES);
+    assert.deepEqual(offeredScopes([], null), SUPPORTED_SCOPES);
   });
 });
 

@@ -1,19 +1,33 @@
 import { OAuthError } from './errors.js';
 
 /**
- * Scopes Sesame understands out of the box. `konnect/hashed_sub` does not exist in Konnect
- * but published setup guides request it, and hashed subjects are the default anyway
- * (konnect-spec §5.1). Backends add theirs (e.g. LDAP's `konnect/raw_sub`) through
- * {@link supportedScopes}.
+ * Scopes Sesame understands whatever the identity backend, `openid` and `offline_access`
+ * first as in Konnect's discovery (konnect-spec §3.1). `konnect/hashed_sub` does not exist
+ * in Konnect but published setup guides request it, and hashed subjects are the default
+ * anyway, so it is accepted with no effect (konnect-spec §5.1). Backends add theirs (LDAP:
+ * `konnect/raw_sub`, `konnect/uuid`, and `konnect/id` with a uidNumber attribute) through
+ * {@link supportedScopes} / {@link offeredScopes}.
  */
 export const SUPPORTED_SCOPES: readonly string[] = Object.freeze([
   'openid',
+  'offline_access',
   'profile',
   'email',
-  'offline_access',
   'groups',
   'konnect/hashed_sub',
 ]);
+
+/** Konnect's own scopes (konnect-spec §5.1, §5.2). */
+export const KONNECT_SCOPES = Object.freeze({
+  /** Claims `id` (numeric id) and `username`. */
+  id: 'konnect/id',
+  /** Claim `kc.uuid`. */
+  uuid: 'konnect/uuid',
+  /** ID token and userinfo `sub` = the raw user id. */
+  rawSub: 'konnect/raw_sub',
+  /** Accepted, no effect: hashed is the default. */
+  hashedSub: 'konnect/hashed_sub',
+} as const);
 
 /** RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -29,6 +43,22 @@ export function supportedScopes(extra: readonly string[] = []): readonly string[
     if (!SCOPE_TOKEN.test(scope)) throw new TypeError(`invalid scope name ${JSON.stringify(scope)}`);
   }
   return Object.freeze(unique([...SUPPORTED_SCOPES, ...extra]));
+}
+
+/**
+ * The scopes offered at the authorization endpoint and in discovery's `scopes_supported`:
+ * {@link supportedScopes} with the backend's `extra`, narrowed to `allowed` when that is a
+ * non-empty list (konnectd `--allow-scope`, konnect-spec §3.1: `openid` plus exactly that
+ * list). A scope in `allowed` that Sesame cannot serve is not offered.
+ */
+export function offeredScopes(
+  extra: readonly string[] = [],
+  allowed: readonly string[] | null | undefined = null,
+): readonly string[] {
+  const supported = supportedScopes(extra);
+  if (allowed === null || allowed === undefined || allowed.length === 0) return supported;
+  const permitted = new Set(['openid', ...allowed]);
+  return Object.freeze(supported.filter((scope) => permitted.has(scope)));
 }
 
 /**

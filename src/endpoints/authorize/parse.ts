@@ -1,7 +1,7 @@
 import { OAuthError } from '../../oauth/errors.js';
 import { matchRedirectUri } from '../../oauth/redirect-uri.js';
 import { parseResponseMode, type ResponseMode } from '../../oauth/response-mode.js';
-import { parseScope, grantableScopes, supportedScopes } from '../../oauth/scopes.js';
+import { parseScope, grantableScopes, offeredScopes } from '../../oauth/scopes.js';
 import { parsePrompt, parseMaxAge } from '../../oauth/prompt.js';
 import { checkCodeChallenge } from '../../oauth/pkce.js';
 import type { Client } from '../../clients/types.js';
@@ -16,22 +16,36 @@ const MAX_OPAQUE_LENGTH = 2048;
  * Step 1 of the authorization endpoint: the client and its redirect_uri. Nothing is redirected
  * before both are verified (RFC 6749 §4.1.2.1); every error here is shown to the user.
  */
-export function checkClientAndRedirect(params: Params, deps: Deps): { client: Client; target: VerifiedTarget } {
+export function checkClientAndRedirect(
+  params: Params,
+  deps: Deps,
+): { client: Client; target: VerifiedTarget } {
   rejectRepeatedParams(params, ['client_id', 'redirect_uri']);
   const clientId = requiredParam(params, 'client_id');
   const redirectUri = requiredParam(params, 'redirect_uri');
   const client = deps.clients.get(clientId);
   if (!client) {
-    throw new OAuthError('invalid_request', 'The application that sent you here is not registered with this sign-in service.', {
-      detail: `unknown client_id ${clientId.slice(0, 200)}`,
-    });
+    throw new OAuthError(
+      'invalid_request',
+      'The application that sent you here is not registered with this sign-in service.',
+      {
+        detail: `unknown client_id ${clientId.slice(0, 200)}`,
+      },
+    );
   }
   if (!matchRedirectUri(client, redirectUri, { ignoreQuery: deps.config.compat.redirectUriIgnoresQuery })) {
-    throw new OAuthError('invalid_request', 'The address the application asked to return to is not registered for it.', {
-      detail: `client ${clientId}: redirect_uri ${redirectUri.slice(0, 300)} not registered`,
-    });
+    throw new OAuthError(
+      'invalid_request',
+      'The address the application asked to return to is not registered for it.',
+      {
+        detail: `client ${clientId}: redirect_uri ${redirectUri.slice(0, 300)} not registered`,
+      },
+    );
   }
-  return { client, target: { clientId, redirectUri, responseMode: lenientResponseMode(params), state: lenientState(params) } };
+  return {
+    client,
+    target: { clientId, redirectUri, responseMode: lenientResponseMode(params), state: lenientState(params) },
+  };
 }
 
 /** The response mode for error redirects: the requested one when valid, else the default. */
@@ -71,9 +85,16 @@ const SINGLE_VALUED = [
 /**
  * Step 2: the rest of the request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1).
  * Errors thrown here are not yet redirectable; the handler marks them so, since step 1 has
- * verified the target. Unknown parameters are ignored.
+ * verified the target. Unknown parameters are ignored. Requested scopes that are not offered
+ * (standard ones, the identity backend's extras, narrowed by `allowedScopes`; konnect-spec
+ * §3.1, §4.11) are dropped silently.
  */
-export function parseAuthorizationRequest(params: Params, client: Client, target: VerifiedTarget, deps: Deps): AuthorizationRequest {
+export function parseAuthorizationRequest(
+  params: Params,
+  client: Client,
+  target: VerifiedTarget,
+  deps: Deps,
+): AuthorizationRequest {
   rejectRepeatedParams(params, SINGLE_VALUED);
   if (optionalParam(params, 'request') !== undefined) {
     throw new OAuthError('request_not_supported', 'request objects are not supported');
@@ -106,7 +127,9 @@ export function parseAuthorizationRequest(params: Params, client: Client, target
     redirectUri: target.redirectUri,
     responseType: 'code',
     responseMode,
-    scopes: grantableScopes(requested, supportedScopes(), { responseType }),
+    scopes: grantableScopes(requested, offeredScopes(deps.identity.extraScopes, deps.config.allowedScopes), {
+      responseType,
+    }),
     state: opaque(params, 'state'),
     nonce: opaque(params, 'nonce'),
     prompt: [...parsePrompt(optionalParam(params, 'prompt'))],

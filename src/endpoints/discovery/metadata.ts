@@ -1,17 +1,39 @@
-import { supportedScopes } from '../../oauth/scopes.js';
-import { supportedClaims } from '../../oauth/claims.js';
+import { offeredScopes } from '../../oauth/scopes.js';
+import { KONNECT_CLAIMS_SUPPORTED, supportedClaims } from '../../oauth/claims.js';
 import { locales } from '../../views/index.js';
-import type { Config } from '../../config/types.js';
+import type { CompatRelaxations, Config } from '../../config/types.js';
 import { endpointUrl, paths } from '../paths.js';
 
 /**
  * The OpenID Provider Metadata (OIDC Discovery §3, RFC 8414), advertising only what Sesame
  * really supports. Endpoint URLs are at the issuer's origin under Konnect's paths
  * (konnect-spec §3.1). Computed once per configuration.
+ *
+ * - `scopes_supported`: `openid`, `offline_access` first (Konnect's order), then the other
+ *   standard scopes and `extraScopes` — the identity backend's (`IdentityBackend.extraScopes`:
+ *   LDAP adds `konnect/uuid`, `konnect/raw_sub`, and `konnect/id` only with a uidNumber
+ *   attribute) — narrowed by `config.allowedScopes` (konnectd `--allow-scope`).
+ * - `claims_supported`: the claims those scopes release; when any Konnect compatibility
+ *   relaxation is on, Konnect's own list (`iss sub aud exp iat name family_name given_name
+ *   email email_verified`) comes first, so a relying party configured from Konnect's
+ *   document finds every claim it saw there.
+ * - `response_types_supported` is `["code"]` only. Konnect advertises `id_token`,
+ *   `id_token token`, `code id_token` and `code id_token token` but not `code`
+ *   (konnect-spec §3.1 [quirk]); Sesame implements only the code flow, and listing the
+ *   implicit and hybrid types would invite clients into a flow that then fails. Every relying
+ *   party of konnect-spec §9 uses `code`.
+ * - `id_token_signing_alg_values_supported`: exactly the configured algorithm, the only one
+ *   Sesame signs with.
+ * - No `check_session_iframe`: Sesame has no such page, and only what exists is listed.
  */
-export function providerMetadata(config: Config, signingAlg: string): Record<string, unknown> {
+export function providerMetadata(
+  config: Config,
+  signingAlg: string,
+  extraScopes: readonly string[] = [],
+): Record<string, unknown> {
   const url = (path: string) => endpointUrl(config.issuer, path);
   const authMethods = ['client_secret_basic', 'client_secret_post', 'none'];
+  const scopes = offeredScopes(extraScopes, config.allowedScopes);
   return {
     issuer: config.issuer,
     authorization_endpoint: url(paths.authorize),
@@ -20,7 +42,7 @@ export function providerMetadata(config: Config, signingAlg: string): Record<str
     end_session_endpoint: url(paths.endSession),
     revocation_endpoint: url(paths.revocation),
     jwks_uri: url(paths.jwks),
-    scopes_supported: [...supportedScopes()],
+    scopes_supported: [...scopes],
     response_types_supported: ['code'],
     response_modes_supported: ['query', 'fragment', 'form_post'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
@@ -29,11 +51,20 @@ export function providerMetadata(config: Config, signingAlg: string): Record<str
     token_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,
     code_challenge_methods_supported: ['S256'],
-    claims_supported: supportedClaims(),
+    claims_supported: claimsSupported(config.compat, scopes),
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
     ui_locales_supported: [...locales],
   };
+}
+
+function claimsSupported(compat: CompatRelaxations, scopes: readonly string[]): string[] {
+  const released = supportedClaims(scopes);
+  return anyRelaxation(compat) ? [...new Set([...KONNECT_CLAIMS_SUPPORTED, ...released])] : released;
+}
+
+function anyRelaxation(compat: CompatRelaxations): boolean {
+  return Object.values(compat).some((on) => on === true);
 }

@@ -24,12 +24,43 @@ export interface AuthenticatedClient {
  * Authenticates the client of a token or revocation request. Every grant goes through it;
  * none may skip it (RFC 6749 §3.2.1, RFC 7009 §2.1).
  *
+ * Each request that relied on `compat.lenientTokenRequests` (parameters from the query of an
+ * empty POST, or Basic credentials without the scheme; konnect-spec §9.2) is logged as a
+ * warning naming the relaxation, the client and how to stop depending on it.
+ *
  * @throws OAuthError `invalid_client` (401) for unknown clients or wrong secrets,
  *   `invalid_request` for missing or contradictory credentials.
  */
 export function checkClient(deps: Deps, credentials: ClientCredentials): AuthenticatedClient {
   const result = authenticateClient(deps.clients, credentials, deps.config.compat);
+  if (credentials.paramsFromQuery === true) {
+    warnLenient(
+      deps,
+      result.client.id,
+      'token request parameters taken from the URL query of an empty POST',
+      'a form body',
+    );
+  }
+  if (result.schemelessBasic) {
+    warnLenient(
+      deps,
+      result.client.id,
+      'client credentials taken from an Authorization header without the Basic scheme',
+      '"Authorization: Basic …"',
+    );
+  }
   return { client: result.client, isPublic: result.method === 'none' };
+}
+
+function warnLenient(deps: Deps, clientId: string, what: string, proper: string): void {
+  deps.log.warn(
+    {
+      relaxation: 'lenientTokenRequests',
+      clientId,
+      remedy: `update the client (e.g. Rocket.Chat) so it sends ${proper}, or turn Konnect compatibility off`,
+    },
+    `${what} (Konnect compatibility: lenientTokenRequests)`,
+  );
 }
 
 /**

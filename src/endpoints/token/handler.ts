@@ -23,7 +23,7 @@ import { parseTokenRequest, type TokenRequest } from './parse.js';
  */
 export async function handleToken(req: EndpointRequest, deps: Deps): Promise<EndpointResponse> {
   if (req.method !== 'POST') return methodNotAllowed();
-  const request = parseTokenRequest(req);
+  const request = parseTokenRequest(req, deps.config.compat);
   const authenticated = authenticateOrChallenge(deps, request.credentials);
   if ('kind' in authenticated) return authenticated;
   const issued = await runGrant(request, authenticated, deps);

@@ -1,3 +1,4 @@
+import type { CompatRelaxations } from '../../config/types.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { parseScope } from '../../oauth/scopes.js';
 import { optionalParam, rejectRepeatedParams, requiredParam } from '../params.js';
@@ -8,6 +9,11 @@ export interface ClientCredentials {
   readonly authorization: string | undefined;
   readonly clientId: string | undefined;
   readonly clientSecret: string | undefined;
+  /**
+   * True when the parameters (these credentials among them) came from the URL query of an
+   * empty POST, under `compat.lenientTokenRequests` (konnect-spec §9.2). Absent: the body.
+   */
+  readonly paramsFromQuery?: boolean;
 }
 
 /** RFC 6749 §4.1.3 with RFC 7636 §4.5. */
@@ -42,37 +48,51 @@ const TOKEN_PARAMS = [
   'client_secret',
 ] as const;
 
+/** No relaxation: parameters from the form body only. */
+const STRICT: Pick<CompatRelaxations, 'lenientTokenRequests'> = Object.freeze({
+  lenientTokenRequests: false,
+});
+
 /**
  * Turns a raw token request into a typed one. Parameters come from the form body only
- * (konnect-spec §4.6; RFC 6749 §3.2 requires POST with a form body).
+ * (konnect-spec §4.6; RFC 6749 §3.2 requires POST with a form body); the query is ignored.
+ *
+ * Under `compat.lenientTokenRequests` (konnect-spec §9.2, a fetch-based Rocket.Chat that put
+ * every field in the query of an empty-body POST), a request whose form body is empty takes
+ * its parameters from the query instead, and says so in `credentials.paramsFromQuery` so the
+ * use is logged. The two are never merged: a non-empty body means the query is ignored.
  *
  * @throws OAuthError `invalid_request` for a missing `grant_type` or a missing parameter that
  *   grant requires, or any recognised parameter sent twice; `unsupported_grant_type` for a
  *   grant other than `authorization_code` and `refresh_token` (RFC 6749 §5.2);
  *   `invalid_scope` for a malformed `scope`.
  */
-export function parseTokenRequest(req: EndpointRequest): TokenRequest {
-  const body = req.body;
-  rejectRepeatedParams(body, TOKEN_PARAMS);
-  const grantType = requiredParam(body, 'grant_type');
-  const credentials = parseCredentials(req, body);
+export function parseTokenRequest(
+  req: EndpointRequest,
+  compat: Pick<CompatRelaxations, 'lenientTokenRequests'> = STRICT,
+): TokenRequest {
+  const fromQuery = compat.lenientTokenRequests && req.body.size === 0 && req.query.size > 0;
+  const params = fromQuery ? req.query : req.body;
+  rejectRepeatedParams(params, TOKEN_PARAMS);
+  const grantType = requiredParam(params, 'grant_type');
+  const credentials = parseCredentials(req, params, fromQuery);
   switch (grantType) {
     case 'authorization_code':
       return {
         grantType,
         credentials,
-        code: requiredParam(body, 'code'),
+        code: requiredParam(params, 'code'),
         // OIDC Core §3.1.2.1 makes redirect_uri mandatory at authorize, so RFC 6749 §4.1.3
         // makes it mandatory here; refusing early keeps the code unconsumed.
-        redirectUri: requiredParam(body, 'redirect_uri'),
-        codeVerifier: optionalParam(body, 'code_verifier'),
+        redirectUri: requiredParam(params, 'redirect_uri'),
+        codeVerifier: optionalParam(params, 'code_verifier'),
       };
     case 'refresh_token': {
-      const scope = optionalParam(body, 'scope');
+      const scope = optionalParam(params, 'scope');
       return {
         grantType,
         credentials,
-        refreshToken: requiredParam(body, 'refresh_token'),
+        refreshToken: requiredParam(params, 'refresh_token'),
         scopes: scope === undefined ? null : parseScope(scope),
       };
     }
@@ -83,11 +103,15 @@ export function parseTokenRequest(req: EndpointRequest): TokenRequest {
   }
 }
 
-/** The credentials of RFC 6749 §2.3.1, from the Authorization header or the form body. */
-export function parseCredentials(req: EndpointRequest, body: Params): ClientCredentials {
+/**
+ * The credentials of RFC 6749 §2.3.1, from the Authorization header or `params` (the form
+ * body, or the query when {@link parseTokenRequest} took the parameters from there).
+ */
+export function parseCredentials(req: EndpointRequest, params: Params, fromQuery = false): ClientCredentials {
   return {
     authorization: req.headers['authorization'],
-    clientId: optionalParam(body, 'client_id'),
-    clientSecret: optionalParam(body, 'client_secret'),
+    clientId: optionalParam(params, 'client_id'),
+    clientSecret: optionalParam(params, 'client_secret'),
+    ...(fromQuery ? { paramsFromQuery: true } : {}),
   };
 }

@@ -78,6 +78,21 @@ describe('userinfo endpoint', () => {
     assert.deepEqual((await get({ authorization: `Bearer ${token}` })).body, { sub: ALICE.id });
   });
 
+  it("answers Konnect's id, username and kc.uuid for konnect/id and konnect/uuid", async () => {
+    fx.directory.users.set(ALICE.id, {
+      ...ALICE,
+      numericId: 1001,
+      uuid: 'b6e2c7a0-0000-4000-8000-000000000001',
+    });
+    const token = (await obtainTokens(fx, { scopes: ['openid', 'konnect/id', 'konnect/uuid'] })).access_token;
+    assert.deepEqual((await get({ authorization: `Bearer ${token}` })).body, {
+      sub: konnectSubject(ALICE.id, NAMESPACE),
+      id: 1001,
+      username: 'alice',
+      'kc.uuid': 'b6e2c7a0-0000-4000-8000-000000000001',
+    });
+  });
+
   it('accepts the access_token form parameter in a POST', async () => {
     const result = await post({ access_token: accessToken });
     assert.equal(result.status, 200);

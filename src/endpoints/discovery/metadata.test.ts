@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Config } from '../../config/types.js';
+import { createFixture } from '../token/test-fixture.js';
+import { providerMetadata } from './metadata.js';
+
+const LDAP_SCOPES = ['konnect/uuid', 'konnect/raw_sub', 'konnect/id'];
+
+describe('discovery metadata', () => {
+  let base: Config;
+  let konnect: Config;
+  before(async () => {
+    base = (await createFixture()).deps.config;
+    konnect = {
+      ...base,
+      compat: {
+        anySecretForSecretlessClients: true,
+        redirectUriIgnoresQuery: true,
+        implicitTrustOnIssuerHost: true,
+        lenientTokenRequests: true,
+      },
+    };
+  });
+
+  const list = (meta: Record<string, unknown>, key: string): string[] => meta[key] as string[];
+
+  it("lists openid and offline_access first, then the backend's Konnect scopes", () => {
+    const scopes = list(providerMetadata(konnect, 'PS256', LDAP_SCOPES), 'scopes_supported');
+    assert.deepEqual(scopes.slice(0, 2), ['openid', 'offline_access']);
+    for (const scope of ['profile', 'email', 'groups', 'konnect/hashed_sub', ...LDAP_SCOPES])
+      assert.ok(scopes.includes(scope), scope);
+  });
+
+  it('offers konnect/id only when the identity backend does', () => {
+    const scopes = list(
+      providerMetadata(konnect, 'PS256', ['konnect/uuid', 'konnect/raw_sub']),
+      'scopes_supported',
+    );
+    assert.ok(!scopes.includes('konnect/id'));
+    assert.ok(!list(providerMetadata(base, 'PS256'), 'scopes_supported').includes('konnect/raw_sub'));
+  });
+
+  it('narrows scopes to openid plus --allow-scope', () => {
+    const meta = providerMetadata(
+      { ...konnect, allowedScopes: ['profile', 'konnect/id'] },
+      'PS256',
+      LDAP_SCOPES,
+    );
+    assert.deepEqual(list(meta, 'scopes_supported'), ['openid', 'profile', 'konnect/id']);
+  });
+
+  it("puts Konnect's claims first under compat, then what Sesame releases", () => {
+    const claims = list(providerMetadata(konnect, 'PS256', LDAP_SCOPES), 'claims_supported');
+    assert.deepEqual(claims.slice(0, 10), [
+      'iss',
+      'sub',
+      'aud',
+      'exp',
+      'iat',
+      'name',
+      'family_name',
+      'given_name',
+      'email',
+      'email_verified',
+    ]);
+    for (const claim of ['preferred_username', 'groups', 'id', 'username', 'kc.uuid'])
+      assert.ok(claims.includes(claim), claim);
+    assert.equal(new Set(claims).size, claims.length);
+  });
+
+  it('lists only the claims of offered scopes', () => {
+    const withoutId = list(providerMetadata(konnect, 'PS256', ['konnect/uuid']), 'claims_supported');
+    assert.ok(!withoutId.includes('id') && withoutId.includes('kc.uuid'));
+    const native = list(providerMetadata(base, 'ES256'), 'claims_supported');
+    assert.ok(!native.includes('iss'), 'Konnect’s token claims only under compat');
+    assert.ok(native.includes('preferred_username') && native.includes('groups'));
+  });
+
+  it('advertises the code flow only and the single configured signing alg', () => {
+    const meta = providerMetadata(konnect, 'PS256', LDAP_SCOPES);
+    assert.deepEqual(meta['response_types_supported'], ['code']);
+    assert.deepEqual(meta['id_token_signing_alg_values_supported'], ['PS256']);
+    assert.equal(meta['check_session_iframe'], undefined);
+    assert.equal(meta['token_endpoint'], 'https://sso.example.com/konnect/v1/token');
+  });
+});
