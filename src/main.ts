@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { serveCommand } from './cli/serve.js';
 import { userCommand } from './cli/user.js';
+import { ldapCommand } from './cli/ldap.js';
 import { formatDefaults } from './config/defaults.js';
 import type { CliIo } from './cli/io.js';
 
@@ -8,7 +9,8 @@ const usage = `usage: sesame <command>
 
   serve [--config sesame.yaml]     run the provider (no config: a development instance with a demo user and client)
   config defaults                  print every configuration key with its default and description
-  user add|passwd|list|remove      manage built-in users (see: sesame user --help)
+  user add|passwd|list|remove|revoke   manage built-in users (see: sesame user --help)
+  ldap whois <username>            print the sub Sesame (and Konnect) issue for an LDAP user
   version                          print the version
 `;
 
@@ -33,6 +35,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 2;
     case 'user':
       return userCommand(rest, io);
+    case 'ldap':
+      return ldapCommand(rest, io);
     case 'version':
     case '--version':
       io.stdout.write(`sesame ${version()}\n`);

@@ -35,7 +35,7 @@ test('every problem in the file is reported at once, in file order, with line an
       'throttle:',
       '  max_failures_per_account: 0',
       'trusted_proxies: [10.0.0.0/33]',
-      'identity: ldap',
+      'identity: kerberos',
     ].join('\n'),
   );
   assert.deepEqual(problems, [
@@ -44,7 +44,7 @@ test('every problem in the file is reported at once, in file order, with line an
     `${file}:6:9: lifetimes.code: must be between 1s and 120s`,
     `${file}:8:29: throttle.max_failures_per_account: must be at least 1`,
     `${file}:9:19: trusted_proxies[0]: "10.0.0.0/33" is not an IP address or CIDR`,
-    `${file}:10:11: identity: the ldap identity backend is not available yet; use builtin`,
+    `${file}:10:11: identity: "kerberos" is not an identity backend; use builtin or ldap`,
   ]);
 });
 

@@ -232,3 +232,15 @@ test('the config is deeply frozen', () => {
   }, TypeError);
   assert.throws(() => (config.trustedProxies as string[]).push('0.0.0.0/0'), TypeError);
 });
+
+test('identity: ldap takes the directory from the LDAP_* variables, and names what is missing', async () => {
+  const dir = await tempDir();
+  const env = { SESAME_IDENTITY: 'ldap', LDAP_URI: 'ldap://127.0.0.1:3890', LDAP_BASEDN: 'ou=users,dc=example' };
+  const { config } = loadConfig({ env, cwd: dir });
+  assert.equal(config.identity.kind, 'ldap');
+  if (config.identity.kind === 'ldap') {
+    assert.equal(config.identity.ldap.uri, 'ldap://127.0.0.1:3890');
+    assert.equal(config.identity.ldap.attributes.login, 'uid');
+  }
+  assert.throws(() => loadConfig({ env: { SESAME_IDENTITY: 'ldap' }, cwd: dir }), /LDAP_URI/);
+});

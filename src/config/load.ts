@@ -4,9 +4,10 @@ import { CONFIG_KEYS } from './defaults.js';
 import { readEnvOverrides, type EnvOverride } from './env.js';
 import { ConfigError } from './errors.js';
 import { deepFreeze } from './freeze.js';
+import { ldapConfigFromEnv } from './ldap-env.js';
 import { ProblemReporter, sortProblems, type Problem } from './problems.js';
 import { configSchema, type ParsedConfig } from './schema.js';
-import type { Config, StorageConfig } from './types.js';
+import type { Config, IdentityConfig, StorageConfig } from './types.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export interface LoadConfigOptions {
@@ -56,7 +57,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   problems.push(...checkFilesExist(raw, baseFor, report));
   if (!parsed.success || problems.length > 0) throw new ConfigError(sortProblems(problems));
 
-  const config = build(parsed.data, baseFor, source === null && !env.overrides.has('demo'));
+  const built = build(parsed.data, baseFor, source === null && !env.overrides.has('demo'));
+  const config = { ...built, identity: identityConfig(parsed.data.identity, options.env ?? {}, warnings) };
   if (config.issuer.startsWith('http:')) {
     const problem = report.at(['issuer'], 'uses http; this is only for development, use https');
     warnings.push(problem.text);
@@ -116,6 +118,22 @@ function checkFilesExist(
   return problems;
 }
 
+/**
+ * `identity: ldap` takes the directory settings from Konnect's `LDAP_*` variables (or
+ * Cloudron's `CLOUDRON_LDAP_*`), exactly as `konnectd serve ldap` does, so both front doors
+ * describe a directory the same way.
+ */
+function identityConfig(
+  kind: 'builtin' | 'ldap',
+  env: Readonly<Record<string, string | undefined>>,
+  warnings: string[],
+): IdentityConfig {
+  if (kind === 'builtin') return { kind };
+  const ldap = ldapConfigFromEnv(env, { insecureTls: false });
+  warnings.push(...ldap.warnings);
+  return { kind, ldap: ldap.config };
+}
+
 function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefault: boolean): Config {
   const dataDir = resolve(baseFor('data_dir'), data.data_dir);
   const konnect = data.compat === 'konnect';
@@ -124,7 +142,7 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
     listen: data.listen,
     dataDir,
     storage: resolveStorage(data.storage, dataDir, baseFor('storage')),
-    identity: { kind: data.identity },
+    identity: { kind: 'builtin' },
     registration:
       data.registration === undefined ? null : resolve(baseFor('registration'), data.registration),
     signing: {

@@ -78,14 +78,8 @@ const storage = text('sqlite:<path>, memory or a postgres:// URL').transform((va
 });
 
 const identity = text('builtin').transform((value, ctx) => {
-  if (value === 'builtin') return 'builtin' as const;
-  ctx.addIssue({
-    code: 'custom',
-    message:
-      value === 'ldap'
-        ? 'the ldap identity backend is not available yet; use builtin'
-        : `"${value}" is not an identity backend; use builtin`,
-  });
+  if (value === 'builtin' || value === 'ldap') return value;
+  ctx.addIssue({ code: 'custom', message: `"${value}" is not an identity backend; use builtin or ldap` });
   return z.NEVER;
 });
 

@@ -58,8 +58,9 @@ export async function sesameCli(
   args: readonly string[],
   stdin = '',
   cwd = repo,
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], { cwd, stdio: 'pipe' });
+  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], { cwd, stdio: 'pipe', env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -129,7 +130,7 @@ export async function startSesame(options: SesameOptions): Promise<RunningSesame
   };
 }
 
-async function waitUntilReady(issuer: string, exited: Promise<number>, logs: () => string): Promise<void> {
+export async function waitUntilReady(issuer: string, exited: Promise<number>, logs: () => string): Promise<void> {
   let done = false;
   void exited.then(() => (done = true));
   const deadline = Date.now() + 30_000;

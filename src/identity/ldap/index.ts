@@ -1,3 +1,3 @@
-export { createLdapBackend } from './ldap-backend.js';
+export { createLdapBackend, type LdapBackend } from './ldap-backend.js';
 export { escapeFilterValue } from './filter.js';
 export { encodeRawSubject, decodeRawSubject } from './raw-subject.js';

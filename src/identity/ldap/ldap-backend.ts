@@ -25,7 +25,13 @@ import { decodeRawSubject, encodeRawSubject } from './raw-subject.js';
  * Every directory call is limited to `timeoutSeconds`. Unreachable servers, timeouts and
  * unexpected directory errors throw `IdentityUnavailableError`; the next call reconnects.
  */
-export function createLdapBackend(config: LdapConfig, log: Logger): IdentityBackend {
+/** The LDAP backend, with a lookup by username for operators (`sesame ldap whois`). */
+export interface LdapBackend extends IdentityBackend {
+  /** The one entry whose login attribute is `username` (case-insensitively), without a password check. */
+  findByUsername(username: string): Promise<Identity | null>;
+}
+
+export function createLdapBackend(config: LdapConfig, log: Logger): LdapBackend {
   const service = new ServiceConnection(config, log);
   const userFilter = parenthesize(config.filter);
   const attributes = userAttributes(config);
@@ -74,6 +80,16 @@ export function createLdapBackend(config: LdapConfig, log: Logger): IdentityBack
     return entries.length === 1 && rawIdOf(entries[0]!) === id ? entries[0]! : null;
   }
 
+  /** Exactly one entry under the filter whose login attribute equals `username`; else null. */
+  async function findEntryByLogin(username: string): Promise<Entry | null> {
+    const filter = andFilter([userFilter, equalityFilter(login, username)]);
+    const entries = await findUsers(config.baseDn, config.scope, filter);
+    if (entries.length !== 1) return null;
+    const entry = entries[0]!;
+    const typed = username.toLowerCase();
+    return textValues(entry, login).some((value) => value.toLowerCase() === typed) ? entry : null;
+  }
+
   return {
     subjectNamespace: 'identifier-ldap',
     extraScopes: [
@@ -84,14 +100,15 @@ export function createLdapBackend(config: LdapConfig, log: Logger): IdentityBack
 
     async authenticate(username, password) {
       if (username === '' || password === '') return null;
-      const filter = andFilter([userFilter, equalityFilter(login, username)]);
-      const entries = await findUsers(config.baseDn, config.scope, filter);
-      if (entries.length !== 1) return null;
-      const entry = entries[0]!;
-      const typed = username.toLowerCase();
-      if (!textValues(entry, login).some((value) => value.toLowerCase() === typed)) return null;
-      if (!(await checkPassword(config, entry.dn, password, log))) return null;
+      const entry = await findEntryByLogin(username);
+      if (entry === null || !(await checkPassword(config, entry.dn, password, log))) return null;
       return identify(entry);
+    },
+
+    async findByUsername(username) {
+      if (username === '') return null;
+      const entry = await findEntryByLogin(username);
+      return entry === null ? null : identify(entry);
     },
 
     async getUser(id) {
