@@ -5,14 +5,19 @@ import { ConfigError } from '../config/errors.js';
 import { createLdapBackend } from '../identity/ldap/index.js';
 import { IdentityUnavailableError } from '../identity/types.js';
 import { konnectSubject } from '../tokens/subject.js';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { cfgSettings, parseCfgFile } from '../config/konnect/cfg-file.js';
+import { effectiveEnv } from '../config/konnect/env.js';
 import { ArgsError, parseArgs } from './args.js';
 import type { CliIo } from './io.js';
 
 const USAGE = `Usage:
-  sesame ldap whois <username> [--insecure] [--nextcloud-provider NAME]
+  sesame ldap whois <username> [--config konnectd.cfg] [--insecure] [--nextcloud-provider NAME]
 
 Looks the user up in the directory configured by the LDAP_* (or CLOUDRON_LDAP_*)
-environment variables, exactly as sign-in does, and prints the raw id and the \`sub\`
+environment variables — and the ldap_* keys of a konnectd.cfg given with --config —
+exactly as sign-in does, and prints the raw id and the \`sub\`
 Sesame will issue — the same value Kopano Konnect issued for that user. With
 --nextcloud-provider, also prints the Nextcloud user id that Social Login derives from it.
 `;
@@ -31,7 +36,7 @@ export async function ldapCommand(argv: string[], io: CliIo): Promise<number> {
   let username: string;
   let options;
   try {
-    const parsed = parseArgs(rest, { insecure: 'boolean', 'nextcloud-provider': 'string' } as const);
+    const parsed = parseArgs(rest, { insecure: 'boolean', 'nextcloud-provider': 'string', config: 'string' } as const);
     options = parsed.options;
     if (parsed.positionals.length !== 1) throw new ArgsError('expected exactly one <username>');
     username = parsed.positionals[0] as string;
@@ -40,9 +45,31 @@ export async function ldapCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`error: ${error.message}\n\n${USAGE}`);
     return 2;
   }
+  let env: Readonly<Record<string, string | undefined>> = io.env;
+  let insecure = options.insecure === true;
+  if (typeof options.config === 'string') {
+    const path = resolve(io.cwd, options.config);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      io.stderr.write(`error: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      return 2;
+    }
+    let fromFile;
+    try {
+      fromFile = cfgSettings(parseCfgFile(path, text), 'ldap');
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      for (const problem of error.problems) io.stderr.write(`error: ${problem}\n`);
+      return 2;
+    }
+    env = effectiveEnv(io.env, fromFile.env);
+    insecure ||= fromFile.settings.get('insecure')?.value === true;
+  }
   let loaded;
   try {
-    loaded = ldapConfigFromEnv(io.env, { insecureTls: options.insecure === true });
+    loaded = ldapConfigFromEnv(env, { insecureTls: insecure });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr.write('error: the LDAP environment is not valid:\n');

@@ -30,6 +30,29 @@ describe('sesame ldap whois', () => {
     assert.match(result.stdout, /^nextcloud uid: +CloudronMeet-d5dee7bf727dfb0d575d6dd4c7405812$/m);
   });
 
+  it("reads the directory settings from a konnectd.cfg's ldap_* keys", async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'sesame-whois-'));
+    try {
+      const cfg = join(dir, 'konnectd.cfg');
+      await writeFile(cfg, [
+        'identity_manager = ldap',
+        `ldap_uri = ${slapd.url}`,
+        'ldap_binddn = cn=sesame,ou=services,dc=cloudron',
+        'ldap_bindpw = "service secret"',
+        'ldap_basedn = ou=users,dc=cloudron',
+        '',
+      ].join('\n'));
+      const result = await sesameCli(['ldap', 'whois', 'testuser', '--config', cfg], '', undefined, { LDAP_URI: '' });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^sub: +zCcbxlB0lfIZ2HuebqoravlIb5WVT9XLe8-pakfdjnKFC9oF8J4k2Xvcoe1wJMboF7elLtNuUrwSUJzXlkPMAg@konnect$/m);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says so, with exit code 1, for an unknown user', async () => {
     const result = await sesameCli(['ldap', 'whois', 'nobody'], '', undefined, env);
     assert.equal(result.code, 1);
