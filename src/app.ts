@@ -17,6 +17,7 @@ import { ensureDemo, type DemoInfo } from './demo.js';
 import type { BrowserDeps } from './endpoints/types.js';
 
 export interface App {
+  readonly config: Config;
   readonly server: Awaited<ReturnType<typeof buildServer>>;
   readonly storage: Storage;
   readonly registry: ClientRegistry;
@@ -81,6 +82,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
     }, PURGE_INTERVAL_MS);
     purge.unref();
     return {
+      config,
       server,
       storage,
       registry,

@@ -8,6 +8,7 @@ import { RefusedError } from '../config/konnect/to-config.js';
 import { createLogger } from '../log.js';
 import { version } from '../main.js';
 import type { CliIo } from './io.js';
+import { runUntilSignalled } from './run-server.js';
 
 export const konnectdUsage = `usage: konnectd <command>
 
@@ -90,27 +91,8 @@ async function serve(argv: string[], io: CliIo, options: KonnectdCliOptions): Pr
     return 1;
   }
   log.info('serve started');
-  const { host, port } = config.listen;
-  log.info({ listenAddr: `${host}:${port}` }, 'starting http listener');
-  await app.server.listen({ host, port });
-  log.info({ issuer: config.issuer }, 'ready to handle requests');
-
-  const reload = () => {
-    log.info('received SIGHUP, reloading the client registry');
-    void app.registry.reload();
-  };
-  process.on('SIGHUP', reload);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'received signal');
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  process.off('SIGHUP', reload);
-  log.info('clean server shutdown start');
-  await app.close();
+  log.info({ listenAddr: `${config.listen.host}:${config.listen.port}` }, 'starting http listener');
+  await runUntilSignalled(app, log, () => log.info({ issuer: config.issuer }, 'ready to handle requests'));
   return 0;
 }
 

@@ -4,6 +4,7 @@ import { createLogger } from '../log.js';
 import { createApp } from '../app.js';
 import type { DemoInfo } from '../demo.js';
 import type { CliIo } from './io.js';
+import { runUntilSignalled } from './run-server.js';
 
 /** `sesame serve [--config sesame.yaml]`: runs the provider until SIGINT/SIGTERM; SIGHUP reloads the client registry. */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
@@ -36,26 +37,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const log = createLogger(config);
   for (const warning of warnings) log.warn(warning);
   const app = await createApp(config, log);
-  const { host, port } = config.listen;
-  const address = await app.server.listen({ host, port });
-  log.info({ listen: address, issuer: config.issuer }, 'ready to handle requests');
-  if (app.demo) io.stdout.write(demoBanner(config.issuer, app.demo));
-
-  const reload = () => {
-    log.info('received SIGHUP, reloading the client registry');
-    void app.registry.reload();
-  };
-  process.on('SIGHUP', reload);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'received signal, shutting down');
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  await runUntilSignalled(app, log, (address) => {
+    log.info({ listen: address, issuer: config.issuer }, 'ready to handle requests');
+    if (app.demo) io.stdout.write(demoBanner(config.issuer, app.demo));
   });
-  process.off('SIGHUP', reload);
-  await app.close();
   return 0;
 }
 
