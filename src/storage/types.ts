@@ -107,6 +107,12 @@ export interface RefreshTokenRecord {
   readonly rotatedAt: number | null;
   /** Hash of the successor issued at rotation. */
   readonly replacedBy: string | null;
+  /**
+   * Set when a retry of this token's predecessor within the grace window replaced it before
+   * it was used. Presenting it afterwards is reuse: it was handed to whoever made the first
+   * request, and someone else holds its replacement.
+   */
+  readonly withdrawnAt: number | null;
 }
 
 export type RotateResult =
@@ -114,10 +120,11 @@ export type RotateResult =
   | { readonly kind: 'rotated'; readonly previous: RefreshTokenRecord }
   /**
    * The presented token had been rotated less than `graceMs` ago (a client retrying a request
-   * whose answer it lost): its earlier successor is withdrawn and replaced by the new one.
+   * whose answer it lost): its earlier successor is withdrawn (kept, marked `withdrawnAt`, so
+   * presenting it later is reported as reuse) and replaced by the new one.
    */
   | { readonly kind: 'grace'; readonly previous: RefreshTokenRecord }
-  /** Rotated longer ago than the grace window: reuse. The caller must revoke the grant. */
+  /** Rotated longer ago than the grace window, or withdrawn: reuse. The caller must revoke the grant. */
   | { readonly kind: 'reused'; readonly previous: RefreshTokenRecord }
   | { readonly kind: 'expired'; readonly previous: RefreshTokenRecord }
   | { readonly kind: 'not_found' };
@@ -203,6 +210,11 @@ export interface ThrottleStore {
   /** Failures for `key` within the last `windowMs`. */
   count(key: string, now: number, windowMs: number): Promise<number>;
   clear(key: string): Promise<void>;
+  /**
+   * Withdraws the hits recorded for `key` at exactly `at` (an attempt counted in advance that
+   * turned out not to be a failure). Hits of the same key at the same millisecond go together.
+   */
+  release(key: string, at: number): Promise<void>;
 }
 
 export interface Storage {

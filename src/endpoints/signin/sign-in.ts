@@ -29,7 +29,8 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
   const username = (single(req, 'username') ?? '').trim().slice(0, MAX_FIELD);
   const password = (single(req, 'password') ?? '').slice(0, MAX_FIELD);
 
-  if (await deps.throttle.isBlocked(username, req.clientAddress)) {
+  const attempt = await deps.throttle.begin(username, req.clientAddress);
+  if (attempt.blocked) {
     deps.log.warn({ username, address: req.clientAddress }, 'sign-in throttled');
     return renderSignIn(req, deps, flow, username, 'throttled', 429);
   }
@@ -37,16 +38,16 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
   try {
     identity = username === '' || password === '' ? null : await deps.identity.authenticate(username, password);
   } catch (error) {
+    await deps.throttle.abandoned(attempt);
     if (!(error instanceof IdentityUnavailableError)) throw error;
     deps.log.error({ err: error }, 'identity backend unavailable during sign-in');
     return renderSignIn(req, deps, flow, username, 'unavailable', 503);
   }
   if (identity === null) {
-    await deps.throttle.recordFailure(username, req.clientAddress);
     deps.log.info({ username, address: req.clientAddress }, 'sign-in failed');
     return renderSignIn(req, deps, flow, username, 'invalid_credentials', 401);
   }
-  await deps.throttle.recordSuccess(username);
+  await deps.throttle.succeeded(attempt);
 
   // A new session on every sign-in: an earlier one (perhaps another user's) is ended.
   const previous = await currentSession(req, deps);

@@ -16,8 +16,10 @@ export interface LoginThrottleOptions {
 /**
  * Limits password guessing at sign-in (OWASP ASVS V2.2.1; RFC 6749 §10.10 asks for the
  * same at any password check). Failures are counted over a sliding window per account
- * (`acct:<lower-cased username>`) and per address (`addr:<address>`); when either reaches
- * its limit, further attempts are refused until old failures leave the window.
+ * (`acct:<lower-cased username>`) and per address (`addr:<address>`); once either has
+ * reached its limit, further attempts are refused until old failures leave the window.
+ * Attempts are counted before the password check and withdrawn when they turn out not to
+ * be failures, so concurrent guesses are limited too.
  *
  * Unknown usernames are counted exactly like known ones, so the throttle's answers reveal
  * nothing about which accounts exist. IPv6 addresses are counted per /64 (one customer's
@@ -30,6 +32,7 @@ export class LoginThrottle {
   readonly #windowMs: number;
   readonly #maxPerAccount: number;
   readonly #maxPerAddress: number;
+  #lastAt = 0;
 
   /** @throws TypeError when the window is not positive or a limit is not a positive integer. */
   constructor(options: LoginThrottleOptions) {
@@ -50,32 +53,54 @@ export class LoginThrottle {
     this.#maxPerAddress = options.maxPerAddress;
   }
 
-  /** True when the account or the address has used up its failures for the window. */
-  async isBlocked(username: string, address: string): Promise<boolean> {
-    const now = this.#clock.now();
+  /**
+   * Counts a sign-in attempt before the password is checked, so that parallel guesses cannot
+   * all pass a check made before any of them is recorded. The attempt is `blocked` when the
+   * account or the address has more than its limit within the window; a blocked attempt is
+   * withdrawn again, so the lock ends one window after the last real failure. A failed
+   * password needs nothing more: it stays counted.
+   */
+  async begin(username: string, address: string): Promise<SignInAttempt> {
+    // Each attempt gets its own millisecond, so withdrawing one never withdraws another.
+    const at = Math.max(this.#clock.now(), this.#lastAt + 1);
+    this.#lastAt = at;
+    const keys = { account: accountKey(username), address: addressKey(address) };
     const [account, fromAddress] = await Promise.all([
-      this.#store.count(accountKey(username), now, this.#windowMs),
-      this.#store.count(addressKey(address), now, this.#windowMs),
+      this.#store.hit(keys.account, at, this.#windowMs),
+      this.#store.hit(keys.address, at, this.#windowMs),
     ]);
-    return account >= this.#maxPerAccount || fromAddress >= this.#maxPerAddress;
-  }
-
-  /** Counts one failed sign-in against both the username (known or not) and the address. */
-  async recordFailure(username: string, address: string): Promise<void> {
-    const now = this.#clock.now();
-    await Promise.all([
-      this.#store.hit(accountKey(username), now, this.#windowMs),
-      this.#store.hit(addressKey(address), now, this.#windowMs),
-    ]);
+    const attempt = { at, keys, blocked: account > this.#maxPerAccount || fromAddress > this.#maxPerAddress };
+    if (attempt.blocked) await this.#withdraw(attempt);
+    return attempt;
   }
 
   /**
-   * Clears the account's failures after a successful sign-in. The address counter stays:
-   * one valid login must not reset an attacker's budget for guessing other accounts.
+   * The password was right: the account's failures are forgotten, and this attempt is taken
+   * off the address counter. Earlier failures from the address stay: one valid sign-in must
+   * not reset an attacker's budget for guessing other accounts.
    */
-  async recordSuccess(username: string): Promise<void> {
-    await this.#store.clear(accountKey(username));
+  async succeeded(attempt: SignInAttempt): Promise<void> {
+    await Promise.all([this.#store.clear(attempt.keys.account), this.#store.release(attempt.keys.address, attempt.at)]);
   }
+
+  /** The password could not be checked (backend unavailable): the attempt does not count. */
+  async abandoned(attempt: SignInAttempt): Promise<void> {
+    await this.#withdraw(attempt);
+  }
+
+  async #withdraw(attempt: SignInAttempt): Promise<void> {
+    await Promise.all([
+      this.#store.release(attempt.keys.account, attempt.at),
+      this.#store.release(attempt.keys.address, attempt.at),
+    ]);
+  }
+}
+
+/** A sign-in attempt counted by {@link LoginThrottle.begin}. */
+export interface SignInAttempt {
+  readonly at: number;
+  readonly keys: { readonly account: string; readonly address: string };
+  readonly blocked: boolean;
 }
 
 function accountKey(username: string): string {

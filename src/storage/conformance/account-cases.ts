@@ -242,6 +242,17 @@ export function describeAccountCases(factory: () => Promise<Storage>): void {
       assert.equal(await t.count('alice', T0 + 200_000, MINUTE), 0);
     });
 
+    it('release withdraws the hits of one key at one moment only', async () => {
+      const t = storage().throttle;
+      await t.hit('alice', T0, MINUTE);
+      await t.hit('alice', T0 + 1, MINUTE);
+      await t.hit('bob', T0 + 1, MINUTE);
+      await t.release('alice', T0 + 1);
+      assert.equal(await t.count('alice', T0 + 1, MINUTE), 1);
+      assert.equal(await t.count('bob', T0 + 1, MINUTE), 1);
+      await t.release('nobody', T0);
+    });
+
     it('clear forgets the failures of one key only', async () => {
       const t = storage().throttle;
       await t.hit('alice', T0, MINUTE);

@@ -198,8 +198,8 @@ export function createMemoryStorage(): Storage {
         if (plan.kind === 'answer') return plan.result;
         if (refreshTokens.has(next.tokenHash))
           throw new StorageError('conflict', 'refresh token already exists');
-        if (plan.kind === 'grace' && plan.previous.replacedBy !== null)
-          refreshTokens.delete(plan.previous.replacedBy);
+        const earlier = plan.kind === 'grace' && plan.previous.replacedBy !== null ? refreshTokens.get(plan.previous.replacedBy) : undefined;
+        if (earlier) refreshTokens.set(earlier.tokenHash, { ...earlier, withdrawnAt: now });
         const rotatedAt = plan.kind === 'rotate' ? now : plan.previous.rotatedAt;
         refreshTokens.set(tokenHash, { ...plan.previous, rotatedAt, replacedBy: next.tokenHash });
         refreshTokens.set(next.tokenHash, structuredClone(next));
@@ -231,6 +231,11 @@ export function createMemoryStorage(): Storage {
       },
       async clear(key) {
         throttleHits.delete(key);
+      },
+      async release(key, at) {
+        const kept = (throttleHits.get(key) ?? []).filter((hit) => hit !== at);
+        if (kept.length === 0) throttleHits.delete(key);
+        else throttleHits.set(key, kept);
       },
     },
 

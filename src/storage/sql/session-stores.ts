@@ -121,5 +121,8 @@ export function createSqlThrottleStore(db: Kysely<Database>): ThrottleStore {
     async clear(key) {
       await db.deleteFrom('throttle_hits').where('key', '=', key).execute();
     },
+    async release(key, at) {
+      await db.deleteFrom('throttle_hits').where('key', '=', key).where('at', '=', at).execute();
+    },
   };
 }
