@@ -5,7 +5,9 @@ import { paths } from '../paths.js';
 import { localeOf, pageResponse } from '../pages.js';
 import { continueAuthorization } from '../authorize/flow.js';
 import { checkCsrf, csrfFor, currentSession } from './browser-session.js';
-import { formTargetsOf, interactionIdOf, loadInteraction } from './interaction.js';
+import { formTargetsOf, interactionIdOf, loadInteraction, type LoadedInteraction } from './interaction.js';
+import { decideInteraction } from '../../oauth/prompt.js';
+import type { SessionRecord } from '../../storage/types.js';
 import { userOf } from './user-display.js';
 
 const PURPOSE = 'chooseaccount';
@@ -13,7 +15,7 @@ const PURPOSE = 'chooseaccount';
 /** GET `/signin/v1/chooseaccount` (prompt=select_account): continue as the signed-in user, or switch. */
 export async function showChooseAccount(req: EndpointRequest, deps: BrowserDeps): Promise<EndpointResponse> {
   const { flow, session } = await load(req, deps);
-  if (!session) return toSignIn(flow.record.id);
+  if (!session || !choosingIsTheStep(flow, session, deps)) return toSignIn(flow.record.id);
   const user = await userOf(session.userId, deps);
   const csrf = csrfFor(req, deps, PURPOSE);
   const page = chooseAccountPage({
@@ -36,13 +38,30 @@ export async function submitChooseAccount(req: EndpointRequest, deps: BrowserDep
   if (decision?.length !== 1 || (decision[0] !== 'continue' && decision[0] !== 'switch')) {
     throw new OAuthError('invalid_request', 'Choose an account.');
   }
-  if (!session || decision[0] === 'switch') return toSignIn(flow.record.id);
+  if (!session || decision[0] === 'switch' || !choosingIsTheStep(flow, session, deps)) return toSignIn(flow.record.id);
   await deps.storage.interactions.setSession(flow.record.id, session.id);
   return continueAuthorization(
     { request: flow.request, interactionId: flow.record.id, authenticatedInInteraction: true, consentedInInteraction: false },
     session,
     deps,
   );
+}
+
+/**
+ * "Continue as" may stand in for a sign-in only where the request asked for an account choice
+ * and the session still satisfies it: never for `prompt=login` or an exceeded `max_age`, which
+ * demand the password again (OIDC Core §3.1.2.1), whatever page the browser is pointed at.
+ */
+function choosingIsTheStep(flow: LoadedInteraction, session: SessionRecord, deps: BrowserDeps): boolean {
+  const decision = decideInteraction({
+    prompt: new Set(flow.request.prompt),
+    maxAge: flow.request.maxAge,
+    session,
+    now: deps.clock.now(),
+    consentGiven: true,
+    trusted: true,
+  });
+  return decision.kind === 'select_account';
 }
 
 async function load(req: EndpointRequest, deps: BrowserDeps) {
