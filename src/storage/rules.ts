@@ -44,6 +44,7 @@ export function planRotation(
     return { kind: 'answer', result: { kind: 'not_found' } };
   }
   const previous = token;
+  if (token.withdrawnAt !== null) return { kind: 'answer', result: { kind: 'reused', previous } };
   if (token.rotatedAt !== null) {
     const withinGrace = now - token.rotatedAt < graceMs;
     if (!withinGrace || (successor !== null && successor.rotatedAt !== null)) {

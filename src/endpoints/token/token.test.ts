@@ -307,6 +307,16 @@ describe('token endpoint: refresh_token', () => {
     body(await refresh(retry.refresh_token!));
   });
 
+  it('revokes the family when the successor withdrawn by a grace-window retry is presented later', async () => {
+    // The client rotates; a thief replays the old token within the grace window and gets a
+    // new one; when the client then uses the successor it received, the theft shows.
+    const clients = body(await refresh(first.refresh_token!));
+    const thiefs = body(await refresh(first.refresh_token!));
+    await rejectsWith(refresh(clients.refresh_token!), 'invalid_grant', /reuse detected/);
+    await rejectsWith(refresh(thiefs.refresh_token!), 'invalid_grant');
+    assert.equal(await userinfoStatus(fx, thiefs.access_token), 401);
+  });
+
   it('revokes the whole family when a rotated refresh token is reused after the grace window', async () => {
     const second = body(await refresh(first.refresh_token!));
     fx.clock.advance(11_000);

@@ -115,6 +115,7 @@ export function aRefreshToken(overrides: Partial<RefreshTokenRecord> = {}): Refr
     expiresAt: T0 + 24 * 60 * MINUTE,
     rotatedAt: null,
     replacedBy: null,
+    withdrawnAt: null,
     ...overrides,
   };
 }

@@ -163,7 +163,7 @@ export function describeTokenCases(factory: () => Promise<Storage>): void {
       assert.deepEqual(await s.refreshTokens.get(successor(1).tokenHash), successor(1));
     });
 
-    it('a retry within the grace window withdraws the earlier successor, which no longer rotates', async () => {
+    it('a retry within the grace window withdraws the earlier successor; presenting that one later is reuse', async () => {
       const s = await setup();
       await s.refreshTokens.rotate('refresh-hash-1', successor(1), T0 + 1000, GRACE);
       const retry = await s.refreshTokens.rotate(
@@ -173,10 +173,10 @@ export function describeTokenCases(factory: () => Promise<Storage>): void {
         GRACE,
       );
       assert.equal(retry.kind, 'grace');
-      assert.equal(await s.refreshTokens.get(successor(1).tokenHash), null);
-      assert.deepEqual(await s.refreshTokens.rotate(successor(1).tokenHash, successor(3), T0 + 2000, GRACE), {
-        kind: 'not_found',
-      });
+      assert.equal((await s.refreshTokens.get(successor(1).tokenHash))?.withdrawnAt, T0 + 1000 + GRACE - 1);
+      const late = await s.refreshTokens.rotate(successor(1).tokenHash, successor(3), T0 + 2000, GRACE);
+      assert.equal(late.kind, 'reused', 'whoever holds the withdrawn token is not the one that retried');
+      assert.equal(await s.refreshTokens.get(successor(3).tokenHash), null, 'no successor stored for reuse');
       assert.deepEqual(await s.refreshTokens.get(successor(2).tokenHash), successor(2));
       assert.equal((await s.refreshTokens.get('refresh-hash-1'))?.replacedBy, successor(2).tokenHash);
       assert.equal(
@@ -239,8 +239,10 @@ export function describeTokenCases(factory: () => Promise<Storage>): void {
       assert.equal(results.filter((r) => r.kind === 'rotated').length, 1);
       assert.equal(results.filter((r) => r.kind === 'grace').length, 9);
       const live = [];
-      for (let i = 0; i < 10; i++)
-        if ((await s.refreshTokens.get(successor(i).tokenHash)) !== null) live.push(i);
+      for (let i = 0; i < 10; i++) {
+        const token = await s.refreshTokens.get(successor(i).tokenHash);
+        if (token !== null && token.withdrawnAt === null) live.push(i);
+      }
       assert.equal(live.length, 1);
       assert.equal(
         (await s.refreshTokens.get('refresh-hash-1'))?.replacedBy,

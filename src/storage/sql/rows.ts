@@ -202,6 +202,7 @@ export function refreshTokenToRow(t: RefreshTokenRecord): RefreshTokensTable {
     expires_at: t.expiresAt,
     rotated_at: t.rotatedAt,
     replaced_by: t.replacedBy,
+    withdrawn_at: t.withdrawnAt,
   };
 }
 
@@ -216,6 +217,7 @@ export function rowToRefreshToken(r: RefreshTokensTable): RefreshTokenRecord {
     expiresAt: int(r.expires_at),
     rotatedAt: intOrNull(r.rotated_at),
     replacedBy: r.replaced_by,
+    withdrawnAt: intOrNull(r.withdrawn_at),
   };
 }
 

@@ -81,6 +81,7 @@ export interface RefreshTokensTable {
   expires_at: number;
   rotated_at: number | null;
   replaced_by: string | null;
+  withdrawn_at: number | null;
 }
 
 export interface ConsentsTable {

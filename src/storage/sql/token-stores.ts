@@ -162,11 +162,13 @@ export function createSqlRefreshTokenStore(db: Kysely<Database>, transact: Trans
       if (repointed.numUpdatedRows === 0n) throw new LostRace();
       if (earlier !== null) {
         const withdrawn = await trx
-          .deleteFrom('refresh_tokens')
+          .updateTable('refresh_tokens')
+          .set({ withdrawn_at: now })
           .where('token_hash', '=', earlier)
           .where('rotated_at', 'is', null)
+          .where('withdrawn_at', 'is', null)
           .executeTakeFirst();
-        if (successorRow !== undefined && withdrawn.numDeletedRows === 0n) throw new LostRace();
+        if (successorRow !== undefined && withdrawn.numUpdatedRows === 0n) throw new LostRace();
       }
     }
     await trx.insertInto('refresh_tokens').values(refreshTokenToRow(next)).execute();

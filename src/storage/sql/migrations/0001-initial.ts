@@ -90,6 +90,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('rotated_at', 'bigint')
     .addColumn('replaced_by', 'text')
+    .addColumn('withdrawn_at', 'bigint')
     .execute();
   await db.schema.createIndex('refresh_tokens_grant_id').on('refresh_tokens').column('grant_id').execute();
   await db.schema.createIndex('refresh_tokens_user_id').on('refresh_tokens').column('user_id').execute();
