@@ -45,6 +45,10 @@ type Row = [name: string, client: Client, requested: string, strict: boolean, co
 // [what a user would notice, client, requested redirect_uri, strict result, Konnect-compat result]
 const rows: Row[] = [
   ['exact match', web, 'https://rp.example/cb', true, true],
+  ['a line break that URL parsing would drop', native, 'http://127.0.0.1:5555/c\nb', false, false],
+  ['a control character at the end', native, 'http://127.0.0.1/cb\u0001', false, false],
+  ['a CR LF in an ignored query', web, 'https://rp.example/cb?x=\r\nSet-Cookie:a=b', false, false],
+  ['a non-ASCII character in an ignored query', web, 'https://rp.example/cb?x=\u00e9', false, false],
   ['trailing slash differs', web, 'https://rp.example/cb/', false, false],
   ['case differs in the path', web, 'https://rp.example/CB', false, false],
   ['case differs in the host', web, 'https://RP.example/cb', false, false],

@@ -33,9 +33,16 @@ export interface RedirectUriRelaxations {
  * - A client with no registered redirect URIs matches nothing. (Konnect accepted any URI for
  *   `insecure` clients without redirect URIs — an open redirector Sesame does not keep.)
  */
+/**
+ * A URI as sent must be printable ASCII (RFC 3986 §2): URL parsing silently drops tabs, line
+ * breaks and control characters, so a URI carrying them could match while the raw string —
+ * which the response is built from — still holds them.
+ */
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
+
 export function matchRedirectUri(client: Client, requested: string, relax: RedirectUriRelaxations): boolean {
   const url = parseAbsolute(requested);
-  if (url === null || requested.includes('#') || url.username !== '' || url.password !== '') {
+  if (url === null || !PRINTABLE_ASCII.test(requested) || requested.includes('#') || url.username !== '' || url.password !== '') {
     return false;
   }
   const reduced = relax.ignoreQuery ? withoutQuery(requested) : null;

@@ -1,4 +1,5 @@
 import { OAuthError } from '../../oauth/errors.js';
+import { matchRedirectUri } from '../../oauth/redirect-uri.js';
 import { authorizationRequestFrom, type AuthorizationRequest } from '../authorize/request.js';
 import type { Client } from '../../clients/types.js';
 import type { InteractionRecord } from '../../storage/types.js';
@@ -28,6 +29,11 @@ export async function loadInteraction(id: string, deps: BrowserDeps): Promise<Lo
   const request = authorizationRequestFrom(record.request);
   const client = deps.clients.get(request.clientId);
   if (!client) throw new OAuthError('invalid_request', 'The application that sent you here is no longer registered.');
+  // The registry may have been reloaded since the request arrived: a redirect URI removed
+  // meanwhile (say, a compromised one) must not receive the code or an error.
+  if (!matchRedirectUri(client, request.redirectUri, { ignoreQuery: deps.config.compat.redirectUriIgnoresQuery })) {
+    throw new OAuthError('invalid_request', 'The address the application asked to return to is no longer registered for it.');
+  }
   return { record, request, client };
 }
 
