@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -31,9 +32,23 @@ export interface RunningSlapd {
   destroy(): Promise<void>;
 }
 
+/** A slapd started with `tls: true`: it also speaks ldaps:// and StartTLS. */
+export interface RunningTlsSlapd extends RunningSlapd {
+  /** `ldaps://127.0.0.1:<tlsPort>/` */
+  readonly ldapsUrl: string;
+  readonly tlsPort: number;
+  /** The PEM file of the throw-away CA that signed the server certificate. */
+  readonly caFile: string;
+}
+
 export interface SlapdOptions {
   /** A path to an LDIF file, or LDIF text (anything with a newline). Default: test/fixtures/ldap/users.ldif. */
   readonly ldif?: string;
+  /**
+   * Also listen on ldaps:// and accept StartTLS on ldap://, with a server certificate for
+   * 127.0.0.1 and localhost signed by a throw-away CA (see `RunningTlsSlapd.caFile`).
+   */
+  readonly tls?: boolean;
 }
 
 const BASE_DN = 'dc=cloudron';
@@ -47,13 +62,16 @@ const ADMIN_PASSWORD = 'admin secret';
  * that the memberof overlay maintains `memberOf` for groupOfNames members. Resolves once an
  * anonymous bind works. Passwords are readable only for binding (`by anonymous auth`).
  */
-export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSlapd> {
+export function startSlapd(options: SlapdOptions & { readonly tls: true }): Promise<RunningTlsSlapd>;
+export function startSlapd(options?: SlapdOptions): Promise<RunningSlapd>;
+export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSlapd | RunningTlsSlapd> {
   const dir = await mkdtemp(join(tmpdir(), 'sesame-slapd-'));
   const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
   process.once('exit', removeDir);
   await mkdir(join(dir, 'db'));
+  const tls = options.tls === true ? await makeCertificates(dir) : null;
   const configFile = join(dir, 'slapd.conf');
-  await writeFile(configFile, slapdConf(dir));
+  await writeFile(configFile, slapdConf(dir, tls));
   await writeFile(
     join(dir, 'base.ldif'),
     `dn: ${BASE_DN}\nobjectClass: dcObject\nobjectClass: organization\ndc: cloudron\no: Cloudron\n`,
@@ -61,13 +79,15 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSla
   await run('/usr/sbin/slapadd', ['-f', configFile, '-l', join(dir, 'base.ldif')]);
 
   let port = 0;
+  let tlsPort = 0;
   let child: ChildProcess | null = null;
   const killOnExit = (): void => void child?.kill('SIGKILL');
   process.once('exit', killOnExit);
 
   const launch = async (): Promise<void> => {
     const url = `ldap://127.0.0.1:${port}/`;
-    const proc = spawn(SLAPD, ['-h', url, '-f', configFile, '-d', '0'], {
+    const listeners = tls === null ? url : `${url} ldaps://127.0.0.1:${tlsPort}/`;
+    const proc = spawn(SLAPD, ['-h', listeners, '-f', configFile, '-d', '0'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child = proc;
@@ -83,6 +103,10 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSla
   let lastError: unknown = null;
   for (let attempt = 0; attempt < 3 && child === null; attempt++) {
     port = await freePort();
+    if (tls !== null) {
+      do tlsPort = await freePort();
+      while (tlsPort === port);
+    }
     try {
       await launch();
     } catch (error) {
@@ -109,7 +133,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSla
     clearTimeout(timer);
   };
 
-  return {
+  const running: RunningSlapd = {
     url,
     port,
     baseDn: BASE_DN,
@@ -127,15 +151,99 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSla
       removeDir();
     },
   };
+  if (tls === null) return running;
+  return { ...running, ldapsUrl: `ldaps://127.0.0.1:${tlsPort}/`, tlsPort, caFile: tls.caFile };
 }
 
-function slapdConf(dir: string): string {
+/** Where `makeCertificates` put the PEM files. */
+interface CertificateFiles {
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/**
+ * Creates, with the openssl command line, a throw-away CA (ca.pem) and a server certificate
+ * (server.pem, key server.key) it signed for IP 127.0.0.1 and DNS localhost, valid for two days.
+ * The keys are P-256, which is quick to generate; like everything else here they sit in the
+ * private (0700) temporary directory of the current user, who also runs slapd.
+ */
+async function makeCertificates(dir: string): Promise<CertificateFiles> {
+  const file = (name: string): string => join(dir, name);
+  const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-noenc'];
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...ecKey,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Sesame throw-away test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  await run('openssl', [
+    'req',
+    '-new',
+    ...ecKey,
+    '-keyout',
+    file('server.key'),
+    '-out',
+    file('server.csr'),
+    '-subj',
+    '/CN=localhost',
+  ]);
+  await writeFile(
+    file('server.ext'),
+    [
+      'basicConstraints = critical, CA:FALSE',
+      'keyUsage = critical, digitalSignature, keyEncipherment',
+      'extendedKeyUsage = serverAuth',
+      'subjectAltName = IP:127.0.0.1, DNS:localhost',
+      '',
+    ].join('\n'),
+  );
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-set_serial',
+    `0x${randomBytes(8).toString('hex')}`,
+    '-days',
+    '2',
+    '-extfile',
+    file('server.ext'),
+    '-out',
+    file('server.pem'),
+  ]);
+  return { caFile: file('ca.pem'), certFile: file('server.pem'), keyFile: file('server.key') };
+}
+
+function slapdConf(dir: string, tls: CertificateFiles | null = null): string {
   return [
     ...['core', 'cosine', 'inetorgperson', 'nis'].map((name) => `include ${SCHEMA_DIR}/${name}.schema`),
     `modulepath ${MODULE_PATH}`,
     'moduleload back_mdb',
     'moduleload memberof',
     `pidfile ${join(dir, 'slapd.pid')}`,
+    ...(tls === null
+      ? []
+      : [
+          `TLSCACertificateFile ${tls.caFile}`,
+          `TLSCertificateFile ${tls.certFile}`,
+          `TLSCertificateKeyFile ${tls.keyFile}`,
+        ]),
     'database mdb',
     `suffix "${BASE_DN}"`,
     `rootdn "${ADMIN_DN}"`,
