@@ -27,7 +27,9 @@ function table(title: string, rows: Row[]): void {
   const base = rows[0]?.perSecond ?? 1;
   console.log(`\n${title}`);
   for (const row of rows) {
-    console.log(`  ${row.name.padEnd(22)} ${row.perSecond.toFixed(0).padStart(8)} /s   ${(row.perSecond / base).toFixed(2)}×`);
+    console.log(
+      `  ${row.name.padEnd(22)} ${row.perSecond.toFixed(0).padStart(8)} /s   ${(row.perSecond / base).toFixed(2)}×`,
+    );
   }
 }
 
@@ -41,10 +43,26 @@ async function signing(dir: string): Promise<Row[]> {
   const rows: Row[] = [];
   for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA'] as SigningAlg[]) {
     const keys = await loadOrGenerateSigningKeys({ alg, keyFiles: [], dataDir: join(dir, alg), log });
-    const tokens = await createTokenService({ issuer: 'https://id.example', keys, alg, lifetimes: { accessToken: 600, idToken: 3600 }, clock: systemClock });
-    const claims = { sub: 'x'.repeat(94), aud: 'client', authTime: 1, nonce: 'n', sid: 's', accessToken: 'a.b.c' };
+    const tokens = await createTokenService({
+      issuer: 'https://id.example',
+      keys,
+      alg,
+      lifetimes: { accessToken: 600, idToken: 3600 },
+      clock: systemClock,
+    });
+    const claims = {
+      sub: 'x'.repeat(94),
+      aud: 'client',
+      authTime: 1,
+      nonce: 'n',
+      sid: 's',
+      accessToken: 'a.b.c',
+    };
     await timed(50, () => tokens.mintIdToken(claims)); // warm up
-    rows.push({ name: `ID token ${alg}`, perSecond: await timed(SIGNATURES, () => tokens.mintIdToken(claims)) });
+    rows.push({
+      name: `ID token ${alg}`,
+      perSecond: await timed(SIGNATURES, () => tokens.mintIdToken(claims)),
+    });
   }
   return rows;
 }
@@ -71,8 +89,33 @@ async function exchange(dir: string, storage: string): Promise<Row> {
     for (let i = 0; i < EXCHANGES + 20; i++) {
       const code = randomToken();
       const grantId = randomId();
-      await app.storage.grants.create({ id: grantId, userId: user.id, clientId: demo.clientId, scopes: ['openid', 'profile'], sessionId: null, authTime: now, createdAt: now, expiresAt: now + 3_600_000, revokedAt: null });
-      await app.storage.codes.create({ codeHash: hashToken(code), clientId: demo.clientId, redirectUri: demo.redirectUri, userId: user.id, sessionId: 'bench', grantId, scopes: ['openid', 'profile'], nonce: null, codeChallenge: null, codeChallengeMethod: null, authTime: now, createdAt: now, expiresAt: now + 3_600_000, consumedAt: null });
+      await app.storage.grants.create({
+        id: grantId,
+        userId: user.id,
+        clientId: demo.clientId,
+        scopes: ['openid', 'profile'],
+        sessionId: null,
+        authTime: now,
+        createdAt: now,
+        expiresAt: now + 3_600_000,
+        revokedAt: null,
+      });
+      await app.storage.codes.create({
+        codeHash: hashToken(code),
+        clientId: demo.clientId,
+        redirectUri: demo.redirectUri,
+        userId: user.id,
+        sessionId: 'bench',
+        grantId,
+        scopes: ['openid', 'profile'],
+        nonce: null,
+        codeChallenge: null,
+        codeChallengeMethod: null,
+        authTime: now,
+        createdAt: now,
+        expiresAt: now + 3_600_000,
+        consumedAt: null,
+      });
       codes.push(code);
     }
     const auth = `Basic ${Buffer.from(`${demo.clientId}:${demo.clientSecret}`).toString('base64')}`;
@@ -80,9 +123,14 @@ async function exchange(dir: string, storage: string): Promise<Row> {
       const response = await fetch(`${config.issuer}/konnect/v1/token`, {
         method: 'POST',
         headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: codes[i]!, redirect_uri: demo.redirectUri }),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: codes[i]!,
+          redirect_uri: demo.redirectUri,
+        }),
       });
-      if (response.status !== 200) throw new Error(`token endpoint answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 200)
+        throw new Error(`token endpoint answered ${response.status}: ${await response.text()}`);
       await response.arrayBuffer();
     };
     for (let i = 0; i < 20; i++) await redeem(EXCHANGES + i); // warm up
@@ -94,7 +142,9 @@ async function exchange(dir: string, storage: string): Promise<Row> {
 
 const dir = await mkdtemp(join(tmpdir(), 'sesame-bench-'));
 try {
-  console.log(`Sesame benchmark — node ${process.version}; ${SIGNATURES} signatures per algorithm, ${EXCHANGES} sequential code exchanges per storage`);
+  console.log(
+    `Sesame benchmark — node ${process.version}; ${SIGNATURES} signatures per algorithm, ${EXCHANGES} sequential code exchanges per storage`,
+  );
   table('Signing (ratio to RS256)', await signing(dir));
   table('Token endpoint, authorization_code with RS256 (ratio to memory storage)', [
     await exchange(dir, 'memory'),

@@ -78,7 +78,9 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
     const server = await buildServer({ deps, routes: routes(deps, demo) });
     registry.watch();
     const purge = setInterval(() => {
-      storage.purgeExpired(clock.now()).catch((err: unknown) => log.warn({ err }, 'purging expired records failed'));
+      storage
+        .purgeExpired(clock.now())
+        .catch((err: unknown) => log.warn({ err }, 'purging expired records failed'));
     }, PURGE_INTERVAL_MS);
     purge.unref();
     return {

@@ -16,7 +16,9 @@ const usage = `usage: sesame <command>
 
 /** Reads the package version without bundling package.json into the build. */
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -55,7 +57,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 /** Runs `main` for the real process. */
 export async function run(argv: string[]): Promise<void> {
-  const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  const io: CliIo = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  };
   try {
     process.exitCode = await main(argv, io);
   } catch (error) {

@@ -35,8 +35,14 @@ describe('instance secret', () => {
   });
 
   it('keeps a generated secret in the data directory when konnectd has none, so restarts keep forms working', async () => {
-    const a = await loadInstanceSecret({ dataDir: join(dir, 'k'), instanceSecret: { kind: 'ephemeral' } }, log);
-    const b = await loadInstanceSecret({ dataDir: join(dir, 'k'), instanceSecret: { kind: 'ephemeral' } }, log);
+    const a = await loadInstanceSecret(
+      { dataDir: join(dir, 'k'), instanceSecret: { kind: 'ephemeral' } },
+      log,
+    );
+    const b = await loadInstanceSecret(
+      { dataDir: join(dir, 'k'), instanceSecret: { kind: 'ephemeral' } },
+      log,
+    );
     assert.equal(a.length, 32);
     assert.deepEqual(a, b);
   });

@@ -36,7 +36,11 @@ export async function ldapCommand(argv: string[], io: CliIo): Promise<number> {
   let username: string;
   let options;
   try {
-    const parsed = parseArgs(rest, { insecure: 'boolean', 'nextcloud-provider': 'string', config: 'string' } as const);
+    const parsed = parseArgs(rest, {
+      insecure: 'boolean',
+      'nextcloud-provider': 'string',
+      config: 'string',
+    } as const);
     options = parsed.options;
     if (parsed.positionals.length !== 1) throw new ArgsError('expected exactly one <username>');
     username = parsed.positionals[0] as string;
@@ -53,7 +57,9 @@ export async function ldapCommand(argv: string[], io: CliIo): Promise<number> {
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      io.stderr.write(`error: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      io.stderr.write(
+        `error: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`,
+      );
       return 2;
     }
     let fromFile;
@@ -77,11 +83,16 @@ export async function ldapCommand(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
-  const backend = createLdapBackend(loaded.config, pino({ level: 'warn' }, io.stderr as NodeJS.WritableStream));
+  const backend = createLdapBackend(
+    loaded.config,
+    pino({ level: 'warn' }, io.stderr as NodeJS.WritableStream),
+  );
   try {
     const identity = await backend.findByUsername(username);
     if (identity === null) {
-      io.stderr.write(`No single entry with ${loaded.config.attributes.login}=${username} under ${loaded.config.baseDn}.\n`);
+      io.stderr.write(
+        `No single entry with ${loaded.config.attributes.login}=${username} under ${loaded.config.baseDn}.\n`,
+      );
       return 1;
     }
     const sub = konnectSubject(identity.id, backend.subjectNamespace);

@@ -6,7 +6,11 @@ import type { App } from '../app.js';
  * it. A listen failure (port taken, address not available) closes the app and is rethrown,
  * so the process can exit instead of idling on the registry's file watcher.
  */
-export async function runUntilSignalled(app: App, log: Logger, onListening: (address: string) => void): Promise<void> {
+export async function runUntilSignalled(
+  app: App,
+  log: Logger,
+  onListening: (address: string) => void,
+): Promise<void> {
   const { host, port } = app.config.listen;
   let address: string;
   try {

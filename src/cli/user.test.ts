@@ -240,13 +240,26 @@ describe('sesame user', () => {
     }
   });
   it('revoke forgets a consent and ends the grants of that client', async () => {
-    await run(['add', 'carol', '--email', 'carol@example.org', '--name', 'Carol', '--password-stdin'], 'carol-password-1\n');
+    await run(
+      ['add', 'carol', '--email', 'carol@example.org', '--name', 'Carol', '--password-stdin'],
+      'carol-password-1\n',
+    );
     const { config } = loadConfig({ file: configFile, env: {}, cwd: dir });
     let storage = await openStorage(config.storage);
     const carol = (await storage.users.getByUsername('carol'))!;
     const now = Date.now();
     await storage.consents.put({ userId: carol.id, clientId: 'wiki', scopes: ['openid'], createdAt: now });
-    await storage.grants.create({ id: 'g-carol', userId: carol.id, clientId: 'wiki', scopes: ['openid'], sessionId: null, authTime: now, createdAt: now, expiresAt: now + 60_000, revokedAt: null });
+    await storage.grants.create({
+      id: 'g-carol',
+      userId: carol.id,
+      clientId: 'wiki',
+      scopes: ['openid'],
+      sessionId: null,
+      authTime: now,
+      createdAt: now,
+      expiresAt: now + 60_000,
+      revokedAt: null,
+    });
     await storage.close();
 
     const result = await run(['revoke', 'carol', 'wiki']);

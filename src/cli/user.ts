@@ -172,7 +172,8 @@ async function removeUser(argv: string[], io: CliIo): Promise<number> {
 async function revokeClient(argv: string[], io: CliIo): Promise<number> {
   const { options, positionals } = parse(argv, CONFIG);
   const [username, clientId] = positionals;
-  if (positionals.length !== 2 || !username || !clientId) throw new UserCommandError(`expected <username> <client_id>\n\n${USAGE}`);
+  if (positionals.length !== 2 || !username || !clientId)
+    throw new UserCommandError(`expected <username> <client_id>\n\n${USAGE}`);
   return withStorage(options.config, io, async (storage) => {
     const user = await findUser(storage, username);
     await storage.consents.delete(user.id, clientId);

@@ -55,7 +55,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     path: 'identity',
     kind: 'string',
     default: 'builtin',
-    description: 'Where users come from: builtin (users kept in storage) or ldap (configured by the LDAP_* variables, see docs/migrating-from-konnect.md).',
+    description:
+      'Where users come from: builtin (users kept in storage) or ldap (configured by the LDAP_* variables, see docs/migrating-from-konnect.md).',
   },
   {
     path: 'registration',

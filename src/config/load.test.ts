@@ -235,7 +235,11 @@ test('the config is deeply frozen', () => {
 
 test('identity: ldap takes the directory from the LDAP_* variables, and names what is missing', async () => {
   const dir = await tempDir();
-  const env = { SESAME_IDENTITY: 'ldap', LDAP_URI: 'ldap://127.0.0.1:3890', LDAP_BASEDN: 'ou=users,dc=example' };
+  const env = {
+    SESAME_IDENTITY: 'ldap',
+    LDAP_URI: 'ldap://127.0.0.1:3890',
+    LDAP_BASEDN: 'ou=users,dc=example',
+  };
   const { config } = loadConfig({ env, cwd: dir });
   assert.equal(config.identity.kind, 'ldap');
   if (config.identity.kind === 'ldap') {

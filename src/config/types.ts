@@ -52,7 +52,8 @@ export interface LdapConfig {
   readonly timeoutSeconds: number;
 }
 
-export type IdentityConfig = { readonly kind: 'builtin' } | { readonly kind: 'ldap'; readonly ldap: LdapConfig };
+export type IdentityConfig =
+  { readonly kind: 'builtin' } | { readonly kind: 'ldap'; readonly ldap: LdapConfig };
 
 /** Lifetimes, in seconds. */
 export interface Lifetimes {

@@ -32,7 +32,12 @@ export function pageResponse(body: SafeHtml, options: PageOptions = {}): Endpoin
 
 /** The browser's error page for an OAuthError; never a stack trace. */
 export function renderErrorPage(error: OAuthError, req: EndpointRequest): EndpointResponse {
-  const page = errorPage({ locale: localeOf(req), status: error.status, error: error.code, description: error.description });
+  const page = errorPage({
+    locale: localeOf(req),
+    status: error.status,
+    error: error.code,
+    description: error.description,
+  });
   return pageResponse(page, { status: error.status });
 }
 

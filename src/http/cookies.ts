@@ -5,7 +5,11 @@ import type { CookieInstruction } from '../endpoints/types.js';
  * Writes cookies with Sesame's fixed flags: HttpOnly, SameSite=Lax, and Secure whenever the
  * issuer is https (the `__Host-` names chosen by sessions/ require it).
  */
-export function writeCookies(reply: FastifyReply, cookies: readonly CookieInstruction[], https: boolean): void {
+export function writeCookies(
+  reply: FastifyReply,
+  cookies: readonly CookieInstruction[],
+  https: boolean,
+): void {
   for (const c of cookies) {
     const options = {
       path: c.path ?? '/',
@@ -14,6 +18,7 @@ export function writeCookies(reply: FastifyReply, cookies: readonly CookieInstru
       secure: https,
     };
     if (c.value === null) reply.clearCookie(c.name, options);
-    else reply.setCookie(c.name, c.value, c.maxAge === undefined ? options : { ...options, maxAge: c.maxAge });
+    else
+      reply.setCookie(c.name, c.value, c.maxAge === undefined ? options : { ...options, maxAge: c.maxAge });
   }
 }

@@ -12,7 +12,8 @@ export function toOAuthError(error: unknown): OAuthError {
   if (isOAuthError(error)) return error;
   const status = statusOf(error);
   if (status === 404) return new OAuthError('not_found', 'The requested resource does not exist.');
-  if (status === 413) return new OAuthError('invalid_request', 'The request body is too large.', { status: 413 });
+  if (status === 413)
+    return new OAuthError('invalid_request', 'The request body is too large.', { status: 413 });
   if (status !== undefined && status >= 400 && status < 500) {
     return new OAuthError('invalid_request', 'The request could not be read.', {
       status,
@@ -31,7 +32,11 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /** Renders an error for its audience: RFC 6749 §5.2 JSON for APIs, the error page for browsers. */
-export function renderError(error: OAuthError, audience: RouteAudience, request: EndpointRequest): EndpointResponse {
+export function renderError(
+  error: OAuthError,
+  audience: RouteAudience,
+  request: EndpointRequest,
+): EndpointResponse {
   if (audience === 'browser') return renderErrorPage(error, request);
   const headers: Record<string, string> = {};
   if (error.code === 'invalid_client' && error.status === 401) {

@@ -42,7 +42,13 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 export function matchRedirectUri(client: Client, requested: string, relax: RedirectUriRelaxations): boolean {
   const url = parseAbsolute(requested);
-  if (url === null || !PRINTABLE_ASCII.test(requested) || requested.includes('#') || url.username !== '' || url.password !== '') {
+  if (
+    url === null ||
+    !PRINTABLE_ASCII.test(requested) ||
+    requested.includes('#') ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
     return false;
   }
   const reduced = relax.ignoreQuery ? withoutQuery(requested) : null;

@@ -147,7 +147,9 @@ export interface UserStore {
   /** Returns false when no such user. */
   update(
     id: string,
-    changes: Partial<Pick<UserRecord, 'email' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'passwordHash'>>,
+    changes: Partial<
+      Pick<UserRecord, 'email' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'passwordHash'>
+    >,
     now: number,
   ): Promise<boolean>;
   /** Returns false when no such user. Also removes the user's sessions, consents and grants. */

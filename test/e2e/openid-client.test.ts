@@ -9,7 +9,14 @@ import { CookieJar, follow, signInThroughPages } from '../helpers/http-login.js'
 
 const WEB_REDIRECT = 'http://127.0.0.1:9/cb';
 const NATIVE_REDIRECT = 'http://127.0.0.1/callback';
-const alice = { username: 'alice', password: 'correct horse battery', email: 'alice@example.com', name: 'Alice Liddell', givenName: 'Alice', familyName: 'Liddell' };
+const alice = {
+  username: 'alice',
+  password: 'correct horse battery',
+  email: 'alice@example.com',
+  name: 'Alice Liddell',
+  givenName: 'Alice',
+  familyName: 'Liddell',
+};
 
 const registration = `
 clients:
@@ -30,14 +37,20 @@ clients:
 let sesame: RunningSesame;
 
 before(async () => {
-  sesame = await startSesame({ registration, users: [alice], extraConfig: 'lifetimes:\n  refresh_grace: 1s' });
+  sesame = await startSesame({
+    registration,
+    users: [alice],
+    extraConfig: 'lifetimes:\n  refresh_grace: 1s',
+  });
 });
 after(async () => {
   await sesame?.stop();
 });
 
 async function discover(clientId: string, auth: oidc.ClientAuth): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(sesame.issuer), clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+  return oidc.discovery(new URL(sesame.issuer), clientId, undefined, auth, {
+    execute: [oidc.allowInsecureRequests],
+  });
 }
 
 interface Flow {
@@ -48,7 +61,12 @@ interface Flow {
 }
 
 /** Authorization code flow with PKCE and nonce, signing in through Sesame's pages. */
-async function codeFlow(config: oidc.Configuration, redirectUri: string, scope: string, jar = new CookieJar()): Promise<Flow> {
+async function codeFlow(
+  config: oidc.Configuration,
+  redirectUri: string,
+  scope: string,
+  jar = new CookieJar(),
+): Promise<Flow> {
   const verifier = oidc.randomPKCECodeVerifier();
   const nonce = oidc.randomNonce();
   const state = oidc.randomState();
@@ -61,7 +79,11 @@ async function codeFlow(config: oidc.Configuration, redirectUri: string, scope: 
     state,
   });
   const landed = await signInThroughPages(jar, sesame.issuer, url.toString(), alice.username, alice.password);
-  assert.equal(landed.status, 302, `expected a redirect to the client, got ${landed.status} at ${landed.url}`);
+  assert.equal(
+    landed.status,
+    302,
+    `expected a redirect to the client, got ${landed.status} at ${landed.url}`,
+  );
   const callback = new URL(landed.url);
   const tokens = await oidc.authorizationCodeGrant(config, callback, {
     pkceCodeVerifier: verifier,
@@ -87,10 +109,17 @@ function oauthError(expected: string, status?: number) {
   };
 }
 
-async function postToken(body: Record<string, string>, basic?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+async function postToken(
+  body: Record<string, string>,
+  basic?: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (basic) headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
-  const response = await fetch(`${sesame.issuer}/konnect/v1/token`, { method: 'POST', headers, body: new URLSearchParams(body) });
+  const response = await fetch(`${sesame.issuer}/konnect/v1/token`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(body),
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
@@ -158,10 +187,16 @@ describe('authorization code flow, confidential client', () => {
     const config = await discover('wiki', oidc.ClientSecretBasic('wiki-secret-0123456789'));
     const { tokens, callback } = await codeFlow(config, WEB_REDIRECT, 'openid profile');
     const code = callback.searchParams.get('code')!;
-    const again = await postToken({ grant_type: 'authorization_code', code, redirect_uri: WEB_REDIRECT }, 'wiki:wiki-secret-0123456789');
+    const again = await postToken(
+      { grant_type: 'authorization_code', code, redirect_uri: WEB_REDIRECT },
+      'wiki:wiki-secret-0123456789',
+    );
     assert.equal(again.status, 400);
     assert.equal(again.json.error, 'invalid_grant');
-    await assert.rejects(oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub), oauthError('invalid_token', 401));
+    await assert.rejects(
+      oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub),
+      oauthError('invalid_token', 401),
+    );
   });
 
   it('refuses a wrong client secret with invalid_client', async () => {
@@ -197,23 +232,42 @@ describe('refresh tokens', () => {
     const { tokens } = await codeFlow(config, WEB_REDIRECT, 'openid offline_access');
     const rotated = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     await new Promise((r) => setTimeout(r, 1500)); // past the 1 s grace window
-    await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token!), oauthError('invalid_grant', 400));
+    await assert.rejects(
+      oidc.refreshTokenGrant(config, tokens.refresh_token!),
+      oauthError('invalid_grant', 400),
+    );
     // The successor and its access token are revoked with the family.
-    await assert.rejects(oidc.refreshTokenGrant(config, rotated.refresh_token!), oauthError('invalid_grant', 400));
-    await assert.rejects(oidc.fetchUserInfo(config, rotated.access_token, tokens.claims()!.sub), oauthError('invalid_token', 401));
+    await assert.rejects(
+      oidc.refreshTokenGrant(config, rotated.refresh_token!),
+      oauthError('invalid_grant', 400),
+    );
+    await assert.rejects(
+      oidc.fetchUserInfo(config, rotated.access_token, tokens.claims()!.sub),
+      oauthError('invalid_token', 401),
+    );
   });
 });
 
 describe('public client', () => {
   it('signs in a native app with PKCE and no secret', async () => {
     const config = await discover('cli-tool', oidc.None());
-    const { tokens } = await codeFlow(config, NATIVE_REDIRECT.replace('127.0.0.1', '127.0.0.1:53117'), 'openid email');
+    const { tokens } = await codeFlow(
+      config,
+      NATIVE_REDIRECT.replace('127.0.0.1', '127.0.0.1:53117'),
+      'openid email',
+    );
     const info = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
     assert.equal(info.email, alice.email);
   });
 
   it('refuses a secret sent by a public client', async () => {
-    const result = await postToken({ grant_type: 'authorization_code', code: 'x', redirect_uri: NATIVE_REDIRECT, client_id: 'cli-tool', client_secret: 'guess' });
+    const result = await postToken({
+      grant_type: 'authorization_code',
+      code: 'x',
+      redirect_uri: NATIVE_REDIRECT,
+      client_id: 'cli-tool',
+      client_secret: 'guess',
+    });
     assert.equal(result.status, 401);
     assert.equal(result.json.error, 'invalid_client');
   });
@@ -262,7 +316,10 @@ describe('end session', () => {
   it('refuses an unregistered post_logout_redirect_uri with a page, not a redirect', async () => {
     const config = await discover('wiki', oidc.ClientSecretBasic('wiki-secret-0123456789'));
     const { tokens, jar } = await codeFlow(config, WEB_REDIRECT, 'openid');
-    const url = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example/' });
+    const url = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'https://evil.example/',
+    });
     const page = await follow(jar, sesame.issuer, url.toString());
     assert.equal(page.status, 400);
     assert.ok(page.url.startsWith(sesame.issuer));
@@ -284,7 +341,13 @@ describe('response modes', () => {
     });
     const page = await follow(jar, sesame.issuer, url.toString());
     assert.equal(page.status, 200);
-    assert.match(page.body, new RegExp(`<form[^>]*method="post"[^>]*action="${WEB_REDIRECT}"|<form[^>]*action="${WEB_REDIRECT}"[^>]*method="post"`, 'i'));
+    assert.match(
+      page.body,
+      new RegExp(
+        `<form[^>]*method="post"[^>]*action="${WEB_REDIRECT}"|<form[^>]*action="${WEB_REDIRECT}"[^>]*method="post"`,
+        'i',
+      ),
+    );
     assert.match(page.body, /name="code" value="[A-Za-z0-9_-]{43}"/);
     assert.match(page.body, /name="state" value="fp-state"/);
   });
@@ -321,7 +384,13 @@ describe('client registry hot reload', () => {
     let landed;
     while (Date.now() < deadline) {
       const config = await discoverNew();
-      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: WEB_REDIRECT, scope: 'openid', state: 'x', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: WEB_REDIRECT,
+        scope: 'openid',
+        state: 'x',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      });
       landed = await follow(new CookieJar(), sesame.issuer, url.toString());
       if (landed.url.includes('/signin/v1/identifier')) break;
       await new Promise((r) => setTimeout(r, 200));
@@ -332,7 +401,13 @@ describe('client registry hot reload', () => {
     sesame.signal('SIGHUP');
     await new Promise((r) => setTimeout(r, 1000));
     const config = await discoverNew();
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: WEB_REDIRECT, scope: 'openid', state: 'x', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: WEB_REDIRECT,
+      scope: 'openid',
+      state: 'x',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
     const still = await follow(new CookieJar(), sesame.issuer, url.toString());
     assert.ok(still.url.includes('/signin/v1/identifier'), 'the last good registry is still in use');
     assert.match(sesame.logs(), /identifier-registration\.yaml:\d+:\d+/);

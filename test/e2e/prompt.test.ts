@@ -20,7 +20,14 @@ after(async () => {
 
 function authorize(extra: Record<string, string> = {}): string {
   const url = new URL('/signin/v1/identifier/_/authorize', sesame.issuer);
-  url.search = new URLSearchParams({ client_id: 'app', redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 's', ...extra }).toString();
+  url.search = new URLSearchParams({
+    client_id: 'app',
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope: 'openid',
+    state: 's',
+    ...extra,
+  }).toString();
   return url.toString();
 }
 
@@ -49,11 +56,23 @@ describe('prompt and max_age', () => {
     assert.match(login.url, /\/signin\/v1\/identifier\?interaction=/);
     const interaction = new URL(login.url).searchParams.get('interaction')!;
 
-    const shown = await follow(jar, sesame.issuer, `${sesame.issuer}/signin/v1/chooseaccount?interaction=${interaction}`);
+    const shown = await follow(
+      jar,
+      sesame.issuer,
+      `${sesame.issuer}/signin/v1/chooseaccount?interaction=${interaction}`,
+    );
     assert.match(shown.url, /\/signin\/v1\/identifier\?interaction=/, 'the chooser is not offered');
-    const posted = await request(jar, `${sesame.issuer}/signin/v1/chooseaccount`, { csrf, interaction, decision: 'continue' });
+    const posted = await request(jar, `${sesame.issuer}/signin/v1/chooseaccount`, {
+      csrf,
+      interaction,
+      decision: 'continue',
+    });
     assert.equal(posted.status, 302);
-    assert.match(posted.headers.get('location') ?? '', /^\/signin\/v1\/identifier\?interaction=/, 'no code without the password');
+    assert.match(
+      posted.headers.get('location') ?? '',
+      /^\/signin\/v1\/identifier\?interaction=/,
+      'no code without the password',
+    );
   });
 
   it('max_age=0 asks for the password again even with a live session', async () => {

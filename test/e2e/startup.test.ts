@@ -32,7 +32,10 @@ describe('starting sesame', () => {
     await new Promise<void>((done) => blocker.listen(port, '127.0.0.1', done));
     try {
       const file = join(dir, 'busy.yaml');
-      await writeFile(file, `issuer: http://127.0.0.1:${port}\nlisten: 127.0.0.1:${port}\ndata_dir: ./data\ndemo: false\n`);
+      await writeFile(
+        file,
+        `issuer: http://127.0.0.1:${port}\nlisten: 127.0.0.1:${port}\ndata_dir: ./data\ndemo: false\n`,
+      );
       const started = Date.now();
       const result = await sesameCli(['serve', '--config', file]);
       assert.equal(result.code, 1);

@@ -33,11 +33,7 @@ export interface Page {
 }
 
 /** One request with the jar's cookies; no redirect following. */
-export async function request(
-  jar: CookieJar,
-  url: string,
-  form?: Record<string, string>,
-): Promise<Response> {
+export async function request(jar: CookieJar, url: string, form?: Record<string, string>): Promise<Response> {
   const headers: Record<string, string> = { cookie: jar.header() };
   const init: RequestInit = { redirect: 'manual', headers };
   if (form) {
@@ -54,7 +50,12 @@ export async function request(
  * Follows redirects from `url` until a page on the issuer is reached or the browser is sent
  * to an address outside it (the client's redirect URI), which is returned as `url` with status 302.
  */
-export async function follow(jar: CookieJar, issuer: string, url: string, form?: Record<string, string>): Promise<Page> {
+export async function follow(
+  jar: CookieJar,
+  issuer: string,
+  url: string,
+  form?: Record<string, string>,
+): Promise<Page> {
   let response = await request(jar, url, form);
   let current = url;
   for (let hops = 0; hops < 10; hops++) {
@@ -73,7 +74,12 @@ export async function follow(jar: CookieJar, issuer: string, url: string, form?:
 export function inputValue(body: string, name: string): string | undefined {
   const tag = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(body)?.[0];
   const value = tag ? /value="([^"]*)"/.exec(tag)?.[1] : undefined;
-  return value?.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+  return value
+    ?.replaceAll('&amp;', '&')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>');
 }
 
 export function formAction(body: string): string {
@@ -83,7 +89,12 @@ export function formAction(body: string): string {
 }
 
 /** Submits the page's (first) form with its hidden fields plus `fields`. */
-export async function submit(jar: CookieJar, issuer: string, page: Page, fields: Record<string, string>): Promise<Page> {
+export async function submit(
+  jar: CookieJar,
+  issuer: string,
+  page: Page,
+  fields: Record<string, string>,
+): Promise<Page> {
   const form: Record<string, string> = {};
   for (const match of page.body.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
     const name = /name="([^"]*)"/.exec(match[0])?.[1];

@@ -60,7 +60,11 @@ export async function sesameCli(
   cwd = repo,
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], { cwd, stdio: 'pipe', env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], {
+    cwd,
+    stdio: 'pipe',
+    env: { ...process.env, ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -94,17 +98,32 @@ export async function startSesame(options: SesameOptions): Promise<RunningSesame
     ].join('\n'),
   );
   for (const user of options.users ?? []) {
-    const args = ['user', 'add', user.username, '--email', user.email, '--name', user.name, '--password-stdin', '--config', configFile];
+    const args = [
+      'user',
+      'add',
+      user.username,
+      '--email',
+      user.email,
+      '--name',
+      user.name,
+      '--password-stdin',
+      '--config',
+      configFile,
+    ];
     if (user.givenName) args.push('--given-name', user.givenName);
     if (user.familyName) args.push('--family-name', user.familyName);
     const result = await sesameCli(args, `${user.password}\n`);
     if (result.code !== 0) throw new Error(`adding user ${user.username} failed: ${result.stderr}`);
   }
-  const child: ChildProcess = spawn(process.execPath, ['--import', tsx, entry, 'serve', '--config', configFile], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...options.env },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', tsx, entry, 'serve', '--config', configFile],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    },
+  );
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
@@ -130,7 +149,11 @@ export async function startSesame(options: SesameOptions): Promise<RunningSesame
   };
 }
 
-export async function waitUntilReady(issuer: string, exited: Promise<number>, logs: () => string): Promise<void> {
+export async function waitUntilReady(
+  issuer: string,
+  exited: Promise<number>,
+  logs: () => string,
+): Promise<void> {
   let done = false;
   void exited.then(() => (done = true));
   const deadline = Date.now() + 30_000;

@@ -31,7 +31,10 @@ function expectedSub(rawId: string): string {
 
 /** What hybridauth does with an id_token: decode the payload, verify nothing (§9.1). */
 function decodePayload(jwt: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 let slapd: RunningSlapd;
@@ -148,7 +151,10 @@ describe('Nextcloud Social Login (custom OpenID Connect), as in the Cloudron gui
     assert.ok(tokens.id_token, 'Nextcloud fails with "No id_token was found" without it');
     const sub = decodePayload(tokens.id_token!).sub;
     assert.equal(sub, expectedSub(TESTUSER_DN));
-    assert.equal(sub, 'zCcbxlB0lfIZ2HuebqoravlIb5WVT9XLe8-pakfdjnKFC9oF8J4k2Xvcoe1wJMboF7elLtNuUrwSUJzXlkPMAg@konnect');
+    assert.equal(
+      sub,
+      'zCcbxlB0lfIZ2HuebqoravlIb5WVT9XLe8-pakfdjnKFC9oF8J4k2Xvcoe1wJMboF7elLtNuUrwSUJzXlkPMAg@konnect',
+    );
 
     const userinfo = await fetch(new URL('/konnect/v1/userinfo', issuer), {
       headers: { authorization: `Bearer ${tokens.access_token}` },
@@ -167,9 +173,17 @@ describe('Nextcloud Social Login (custom OpenID Connect), as in the Cloudron gui
 
 describe('Rocket.Chat custom OAuth, as in the Cloudron guide', () => {
   async function rocketCode(scope = 'openid profile email'): Promise<string> {
-    const state = Buffer.from(JSON.stringify({ loginStyle: 'redirect', credentialToken: 'abc', isCordova: false })).toString('base64');
+    const state = Buffer.from(
+      JSON.stringify({ loginStyle: 'redirect', credentialToken: 'abc', isCordova: false }),
+    ).toString('base64');
     const landed = await signIn(
-      authorizeUrl({ client_id: 'rocketchat', redirect_uri: ROCKETCHAT_REDIRECT, response_type: 'code', state, scope }),
+      authorizeUrl({
+        client_id: 'rocketchat',
+        redirect_uri: ROCKETCHAT_REDIRECT,
+        response_type: 'code',
+        state,
+        scope,
+      }),
       'testuser',
       'test',
     );
@@ -187,7 +201,12 @@ describe('Rocket.Chat custom OAuth, as in the Cloudron guide', () => {
         accept: 'application/json',
         'content-type': 'application/x-www-form-urlencoded',
       },
-      body: new URLSearchParams({ code, redirect_uri: ROCKETCHAT_REDIRECT, grant_type: 'authorization_code', state: 'x' }),
+      body: new URLSearchParams({
+        code,
+        redirect_uri: ROCKETCHAT_REDIRECT,
+        grant_type: 'authorization_code',
+        state: 'x',
+      }),
     });
     assert.equal(token.status, 200);
     const tokens = (await token.json()) as Record<string, unknown>;
@@ -204,10 +223,18 @@ describe('Rocket.Chat custom OAuth, as in the Cloudron guide', () => {
   it("accepts the fetch-based variant: parameters in the query of an empty POST, credentials without 'Basic '", async () => {
     const code = await rocketCode();
     const url = new URL('/konnect/v1/token', issuer);
-    url.search = new URLSearchParams({ code, redirect_uri: ROCKETCHAT_REDIRECT, grant_type: 'authorization_code', state: 'x' }).toString();
+    url.search = new URLSearchParams({
+      code,
+      redirect_uri: ROCKETCHAT_REDIRECT,
+      grant_type: 'authorization_code',
+      state: 'x',
+    }).toString();
     const token = await fetch(url, {
       method: 'POST',
-      headers: { authorization: Buffer.from('rocketchat:rocket-secret').toString('base64'), accept: 'application/json' },
+      headers: {
+        authorization: Buffer.from('rocketchat:rocket-secret').toString('base64'),
+        accept: 'application/json',
+      },
     });
     assert.equal(token.status, 200, await token.clone().text());
     assert.match(log, /lenient|Rocket\.Chat/i, 'the relaxation is logged');
@@ -217,11 +244,20 @@ describe('Rocket.Chat custom OAuth, as in the Cloudron guide', () => {
     const code = await rocketCode('openid profile groups');
     const token = await fetch(new URL('/konnect/v1/token', issuer), {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('rocketchat:rocket-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ code, redirect_uri: ROCKETCHAT_REDIRECT, grant_type: 'authorization_code' }),
+      headers: {
+        authorization: `Basic ${Buffer.from('rocketchat:rocket-secret').toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        code,
+        redirect_uri: ROCKETCHAT_REDIRECT,
+        grant_type: 'authorization_code',
+      }),
     });
     const tokens = (await token.json()) as Record<string, string>;
-    const identity = await fetch(new URL('/konnect/v1/userinfo', issuer), { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const identity = await fetch(new URL('/konnect/v1/userinfo', issuer), {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     const claims = (await identity.json()) as Record<string, unknown>;
     assert.deepEqual(claims.groups, ['admins']);
   });
@@ -229,7 +265,13 @@ describe('Rocket.Chat custom OAuth, as in the Cloudron guide', () => {
 
 describe('sign-in against LDAP: wrong input and a directory outage', () => {
   const nextcloud = () =>
-    authorizeUrl({ response_type: 'code', client_id: 'cloud.example.com', redirect_uri: NEXTCLOUD_REDIRECT, scope: 'openid', state: 's' });
+    authorizeUrl({
+      response_type: 'code',
+      client_id: 'cloud.example.com',
+      redirect_uri: NEXTCLOUD_REDIRECT,
+      scope: 'openid',
+      state: 's',
+    });
 
   for (const [name, username, password] of [
     ['a wrong password', 'testuser', 'wrong'],
@@ -252,7 +294,13 @@ describe('sign-in against LDAP: wrong input and a directory outage', () => {
     const token = await fetch(new URL('/konnect/v1/token', issuer), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: 'cloud.example.com', client_secret: 'x', grant_type: 'authorization_code', redirect_uri: NEXTCLOUD_REDIRECT, code }),
+      body: new URLSearchParams({
+        client_id: 'cloud.example.com',
+        client_secret: 'x',
+        grant_type: 'authorization_code',
+        redirect_uri: NEXTCLOUD_REDIRECT,
+        code,
+      }),
     });
     const { access_token } = (await token.json()) as { access_token: string };
 
@@ -261,7 +309,9 @@ describe('sign-in against LDAP: wrong input and a directory outage', () => {
       const page = await signIn(nextcloud(), 'testuser', 'test');
       assert.equal(page.status, 503);
       assert.match(page.body, /temporarily unavailable/i);
-      const userinfo = await fetch(new URL('/konnect/v1/userinfo', issuer), { headers: { authorization: `Bearer ${access_token}` } });
+      const userinfo = await fetch(new URL('/konnect/v1/userinfo', issuer), {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
       assert.equal(userinfo.status, 503);
       assert.equal(((await userinfo.json()) as { error: string }).error, 'temporarily_unavailable');
     } finally {

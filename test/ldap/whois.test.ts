@@ -23,10 +23,18 @@ after(async () => {
 
 describe('sesame ldap whois', () => {
   it("prints the DN and Konnect's sub for an LDAP user, and the Nextcloud user id", async () => {
-    const result = await sesameCli(['ldap', 'whois', 'testuser', '--nextcloud-provider', 'CloudronMeet'], '', undefined, env);
+    const result = await sesameCli(
+      ['ldap', 'whois', 'testuser', '--nextcloud-provider', 'CloudronMeet'],
+      '',
+      undefined,
+      env,
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^raw id: +cn=testuser,ou=users,dc=cloudron$/m);
-    assert.match(result.stdout, /^sub: +zCcbxlB0lfIZ2HuebqoravlIb5WVT9XLe8-pakfdjnKFC9oF8J4k2Xvcoe1wJMboF7elLtNuUrwSUJzXlkPMAg@konnect$/m);
+    assert.match(
+      result.stdout,
+      /^sub: +zCcbxlB0lfIZ2HuebqoravlIb5WVT9XLe8-pakfdjnKFC9oF8J4k2Xvcoe1wJMboF7elLtNuUrwSUJzXlkPMAg@konnect$/m,
+    );
     assert.match(result.stdout, /^nextcloud uid: +CloudronMeet-d5dee7bf727dfb0d575d6dd4c7405812$/m);
   });
 
@@ -37,17 +45,25 @@ describe('sesame ldap whois', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sesame-whois-'));
     try {
       const cfg = join(dir, 'konnectd.cfg');
-      await writeFile(cfg, [
-        'identity_manager = ldap',
-        `ldap_uri = ${slapd.url}`,
-        'ldap_binddn = cn=sesame,ou=services,dc=cloudron',
-        'ldap_bindpw = "service secret"',
-        'ldap_basedn = ou=users,dc=cloudron',
-        '',
-      ].join('\n'));
-      const result = await sesameCli(['ldap', 'whois', 'testuser', '--config', cfg], '', undefined, { LDAP_URI: '' });
+      await writeFile(
+        cfg,
+        [
+          'identity_manager = ldap',
+          `ldap_uri = ${slapd.url}`,
+          'ldap_binddn = cn=sesame,ou=services,dc=cloudron',
+          'ldap_bindpw = "service secret"',
+          'ldap_basedn = ou=users,dc=cloudron',
+          '',
+        ].join('\n'),
+      );
+      const result = await sesameCli(['ldap', 'whois', 'testuser', '--config', cfg], '', undefined, {
+        LDAP_URI: '',
+      });
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /^sub: +zCcbxlB0lfIZ2HuebqoravlIb5WVT9XLe8-pakfdjnKFC9oF8J4k2Xvcoe1wJMboF7elLtNuUrwSUJzXlkPMAg@konnect$/m);
+      assert.match(
+        result.stdout,
+        /^sub: +zCcbxlB0lfIZ2HuebqoravlIb5WVT9XLe8-pakfdjnKFC9oF8J4k2Xvcoe1wJMboF7elLtNuUrwSUJzXlkPMAg@konnect$/m,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -60,7 +76,10 @@ describe('sesame ldap whois', () => {
   });
 
   it('reports a missing LDAP configuration clearly, with exit code 2', async () => {
-    const result = await sesameCli(['ldap', 'whois', 'testuser'], '', undefined, { LDAP_URI: '', LDAP_BASEDN: '' });
+    const result = await sesameCli(['ldap', 'whois', 'testuser'], '', undefined, {
+      LDAP_URI: '',
+      LDAP_BASEDN: '',
+    });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /LDAP_URI/);
   });

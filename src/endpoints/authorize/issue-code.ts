@@ -8,7 +8,11 @@ import type { AuthorizationRequest } from './request.js';
  * (RFC 6749 §4.1.2). The code is stored hashed and lives `lifetimes.code` seconds (≤ 2 min).
  * Returns the code to send to the client.
  */
-export async function issueCode(request: AuthorizationRequest, session: SessionRecord, deps: Deps): Promise<string> {
+export async function issueCode(
+  request: AuthorizationRequest,
+  session: SessionRecord,
+  deps: Deps,
+): Promise<string> {
   const now = deps.clock.now();
   const { lifetimes } = deps.config;
   const grantId = randomId();

@@ -23,6 +23,10 @@ export function respondToClient(
 }
 
 /** An error response to the verified redirect_uri (RFC 6749 §4.1.2.1). */
-export function respondWithError(target: VerifiedTarget, issuer: string, error: OAuthError): EndpointResponse {
+export function respondWithError(
+  target: VerifiedTarget,
+  issuer: string,
+  error: OAuthError,
+): EndpointResponse {
   return respondToClient(target, issuer, { error: error.code, error_description: error.description });
 }

@@ -4,5 +4,10 @@ import { providerMetadata } from './metadata.js';
 /** `/.well-known/openid-configuration`; cacheable for a few minutes. */
 export function discoveryHandler(deps: Deps): (req: EndpointRequest) => Promise<EndpointResponse> {
   const body = providerMetadata(deps.config, deps.tokens.alg, deps.identity.extraScopes);
-  return async () => ({ kind: 'json', status: 200, body, headers: { 'cache-control': 'public, max-age=300' } });
+  return async () => ({
+    kind: 'json',
+    status: 200,
+    body,
+    headers: { 'cache-control': 'public, max-age=300' },
+  });
 }

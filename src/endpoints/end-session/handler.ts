@@ -69,7 +69,8 @@ async function parse(params: Params, deps: BrowserDeps): Promise<EndSessionReque
   rejectRepeatedParams(params, CARRIED);
   const hintToken = optionalParam(params, 'id_token_hint');
   const hint = hintToken ? await deps.tokens.verifyIdTokenHint(hintToken) : null;
-  if (hintToken && !hint) throw new OAuthError('invalid_request', 'id_token_hint is not a valid ID token of this provider.');
+  if (hintToken && !hint)
+    throw new OAuthError('invalid_request', 'id_token_hint is not a valid ID token of this provider.');
   const clientId = optionalParam(params, 'client_id');
   if (hint && clientId !== undefined && clientId !== hint.aud) {
     throw new OAuthError('invalid_request', 'client_id does not match the id_token_hint.');

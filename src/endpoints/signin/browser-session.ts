@@ -44,8 +44,12 @@ export function checkCsrf(req: EndpointRequest, deps: BrowserDeps, purpose: stri
   const token = submitted?.length === 1 ? submitted[0] : undefined;
   if (!verifyCsrf(deps.csrfKey, req.cookies[csrfCookieName(https(deps))], purpose, token)) {
     deps.log.warn({ purpose }, 'rejecting form without a valid CSRF token');
-    throw new OAuthError('invalid_request', 'This form has expired. Go back, reload the page and try again.', {
-      status: 403,
-    });
+    throw new OAuthError(
+      'invalid_request',
+      'This form has expired. Go back, reload the page and try again.',
+      {
+        status: 403,
+      },
+    );
   }
 }

@@ -31,17 +31,26 @@ export async function showChooseAccount(req: EndpointRequest, deps: BrowserDeps)
 }
 
 /** POST `/signin/v1/chooseaccount`. */
-export async function submitChooseAccount(req: EndpointRequest, deps: BrowserDeps): Promise<EndpointResponse> {
+export async function submitChooseAccount(
+  req: EndpointRequest,
+  deps: BrowserDeps,
+): Promise<EndpointResponse> {
   checkCsrf(req, deps, PURPOSE);
   const { flow, session } = await load(req, deps);
   const decision = req.body.get('decision');
   if (decision?.length !== 1 || (decision[0] !== 'continue' && decision[0] !== 'switch')) {
     throw new OAuthError('invalid_request', 'Choose an account.');
   }
-  if (!session || decision[0] === 'switch' || !choosingIsTheStep(flow, session, deps)) return toSignIn(flow.record.id);
+  if (!session || decision[0] === 'switch' || !choosingIsTheStep(flow, session, deps))
+    return toSignIn(flow.record.id);
   await deps.storage.interactions.setSession(flow.record.id, session.id);
   return continueAuthorization(
-    { request: flow.request, interactionId: flow.record.id, authenticatedInInteraction: true, consentedInInteraction: false },
+    {
+      request: flow.request,
+      interactionId: flow.record.id,
+      authenticatedInInteraction: true,
+      consentedInInteraction: false,
+    },
     session,
     deps,
   );

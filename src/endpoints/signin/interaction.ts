@@ -28,11 +28,19 @@ export async function loadInteraction(id: string, deps: BrowserDeps): Promise<Lo
   }
   const request = authorizationRequestFrom(record.request);
   const client = deps.clients.get(request.clientId);
-  if (!client) throw new OAuthError('invalid_request', 'The application that sent you here is no longer registered.');
+  if (!client)
+    throw new OAuthError('invalid_request', 'The application that sent you here is no longer registered.');
   // The registry may have been reloaded since the request arrived: a redirect URI removed
   // meanwhile (say, a compromised one) must not receive the code or an error.
-  if (!matchRedirectUri(client, request.redirectUri, { ignoreQuery: deps.config.compat.redirectUriIgnoresQuery })) {
-    throw new OAuthError('invalid_request', 'The address the application asked to return to is no longer registered for it.');
+  if (
+    !matchRedirectUri(client, request.redirectUri, {
+      ignoreQuery: deps.config.compat.redirectUriIgnoresQuery,
+    })
+  ) {
+    throw new OAuthError(
+      'invalid_request',
+      'The address the application asked to return to is no longer registered for it.',
+    );
   }
   return { record, request, client };
 }

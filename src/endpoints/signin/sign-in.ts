@@ -36,7 +36,8 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
   }
   let identity: Identity | null;
   try {
-    identity = username === '' || password === '' ? null : await deps.identity.authenticate(username, password);
+    identity =
+      username === '' || password === '' ? null : await deps.identity.authenticate(username, password);
   } catch (error) {
     await deps.throttle.abandoned(attempt);
     if (!(error instanceof IdentityUnavailableError)) throw error;
@@ -59,7 +60,12 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
   if (flow === null) return { kind: 'redirect', location: paths.signIn, cookies };
   await deps.storage.interactions.setSession(flow.record.id, session.id);
   const next = await continueAuthorization(
-    { request: flow.request, interactionId: flow.record.id, authenticatedInInteraction: true, consentedInInteraction: false },
+    {
+      request: flow.request,
+      interactionId: flow.record.id,
+      authenticatedInInteraction: true,
+      consentedInInteraction: false,
+    },
     session,
     deps,
   );

@@ -80,7 +80,10 @@ export class LoginThrottle {
    * not reset an attacker's budget for guessing other accounts.
    */
   async succeeded(attempt: SignInAttempt): Promise<void> {
-    await Promise.all([this.#store.clear(attempt.keys.account), this.#store.release(attempt.keys.address, attempt.at)]);
+    await Promise.all([
+      this.#store.clear(attempt.keys.account),
+      this.#store.release(attempt.keys.address, attempt.at),
+    ]);
   }
 
   /** The password could not be checked (backend unavailable): the attempt does not count. */

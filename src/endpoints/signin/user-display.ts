@@ -10,7 +10,10 @@ export async function userOf(userId: string, deps: Deps): Promise<{ displayName:
     return { displayName: user.name ?? user.username, username: user.username };
   } catch (error) {
     if (error instanceof IdentityUnavailableError) {
-      throw new OAuthError('temporarily_unavailable', 'Sign-in is temporarily unavailable. Please try again shortly.');
+      throw new OAuthError(
+        'temporarily_unavailable',
+        'Sign-in is temporarily unavailable. Please try again shortly.',
+      );
     }
     throw error;
   }

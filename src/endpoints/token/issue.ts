@@ -92,7 +92,7 @@ export function newRefreshToken(
       expiresAt,
       rotatedAt: null,
       replacedBy: null,
-    withdrawnAt: null,
+      withdrawnAt: null,
     },
   };
 }

@@ -105,7 +105,9 @@ export function createLdapBackend(config: LdapConfig, log: Logger): LdapBackend 
         // Bind anyway, as a DN that cannot exist, so an unknown username costs what a wrong
         // password costs and the response time does not tell which accounts exist.
         // Whatever the server says to that bind, the answer is "no such user".
-        await checkPassword(config, `cn=sesame-no-such-user,${config.baseDn}`, password, log).catch(() => false);
+        await checkPassword(config, `cn=sesame-no-such-user,${config.baseDn}`, password, log).catch(
+          () => false,
+        );
         return null;
       }
       if (!(await checkPassword(config, entry.dn, password, log))) return null;

@@ -198,7 +198,10 @@ export function createMemoryStorage(): Storage {
         if (plan.kind === 'answer') return plan.result;
         if (refreshTokens.has(next.tokenHash))
           throw new StorageError('conflict', 'refresh token already exists');
-        const earlier = plan.kind === 'grace' && plan.previous.replacedBy !== null ? refreshTokens.get(plan.previous.replacedBy) : undefined;
+        const earlier =
+          plan.kind === 'grace' && plan.previous.replacedBy !== null
+            ? refreshTokens.get(plan.previous.replacedBy)
+            : undefined;
         if (earlier) refreshTokens.set(earlier.tokenHash, { ...earlier, withdrawnAt: now });
         const rotatedAt = plan.kind === 'rotate' ? now : plan.previous.rotatedAt;
         refreshTokens.set(tokenHash, { ...plan.previous, rotatedAt, replacedBy: next.tokenHash });
