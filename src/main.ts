@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { serveCommand } from './cli/serve.js';
 import { userCommand } from './cli/user.js';
 import { ldapCommand } from './cli/ldap.js';
+import { checkCommand } from './cli/check.js';
 import { formatDefaults } from './config/defaults.js';
 import type { CliIo } from './cli/io.js';
 
 const usage = `usage: sesame <command>
 
   serve [--config sesame.yaml]     run the provider (no config: a development instance with a demo user and client)
+  check [--config sesame.yaml]     check the configuration, clients file, storage, keys and directory
   config defaults                  print every configuration key with its default and description
   user add|passwd|list|remove|revoke   manage built-in users (see: sesame user --help)
   ldap whois <username>            print the sub Sesame (and Konnect) issue for an LDAP user
@@ -39,6 +41,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return userCommand(rest, io);
     case 'ldap':
       return ldapCommand(rest, io);
+    case 'check':
+      return checkCommand(rest, io);
     case 'version':
     case '--version':
       io.stdout.write(`sesame ${version()}\n`);

@@ -1,0 +1,69 @@
+// `sesame check`: an operator's dry run before starting — every part gets a ✓ or a ✗ with the reason.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSlapd, type RunningSlapd } from '../helpers/slapd.js';
+import { sesameCli } from '../helpers/sesame-process.js';
+
+let slapd: RunningSlapd;
+let dir: string;
+let env: Record<string, string>;
+
+before(async () => {
+  slapd = await startSlapd();
+  dir = await mkdtemp(join(tmpdir(), 'sesame-check-'));
+  env = {
+    LDAP_URI: slapd.url,
+    LDAP_BINDDN: 'cn=sesame,ou=services,dc=cloudron',
+    LDAP_BINDPW: 'service secret',
+    LDAP_BASEDN: 'ou=users,dc=cloudron',
+  };
+  await writeFile(
+    join(dir, 'clients.yaml'),
+    'clients:\n  - id: good\n    secret: s\n    redirect_uris: [https://app.example/cb]\n  - id: bad\n    redirect_uris: [http://app.example/cb]\n',
+  );
+  await writeFile(
+    join(dir, 'sesame.yaml'),
+    'issuer: https://id.example\nidentity: ldap\nregistration: clients.yaml\ndata_dir: ./data\ndemo: false\n',
+  );
+});
+after(async () => {
+  await slapd?.destroy();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('sesame check', () => {
+  it('passes a working setup, counting clients and warning about the skipped one with its line', async () => {
+    const result = await sesameCli(['check', '--config', join(dir, 'sesame.yaml')], '', dir, env);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /✓ clients: 1 registered/);
+    assert.match(
+      result.stdout,
+      /✓ clients: 1 registered.*\n {4}warning: .*clients\.yaml:6:\d+: skipped client "bad"/,
+    );
+    assert.match(result.stdout, /✓ storage: sqlite/);
+    assert.match(result.stdout, /✓ identity: LDAP .* answers searches/);
+  });
+
+  it('fails, saying why, when the service account cannot bind', async () => {
+    const result = await sesameCli(['check', '--config', join(dir, 'sesame.yaml')], '', dir, {
+      ...env,
+      LDAP_BINDPW: 'wrong',
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /✗ identity: LDAP/);
+  });
+
+  it('fails on a broken registration file, naming the line', async () => {
+    await writeFile(join(dir, 'broken.yaml'), 'clients:\n  - id: [oops\n');
+    await writeFile(
+      join(dir, 'broken-config.yaml'),
+      'issuer: https://id.example\nregistration: broken.yaml\ndata_dir: ./data\ndemo: false\n',
+    );
+    const result = await sesameCli(['check', '--config', join(dir, 'broken-config.yaml')], '', dir, env);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /✗ clients: .*broken\.yaml:\d+:\d+/);
+  });
+});
