@@ -5,6 +5,7 @@ import { ldapCommand } from './cli/ldap.js';
 import { checkCommand } from './cli/check.js';
 import { formatDefaults } from './config/defaults.js';
 import type { CliIo } from './cli/io.js';
+import { runCommand } from './cli/process-io.js';
 
 const usage = `usage: sesame <command>
 
@@ -61,17 +62,5 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 /** Runs `main` for the real process. */
 export async function run(argv: string[]): Promise<void> {
-  const io: CliIo = {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    cwd: process.cwd(),
-  };
-  try {
-    process.exitCode = await main(argv, io);
-  } catch (error) {
-    process.stderr.write(`sesame: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  }
+  await runCommand('sesame', (io) => main(argv, io));
 }
