@@ -94,6 +94,23 @@ async function codeFlow(
   return { tokens, nonce, callback, jar };
 }
 
+/** An authorization URL for the web client with a throw-away PKCE challenge, plus `extra`. */
+async function webAuthorizationUrl(
+  config: oidc.Configuration,
+  extra: Record<string, string>,
+): Promise<string> {
+  const challenge = await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier());
+  return oidc
+    .buildAuthorizationUrl(config, {
+      redirect_uri: WEB_REDIRECT,
+      scope: 'openid',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...extra,
+    })
+    .toString();
+}
+
 /**
  * Matches an openid-client failure by OAuth error code: from the JSON body
  * (ResponseBodyError) or from a WWW-Authenticate challenge (401s).
@@ -286,30 +303,16 @@ describe('end session', () => {
     assert.equal(landed.url, 'http://127.0.0.1:9/bye?state=bye-state');
 
     // The session is gone on the server: prompt=none now reports login_required.
-    const silent = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: WEB_REDIRECT,
-      scope: 'openid',
-      prompt: 'none',
-      state: 's',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    });
-    const after = await follow(jar, sesame.issuer, silent.toString());
+    const silent = await webAuthorizationUrl(config, { prompt: 'none', state: 's' });
+    const after = await follow(jar, sesame.issuer, silent);
     assert.equal(new URL(after.url).searchParams.get('error'), 'login_required');
   });
 
   it('keeps the session while signed in when prompt=none is used', async () => {
     const config = await discover('wiki', oidc.ClientSecretBasic('wiki-secret-0123456789'));
     const { jar } = await codeFlow(config, WEB_REDIRECT, 'openid');
-    const silent = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: WEB_REDIRECT,
-      scope: 'openid',
-      prompt: 'none',
-      state: 's',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    });
-    const landed = await follow(jar, sesame.issuer, silent.toString());
+    const silent = await webAuthorizationUrl(config, { prompt: 'none', state: 's' });
+    const landed = await follow(jar, sesame.issuer, silent);
     assert.ok(new URL(landed.url).searchParams.get('code'));
   });
 
@@ -331,15 +334,8 @@ describe('response modes', () => {
     const config = await discover('wiki', oidc.ClientSecretBasic('wiki-secret-0123456789'));
     const jar = new CookieJar();
     await codeFlow(config, WEB_REDIRECT, 'openid', jar); // signed in now
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: WEB_REDIRECT,
-      scope: 'openid',
-      state: 'fp-state',
-      response_mode: 'form_post',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    });
-    const page = await follow(jar, sesame.issuer, url.toString());
+    const url = await webAuthorizationUrl(config, { state: 'fp-state', response_mode: 'form_post' });
+    const page = await follow(jar, sesame.issuer, url);
     assert.equal(page.status, 200);
     assert.match(
       page.body,
@@ -356,15 +352,8 @@ describe('response modes', () => {
     const config = await discover('wiki', oidc.ClientSecretBasic('wiki-secret-0123456789'));
     const jar = new CookieJar();
     await codeFlow(config, WEB_REDIRECT, 'openid', jar);
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: WEB_REDIRECT,
-      scope: 'openid',
-      state: 'frag',
-      response_mode: 'fragment',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    });
-    const landed = await follow(jar, sesame.issuer, url.toString());
+    const url = await webAuthorizationUrl(config, { state: 'frag', response_mode: 'fragment' });
+    const landed = await follow(jar, sesame.issuer, url);
     const fragment = new URLSearchParams(new URL(landed.url).hash.slice(1));
     assert.ok(fragment.get('code'));
     assert.equal(fragment.get('state'), 'frag');
@@ -384,14 +373,8 @@ describe('client registry hot reload', () => {
     let landed;
     while (Date.now() < deadline) {
       const config = await discoverNew();
-      const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: WEB_REDIRECT,
-        scope: 'openid',
-        state: 'x',
-        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-        code_challenge_method: 'S256',
-      });
-      landed = await follow(new CookieJar(), sesame.issuer, url.toString());
+      const url = await webAuthorizationUrl(config, { state: 'x' });
+      landed = await follow(new CookieJar(), sesame.issuer, url);
       if (landed.url.includes('/signin/v1/identifier')) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -401,14 +384,8 @@ describe('client registry hot reload', () => {
     sesame.signal('SIGHUP');
     await new Promise((r) => setTimeout(r, 1000));
     const config = await discoverNew();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: WEB_REDIRECT,
-      scope: 'openid',
-      state: 'x',
-      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    });
-    const still = await follow(new CookieJar(), sesame.issuer, url.toString());
+    const url = await webAuthorizationUrl(config, { state: 'x' });
+    const still = await follow(new CookieJar(), sesame.issuer, url);
     assert.ok(still.url.includes('/signin/v1/identifier'), 'the last good registry is still in use');
     assert.match(sesame.logs(), /identifier-registration\.yaml:\d+:\d+/);
     await writeFile(sesame.registrationFile, original);
