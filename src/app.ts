@@ -5,6 +5,7 @@ import { openStorage } from './storage/open.js';
 import { loadConfiguredKeys } from './tokens/keys.js';
 import { createTokenService } from './tokens/token-service.js';
 import { ClientRegistry } from './clients/registry.js';
+import { loadScopeDefinitions, noScopeDefinitions } from './clients/scopes-file.js';
 import { createBuiltinBackend } from './identity/builtin/builtin-backend.js';
 import { createLdapBackend } from './identity/ldap/index.js';
 import { SessionManager } from './sessions/session-manager.js';
@@ -49,9 +50,17 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       compat: config.compat,
       log,
     });
+    const scopeDefinitions = config.identifierScopes
+      ? await loadScopeDefinitions(config.identifierScopes)
+      : noScopeDefinitions;
+    if (config.identifierScopes) {
+      log.debug({ file: config.identifierScopes }, 'parsing identifier scopes conf');
+      for (const warning of scopeDefinitions.warnings) log.warn(warning);
+    }
     const deps: BrowserDeps = {
       config,
       storage,
+      scopeDefinitions,
       clients: registry,
       tokens,
       identity:

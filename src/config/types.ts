@@ -96,6 +96,11 @@ export interface Config {
   readonly identity: IdentityConfig;
   /** Path of a Konnect-format identifier-registration.yaml, or null for none. */
   readonly registration: string | null;
+  /**
+   * Konnect's identifier-scopes.yaml (konnect-spec §2.6): extra scopes to offer, and their
+   * descriptions for the consent page. Absent or null: none.
+   */
+  readonly identifierScopes?: string | null;
   readonly signing: {
     readonly alg: SigningAlg;
     /** PEM files; when empty a key is generated and kept in `dataDir`. */

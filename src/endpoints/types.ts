@@ -5,6 +5,7 @@ import type { ClientLookup } from '../clients/types.js';
 import type { TokenService } from '../tokens/types.js';
 import type { IdentityBackend } from '../identity/types.js';
 import type { Clock } from '../lib/clock.js';
+import type { ScopeDefinitions } from '../clients/scopes-file.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import type { LoginThrottle } from './signin/throttle.js';
 
@@ -65,6 +66,16 @@ export interface Deps {
   readonly identity: IdentityBackend;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Konnect's identifier-scopes.yaml, when configured: extra scopes and their descriptions. */
+  readonly scopeDefinitions?: ScopeDefinitions;
+}
+
+/**
+ * Scopes offered beyond the standard ones: the identity backend's (e.g. `konnect/id`) and
+ * those defined in identifier-scopes.yaml (konnect-spec §2.6).
+ */
+export function extraScopesOf(deps: Deps): string[] {
+  return [...(deps.identity.extraScopes ?? []), ...(deps.scopeDefinitions?.scopes ?? []).map((s) => s.id)];
 }
 
 /** What the browser-facing endpoints need on top of {@link Deps}. */

@@ -64,8 +64,16 @@ before(async () => {
       '    secret: rocket-secret',
       '    trusted: yes',
       `    redirect_uris: [${ROCKETCHAT_REDIRECT}]`,
+      '  - id: meeting-app',
+      '    name: Meeting App',
+      '    secret: meeting-secret',
+      '    redirect_uris: [https://meet.example.com/cb]',
       '',
     ].join('\n'),
+  );
+  await writeFile(
+    join(dir, 'identifier-scopes.yaml'),
+    'scopes:\n  kopano/kwm:\n    description: "Use the video meeting server"\n    priority: 5\n',
   );
   await writeFile(
     join(dir, 'konnectd.cfg'),
@@ -73,6 +81,7 @@ before(async () => {
       `oidc_issuer_identifier=${issuer}`,
       `listen = 127.0.0.1:${port}`,
       `identifier_registration_conf = ${join(dir, 'identifier-registration.yaml')}`,
+      `identifier_scopes_conf = ${join(dir, 'identifier-scopes.yaml')}`,
       `data_dir=${join(dir, 'data')}`,
       'identity_manager=ldap',
       `ldap_uri=${slapd.url}`,
@@ -238,6 +247,43 @@ describe('Rocket.Chat custom OAuth, as in the Cloudron guide', () => {
     });
     assert.equal(token.status, 200, await token.clone().text());
     assert.match(log, /lenient|Rocket\.Chat/i, 'the relaxation is logged');
+  });
+
+  it('offers and grants the scopes defined in identifier-scopes.yaml, as Konnect did', async () => {
+    const discovery = (await (await fetch(new URL('/.well-known/openid-configuration', issuer))).json()) as {
+      scopes_supported: string[];
+    };
+    assert.ok(discovery.scopes_supported.includes('kopano/kwm'));
+    const code = await rocketCode('openid kopano/kwm');
+    const token = await fetch(new URL('/konnect/v1/token', issuer), {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('rocketchat:rocket-secret').toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        code,
+        redirect_uri: ROCKETCHAT_REDIRECT,
+        grant_type: 'authorization_code',
+      }),
+    });
+    assert.equal(((await token.json()) as { scope: string }).scope, 'openid kopano/kwm');
+  });
+
+  it("shows identifier-scopes.yaml's description on the consent page of an untrusted client", async () => {
+    const consent = await signIn(
+      authorizeUrl({
+        client_id: 'meeting-app',
+        redirect_uri: 'https://meet.example.com/cb',
+        response_type: 'code',
+        scope: 'openid kopano/kwm',
+        state: 's',
+      }),
+      'testuser',
+      'test',
+    );
+    assert.match(consent.url, /\/signin\/v1\/consent\?/);
+    assert.match(consent.body, /Use the video meeting server/);
   });
 
   it('releases the groups claim with the groups scope', async () => {

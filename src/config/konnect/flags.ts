@@ -40,11 +40,7 @@ export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   iss: ok('string', 'OIDC_ISSUER_IDENTIFIER'),
   listen: ok('string', 'KONNECTD_LISTEN'),
   'identifier-registration-conf': ok('string', 'KONNECTD_IDENTIFIER_REGISTRATION_CONF'),
-  'identifier-scopes-conf': noEffect(
-    'string',
-    'Sesame shows its own scope descriptions on the consent page',
-    'KONNECTD_IDENTIFIER_SCOPES_CONF',
-  ),
+  'identifier-scopes-conf': ok('string', 'KONNECTD_IDENTIFIER_SCOPES_CONF'),
   'signing-private-key': ok('list', 'KONNECTD_SIGNING_PRIVATE_KEY'),
   'signing-kid': ok('string', 'KONNECTD_SIGNING_KID'),
   'signing-method': ok('string'),

@@ -53,6 +53,7 @@ describe('konnectd front door: defaults', () => {
       'etc/konnectd-signing-private-key.pem': 'x',
       'etc/konnectd-encryption-secret.key': Buffer.alloc(32),
       'etc/konnectd-identifier-registration.yaml': 'clients: []\n',
+      'etc/konnectd-identifier-scopes.yaml': 'scopes: {}\n',
     });
     mkdirSync(join(dir, 'etc', 'konnectkeys'));
     const { config } = load(['builtin']);
@@ -63,6 +64,19 @@ describe('konnectd front door: defaults', () => {
     });
     assert.equal(config.registration, join(dir, 'etc/konnectd-identifier-registration.yaml'));
     assert.equal(config.signing.validationKeysPath, join(dir, 'etc/konnectkeys'));
+    assert.equal(config.identifierScopes, join(dir, 'etc/konnectd-identifier-scopes.yaml'));
+  });
+
+  it('takes --identifier-scopes-conf, and refuses a missing file', () => {
+    const { dir, load } = sandbox({ 'scopes.yaml': 'scopes: {}\n' });
+    assert.equal(
+      load(['--identifier-scopes-conf', 'scopes.yaml', 'builtin']).config.identifierScopes,
+      join(dir, 'scopes.yaml'),
+    );
+    assert.throws(
+      () => load(['--identifier-scopes-conf', 'nope.yaml', 'builtin']),
+      /identifier scopes file not found/,
+    );
   });
 });
 

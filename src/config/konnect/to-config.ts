@@ -134,6 +134,16 @@ export function konnectdToConfig(sources: KonnectdSources): KonnectdConfig {
     notes.push('no identifier registration file; only clients trusted implicitly can sign in');
   }
 
+  let identifierScopes: string | null = null;
+  const scopesConf = str('identifier-scopes-conf');
+  if (scopesConf !== null) {
+    identifierScopes = path(scopesConf);
+    if (!paths.isFile(identifierScopes))
+      fail(scopesConf, `identifier scopes file not found: ${identifierScopes}`);
+  } else if (paths.isFile(paths.etc('konnectd-identifier-scopes.yaml'))) {
+    identifierScopes = paths.etc('konnectd-identifier-scopes.yaml');
+  }
+
   const seconds = (name: string, fallback: number): number => {
     const s = str(name);
     if (s === null) return fallback;
@@ -181,6 +191,7 @@ export function konnectdToConfig(sources: KonnectdSources): KonnectdConfig {
     storage,
     identity: identity as IdentityConfig,
     registration,
+    identifierScopes,
     signing: {
       alg,
       keys,

@@ -5,7 +5,7 @@ import { parseScope, grantableScopes, offeredScopes } from '../../oauth/scopes.j
 import { parsePrompt, parseMaxAge } from '../../oauth/prompt.js';
 import { checkCodeChallenge } from '../../oauth/pkce.js';
 import type { Client } from '../../clients/types.js';
-import type { Deps, Params } from '../types.js';
+import { extraScopesOf, type Deps, type Params } from '../types.js';
 import { optionalParam, rejectRepeatedParams, requiredParam } from '../params.js';
 import type { AuthorizationRequest, VerifiedTarget } from './request.js';
 
@@ -127,7 +127,7 @@ export function parseAuthorizationRequest(
     redirectUri: target.redirectUri,
     responseType: 'code',
     responseMode,
-    scopes: grantableScopes(requested, offeredScopes(deps.identity.extraScopes, deps.config.allowedScopes), {
+    scopes: grantableScopes(requested, offeredScopes(extraScopesOf(deps), deps.config.allowedScopes), {
       responseType,
     }),
     state: opaque(params, 'state'),

@@ -24,7 +24,10 @@ export async function showConsent(req: EndpointRequest, deps: BrowserDeps): Prom
     clientName: flow.client.name,
     clientId: flow.client.id,
     userDisplayName: await displayNameOf(session.userId, deps),
-    scopes: flow.request.scopes.map((id) => ({ id })),
+    scopes: flow.request.scopes.map((id) => {
+      const description = deps.scopeDefinitions?.scopes.find((s) => s.id === id)?.description;
+      return description ? { id, description } : { id };
+    }),
   });
   return pageResponse(page, { cookies: csrf.cookies, formTargets: formTargetsOf(flow.request) });
 }
