@@ -37,7 +37,7 @@ export async function exchangeAuthorizationCode(
   const code = await consumeCode(deps, request.code, now);
   checkCodeClient(code, client);
   checkRedirectUri(code, request.redirectUri);
-  checkPkce(code, authenticated, request.codeVerifier);
+  checkPkce(code, authenticated, request.codeVerifier, deps.config.compat.anySecretForSecretlessClients);
   const grant = await loadActiveGrant(deps, code.grantId, client, now);
   const identity = await loadUser(deps, code.userId);
   if (identity === null) throw userGone(code.userId);
@@ -108,8 +108,11 @@ function checkPkce(
   code: AuthorizationCodeRecord,
   authenticated: AuthenticatedClient,
   verifier: string | undefined,
+  konnectSecretless: boolean,
 ): void {
-  if (authenticated.isPublic && code.codeChallenge === null) {
+  // Under Konnect compatibility a client without a secret is not held to PKCE — authorize
+  // lets it through without a challenge (konnect-spec §2.4, §4.3), so the exchange must too.
+  if (authenticated.isPublic && code.codeChallenge === null && !konnectSecretless) {
     throw new OAuthError('invalid_grant', 'a public client must use PKCE', {
       detail: `code of public client ${authenticated.client.id} has no code_challenge`,
     });
