@@ -49,7 +49,7 @@ export class ClientRegistry implements ClientLookup {
     if (options.compat.implicitTrustOnIssuerHost) {
       options.log.warn(
         { relaxation: 'implicitTrustOnIssuerHost' },
-        "Konnect compatibility: any client_id whose redirect URI is on the issuer's host is trusted without registration — register those clients and turn compatibility off to require registration",
+        "Konnect compatibility: an unregistered client_id whose redirect URI is on the issuer's origin is accepted as a trusted public client; each use is logged — register those clients and turn compatibility off to require registration",
       );
     }
     if (options.file !== null) {

@@ -309,6 +309,53 @@ describe('Rocket.Chat custom OAuth, as in the Cloudron guide', () => {
   });
 });
 
+describe("implicit trust: an unregistered client on the issuer's origin (konnect-spec §2.3)", () => {
+  it('signs in without registration or consent, redeems its code as a public client, and is logged', async () => {
+    const redirectUri = `${issuer}/meet/`;
+    const landed = await signIn(
+      authorizeUrl({
+        client_id: 'kpop-meet',
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'openid',
+        state: 'm',
+      }),
+      'testuser',
+      'test',
+    );
+    assert.ok(landed.url.startsWith(redirectUri), `landed at ${landed.url}`);
+    const code = new URL(landed.url).searchParams.get('code');
+    assert.ok(code);
+    const token = await fetch(new URL('/konnect/v1/token', issuer), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: 'kpop-meet',
+        grant_type: 'authorization_code',
+        redirect_uri: redirectUri,
+        code,
+      }),
+    });
+    assert.equal(token.status, 200);
+    assert.match(log, /accepted an unregistered client/);
+  });
+
+  it('does not extend to a redirect URI on another origin', async () => {
+    const page = await follow(
+      new CookieJar(),
+      issuer,
+      authorizeUrl({
+        client_id: 'kpop-meet',
+        redirect_uri: 'https://evil.example/meet/',
+        response_type: 'code',
+        scope: 'openid',
+      }).toString(),
+    );
+    assert.equal(page.status, 400);
+    assert.match(page.body, /not registered/);
+  });
+});
+
 describe('sign-in against LDAP: wrong input and a directory outage', () => {
   const nextcloud = () =>
     authorizeUrl({

@@ -131,7 +131,9 @@ export function konnectdToConfig(sources: KonnectdSources): KonnectdConfig {
   } else if (paths.isFile(paths.etc('konnectd-identifier-registration.yaml'))) {
     registration = paths.etc('konnectd-identifier-registration.yaml');
   } else {
-    notes.push('no identifier registration file; only clients trusted implicitly can sign in');
+    notes.push(
+      'no identifier registration file; only unregistered clients on the issuer origin (implicit trust) can sign in',
+    );
   }
 
   let identifierScopes: string | null = null;

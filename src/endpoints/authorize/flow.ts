@@ -2,7 +2,7 @@ import { decideInteraction } from '../../oauth/prompt.js';
 import { scopesCovered } from '../../oauth/scopes.js';
 import { OAuthError, isOAuthError } from '../../oauth/errors.js';
 import { randomToken } from '../../lib/ids.js';
-import type { Client } from '../../clients/types.js';
+import { resolveClient } from '../../clients/implicit-trust.js';
 import type { SessionRecord } from '../../storage/types.js';
 import type { BrowserDeps, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
@@ -32,16 +32,6 @@ export function targetOf(request: AuthorizationRequest): VerifiedTarget {
 }
 
 /**
- * A client is trusted when its registration says so, or — only with Konnect's named
- * relaxation on — when its redirect URI is on the issuer's own host (konnect-spec §2.3).
- */
-export function isTrusted(client: Client, request: AuthorizationRequest, deps: BrowserDeps): boolean {
-  if (client.trusted) return true;
-  if (!deps.config.compat.implicitTrustOnIssuerHost) return false;
-  return new URL(request.redirectUri).origin === new URL(deps.config.issuer).origin;
-}
-
-/**
  * Moves an authorization forward: decides whether the user must sign in, choose an account
  * or consent (OIDC Core §3.1.2.3–§3.1.2.4), sends them to that page, or issues the code.
  * Redirect errors go to the verified redirect_uri.
@@ -53,7 +43,13 @@ export async function continueAuthorization(
 ): Promise<EndpointResponse> {
   const { request } = state;
   const target = targetOf(request);
-  const client = deps.clients.get(request.clientId);
+  const client = resolveClient(
+    deps.clients,
+    request.clientId,
+    request.redirectUri,
+    deps.config.issuer,
+    deps.config.compat,
+  );
   if (!client) {
     throw new OAuthError('invalid_request', 'The application that sent you here is no longer registered.');
   }
@@ -65,7 +61,7 @@ export async function continueAuthorization(
       session,
       now: deps.clock.now(),
       consentGiven: consent !== null && scopesCovered(request.scopes, consent.scopes),
-      trusted: isTrusted(client, request, deps),
+      trusted: client.trusted,
       authenticatedInInteraction: state.authenticatedInInteraction,
       consentedInInteraction: state.consentedInInteraction,
     });

@@ -5,6 +5,7 @@ import { parseScope, grantableScopes, offeredScopes } from '../../oauth/scopes.j
 import { parsePrompt, parseMaxAge } from '../../oauth/prompt.js';
 import { checkCodeChallenge } from '../../oauth/pkce.js';
 import type { Client } from '../../clients/types.js';
+import { resolveClient } from '../../clients/implicit-trust.js';
 import { extraScopesOf, type Deps, type Params } from '../types.js';
 import { optionalParam, rejectRepeatedParams, requiredParam } from '../params.js';
 import type { AuthorizationRequest, VerifiedTarget } from './request.js';
@@ -23,7 +24,13 @@ export function checkClientAndRedirect(
   rejectRepeatedParams(params, ['client_id', 'redirect_uri']);
   const clientId = requiredParam(params, 'client_id');
   const redirectUri = requiredParam(params, 'redirect_uri');
-  const client = deps.clients.get(clientId);
+  const client = resolveClient(deps.clients, clientId, redirectUri, deps.config.issuer, deps.config.compat);
+  if (client !== null && deps.clients.get(clientId) === null) {
+    deps.log.warn(
+      { relaxation: 'implicitTrustOnIssuerHost', client_id: clientId, redirect_uri: redirectUri },
+      "Konnect compatibility: accepted an unregistered client because its redirect URI is on the issuer's origin — register it and turn compatibility off to require registration",
+    );
+  }
   if (!client) {
     throw new OAuthError(
       'invalid_request',

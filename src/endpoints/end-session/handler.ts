@@ -1,6 +1,7 @@
 import { signOutConfirmPage, signedOutPage } from '../../views/index.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { matchPostLogoutRedirectUri } from '../../oauth/redirect-uri.js';
+import { resolveClient } from '../../clients/implicit-trust.js';
 import type { Client } from '../../clients/types.js';
 import type { IdTokenHint } from '../../tokens/types.js';
 import type { BrowserDeps, EndpointRequest, EndpointResponse, Params } from '../types.js';
@@ -75,8 +76,14 @@ async function parse(params: Params, deps: BrowserDeps): Promise<EndSessionReque
   if (hint && clientId !== undefined && clientId !== hint.aud) {
     throw new OAuthError('invalid_request', 'client_id does not match the id_token_hint.');
   }
-  const client = deps.clients.get(hint?.aud ?? clientId ?? '') ?? null;
   const uri = optionalParam(params, 'post_logout_redirect_uri') ?? null;
+  const client = resolveClient(
+    deps.clients,
+    hint?.aud ?? clientId ?? '',
+    uri ?? undefined,
+    deps.config.issuer,
+    deps.config.compat,
+  );
   if (uri !== null && (client === null || !matchPostLogoutRedirectUri(client, uri))) {
     throw new OAuthError(
       'invalid_request',

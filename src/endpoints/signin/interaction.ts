@@ -1,5 +1,6 @@
 import { OAuthError } from '../../oauth/errors.js';
 import { matchRedirectUri } from '../../oauth/redirect-uri.js';
+import { resolveClient } from '../../clients/implicit-trust.js';
 import { authorizationRequestFrom, type AuthorizationRequest } from '../authorize/request.js';
 import type { Client } from '../../clients/types.js';
 import type { InteractionRecord } from '../../storage/types.js';
@@ -27,7 +28,13 @@ export async function loadInteraction(id: string, deps: BrowserDeps): Promise<Lo
     );
   }
   const request = authorizationRequestFrom(record.request);
-  const client = deps.clients.get(request.clientId);
+  const client = resolveClient(
+    deps.clients,
+    request.clientId,
+    request.redirectUri,
+    deps.config.issuer,
+    deps.config.compat,
+  );
   if (!client)
     throw new OAuthError('invalid_request', 'The application that sent you here is no longer registered.');
   // The registry may have been reloaded since the request arrived: a redirect URI removed

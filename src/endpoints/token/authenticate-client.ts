@@ -1,4 +1,5 @@
 import { authenticateClient } from '../../clients/authenticate.js';
+import { lookupWithImplicitTrust } from '../../clients/implicit-trust.js';
 import type { Client } from '../../clients/types.js';
 import { isOAuthError, type OAuthError } from '../../oauth/errors.js';
 import type { Deps, EndpointResponse } from '../types.js';
@@ -31,8 +32,15 @@ export interface AuthenticatedClient {
  * @throws OAuthError `invalid_client` (401) for unknown clients or wrong secrets,
  *   `invalid_request` for missing or contradictory credentials.
  */
-export function checkClient(deps: Deps, credentials: ClientCredentials): AuthenticatedClient {
-  const result = authenticateClient(deps.clients, credentials, deps.config.compat);
+export function checkClient(
+  deps: Deps,
+  credentials: ClientCredentials,
+  redirectUri?: string,
+): AuthenticatedClient {
+  // An unregistered client implicitly trusted at authorize (compat) is known here by the
+  // redirect_uri its code exchange must repeat; it is a public client.
+  const lookup = lookupWithImplicitTrust(deps.clients, redirectUri, deps.config.issuer, deps.config.compat);
+  const result = authenticateClient(lookup, credentials, deps.config.compat);
   if (credentials.paramsFromQuery === true) {
     warnLenient(
       deps,
@@ -70,9 +78,10 @@ function warnLenient(deps: Deps, clientId: string, what: string, proper: string)
 export function authenticateOrChallenge(
   deps: Deps,
   credentials: ClientCredentials,
+  redirectUri?: string,
 ): AuthenticatedClient | EndpointResponse {
   try {
-    return checkClient(deps, credentials);
+    return checkClient(deps, credentials, redirectUri);
   } catch (error) {
     if (isOAuthError(error) && error.code === 'invalid_client') {
       deps.log.info({ detail: error.detail, clientId: credentials.clientId }, 'client authentication failed');

@@ -24,7 +24,8 @@ import { parseTokenRequest, type TokenRequest } from './parse.js';
 export async function handleToken(req: EndpointRequest, deps: Deps): Promise<EndpointResponse> {
   if (req.method !== 'POST') return methodNotAllowed();
   const request = parseTokenRequest(req, deps.config.compat);
-  const authenticated = authenticateOrChallenge(deps, request.credentials);
+  const redirectUri = request.grantType === 'authorization_code' ? request.redirectUri : undefined;
+  const authenticated = authenticateOrChallenge(deps, request.credentials, redirectUri);
   if ('kind' in authenticated) return authenticated;
   const issued = await runGrant(request, authenticated, deps);
   deps.log.info(

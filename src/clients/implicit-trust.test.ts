@@ -1,0 +1,75 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClientRegistry } from './registry.js';
+import { implicitlyTrustedClient, resolveClient } from './implicit-trust.js';
+import type { Client } from './types.js';
+import type { CompatRelaxations } from '../config/types.js';
+
+const off: CompatRelaxations = {
+  anySecretForSecretlessClients: false,
+  redirectUriIgnoresQuery: false,
+  implicitTrustOnIssuerHost: false,
+  lenientTokenRequests: false,
+};
+const on: CompatRelaxations = { ...off, implicitTrustOnIssuerHost: true };
+const issuer = 'https://meet.example.com';
+const registered = {
+  id: 'registered',
+  secret: 's',
+  name: 'Registered',
+  applicationType: 'web',
+  redirectUris: ['https://meet.example.com/registered'],
+  postLogoutRedirectUris: [],
+  origins: [],
+  trusted: false,
+  trustedScopes: [],
+  insecure: false,
+  codeChallengeMethods: ['S256'],
+  jwks: null,
+  requestObjectSigningAlg: null,
+  idTokenSignedResponseAlg: null,
+  userinfoSignedResponseAlg: null,
+  source: 'test',
+} satisfies Client;
+const lookup = ClientRegistry.fromClients([registered]);
+
+describe('implicit trust on the issuer origin (konnect-spec §2.3)', () => {
+  it('accepts an unregistered client_id whose redirect URI is on the issuer origin, as a trusted public client', () => {
+    const client = implicitlyTrustedClient(
+      lookup,
+      'kpop-https://meet.example.com/meet/',
+      'https://meet.example.com/meet/',
+      issuer,
+      on,
+    );
+    assert.ok(client);
+    assert.equal(client.trusted, true);
+    assert.equal(client.secret, null);
+    assert.deepEqual(client.redirectUris, ['https://meet.example.com/meet/']);
+  });
+
+  it('is off unless Konnect compatibility asks for it', () => {
+    assert.equal(implicitlyTrustedClient(lookup, 'x', 'https://meet.example.com/cb', issuer, off), null);
+  });
+
+  it('never applies to another origin, a look-alike, or a URI with userinfo, a fragment or control characters', () => {
+    for (const uri of [
+      'https://evil.example/cb',
+      'http://meet.example.com/cb',
+      'https://meet.example.com:8443/cb',
+      'https://meet.example.com.evil.example/cb',
+      'https://meet.example.com@evil.example/cb',
+      'https://meet.example.com/cb#x',
+      'https://meet.example.com/c\nb',
+    ]) {
+      assert.equal(implicitlyTrustedClient(lookup, 'x', uri, issuer, on), null, uri);
+    }
+    assert.equal(implicitlyTrustedClient(lookup, '', 'https://meet.example.com/cb', issuer, on), null);
+  });
+
+  it('leaves a registered client its own trusted value and redirect URIs', () => {
+    const client = resolveClient(lookup, 'registered', 'https://meet.example.com/elsewhere', issuer, on);
+    assert.equal(client, lookup.get('registered'));
+    assert.equal(client?.trusted, false);
+  });
+});

@@ -1,0 +1,69 @@
+import type { CompatRelaxations } from '../config/types.js';
+import type { Client, ClientLookup } from './types.js';
+
+/**
+ * Konnect's implicit trust (konnect-spec §2.3), a named compatibility relaxation: a client_id
+ * that is NOT registered is accepted when its redirect URI has the issuer's own origin, as a
+ * trusted public client whose only redirect URI is that one. Registered clients always keep
+ * their own `trusted` value, as in Konnect. Returns null when the relaxation is off, the id
+ * is registered, or the URI is elsewhere.
+ */
+export function implicitlyTrustedClient(
+  lookup: ClientLookup,
+  clientId: string,
+  redirectUri: string | undefined,
+  issuer: string,
+  compat: CompatRelaxations,
+): Client | null {
+  if (!compat.implicitTrustOnIssuerHost || clientId === '' || redirectUri === undefined) return null;
+  if (lookup.get(clientId) !== null) return null;
+  if (!/^[\x21-\x7e]+$/.test(redirectUri) || redirectUri.includes('#') || !URL.canParse(redirectUri))
+    return null;
+  const url = new URL(redirectUri);
+  if (url.origin !== new URL(issuer).origin || url.username !== '' || url.password !== '') return null;
+  return {
+    id: clientId,
+    secret: null,
+    name: clientId,
+    applicationType: 'web',
+    redirectUris: [redirectUri],
+    postLogoutRedirectUris: [],
+    origins: [url.origin],
+    trusted: true,
+    trustedScopes: [],
+    insecure: false,
+    codeChallengeMethods: ['S256'],
+    jwks: null,
+    requestObjectSigningAlg: null,
+    idTokenSignedResponseAlg: null,
+    userinfoSignedResponseAlg: null,
+    source: 'implicit trust: redirect URI on the issuer origin (Konnect compatibility)',
+  };
+}
+
+/**
+ * The registered client, or — with the relaxation on — the implicitly trusted one for this
+ * redirect URI.
+ */
+export function resolveClient(
+  lookup: ClientLookup,
+  clientId: string,
+  redirectUri: string | undefined,
+  issuer: string,
+  compat: CompatRelaxations,
+): Client | null {
+  return lookup.get(clientId) ?? implicitlyTrustedClient(lookup, clientId, redirectUri, issuer, compat);
+}
+
+/** A lookup that also knows the implicitly trusted client of one request's redirect URI. */
+export function lookupWithImplicitTrust(
+  lookup: ClientLookup,
+  redirectUri: string | undefined,
+  issuer: string,
+  compat: CompatRelaxations,
+): ClientLookup {
+  return {
+    get: (clientId) => resolveClient(lookup, clientId, redirectUri, issuer, compat),
+    all: () => lookup.all(),
+  };
+}
