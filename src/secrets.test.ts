@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -51,5 +51,8 @@ describe('instance secret', () => {
     const a = await loadInstanceSecret({ dataDir: join(dir, 'data') }, log);
     const b = await loadInstanceSecret({ dataDir: join(dir, 'data') }, log);
     assert.deepEqual(a, b);
+    const file = join(dir, 'data', 'secret.key');
+    assert.deepEqual(new Uint8Array(await readFile(file)), new Uint8Array(a));
+    assert.equal((await stat(file)).mode & 0o777, 0o600, 'readable by the owner only');
   });
 });

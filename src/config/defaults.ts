@@ -49,7 +49,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     path: 'storage',
     kind: 'string',
     derived: 'sqlite:<data_dir>/sesame.db',
-    description: 'Where state lives: sqlite:<path>, memory, or postgres://user:pass@host/db.',
+    description: 'Where state lives: sqlite:<path> or memory (postgres:// is reserved and not available yet).',
   },
   {
     path: 'identity',
@@ -61,7 +61,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
     path: 'registration',
     kind: 'string',
-    derived: 'identifier-registration.yaml',
+    derived: '<file>',
     description: 'Konnect-format client registry file, relative to this file; default: none.',
   },
   {

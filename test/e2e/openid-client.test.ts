@@ -235,13 +235,23 @@ describe('refresh tokens', () => {
     assert.equal(info.preferred_username, alice.username);
   });
 
-  it('accepts a retry of the same refresh within the grace window', async () => {
+  it('accepts a retry of the same refresh within the grace window, and the answer it replaced is dead', async () => {
     const config = await discover('wiki', oidc.ClientSecretBasic('wiki-secret-0123456789'));
     const { tokens } = await codeFlow(config, WEB_REDIRECT, 'openid offline_access');
-    await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    const lost = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     const retry = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     const next = await oidc.refreshTokenGrant(config, retry.refresh_token!);
     assert.ok(next.access_token);
+    assert.notEqual(lost.refresh_token, retry.refresh_token);
+    // Whoever holds the withdrawn answer is not the client that retried: reuse, family revoked.
+    await assert.rejects(
+      oidc.refreshTokenGrant(config, lost.refresh_token!),
+      oauthError('invalid_grant', 400),
+    );
+    await assert.rejects(
+      oidc.refreshTokenGrant(config, next.refresh_token!),
+      oauthError('invalid_grant', 400),
+    );
   });
 
   it('detects reuse of a rotated refresh token and revokes the whole family', async () => {

@@ -62,7 +62,7 @@ describe('LoginThrottle', () => {
     assert.equal(await isBlocked(limiter, 'someone-else', '203.0.113.6'), false);
   });
 
-  it('counts unknown usernames exactly like known ones', async () => {
+  it('keys attempts by the typed username alone, never by whether the account exists', async () => {
     const { limiter, keys } = setup();
     await fail(limiter, 3, 'no-such-user', '192.0.2.1');
     assert.equal(await isBlocked(limiter, 'no-such-user', '192.0.2.2'), true);
