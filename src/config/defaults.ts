@@ -49,7 +49,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     path: 'storage',
     kind: 'string',
     derived: 'sqlite:<data_dir>/sesame.db',
-    description: 'Where state lives: sqlite:<path> or memory (postgres:// is reserved and not available yet).',
+    description:
+      'Where state lives: sqlite:<path> or memory (postgres:// is reserved and not available yet).',
   },
   {
     path: 'identity',
