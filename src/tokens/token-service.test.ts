@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { SigningAlg } from '../config/types.js';
 import { ManualClock } from '../lib/clock.js';
 import { OAuthError } from '../oauth/errors.js';
@@ -81,13 +81,13 @@ for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA'] as const) {
       });
     });
 
-    it('publishes the public key only, with kid, use and alg', async () => {
+    it('publishes the public key only, with kid, use, and alg unless the key is RSA', async () => {
       const { tokens, key } = await service(alg);
       const [jwk, ...others] = tokens.jwks().keys;
       assert.equal(others.length, 0);
       assert.equal(jwk?.kid, key.kid);
       assert.equal(jwk?.use, 'sig');
-      assert.equal(jwk?.alg, alg);
+      assert.equal(jwk?.alg, alg === 'RS256' || alg === 'PS256' ? undefined : alg);
       for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) assert.equal(jwk?.[secret], undefined);
     });
 
@@ -272,7 +272,7 @@ describe('createTokenService', () => {
       tokens.jwks().keys.map((k) => [k.kid, k.alg]),
       [
         ['ec', 'ES256'],
-        ['rsa', 'PS256'],
+        ['rsa', undefined],
       ],
     );
   });
@@ -288,5 +288,46 @@ describe('createTokenService', () => {
       }),
       TypeError,
     );
+  });
+});
+
+describe("a client's own signing algorithm", () => {
+  it('signs the ID token with id_token_signed_response_alg when the key can, and at_hash follows it', async () => {
+    const { tokens, clock } = await service('PS256');
+    const idToken = await tokens.mintIdToken({
+      sub: 'user-1',
+      aud: 'nextcloud',
+      authTime: 1,
+      nonce: null,
+      sid: null,
+      accessToken: 'access-token-value',
+      alg: 'RS256',
+    });
+    const { payload, protectedHeader } = await jwtVerify(
+      idToken,
+      createLocalJWKSet({ keys: [...tokens.jwks().keys] as JWK[] }),
+      {
+        issuer,
+        audience: 'nextcloud',
+        algorithms: ['RS256'],
+        currentDate: new Date(clock.now()),
+      },
+    );
+    assert.equal(protectedHeader.alg, 'RS256');
+    assert.equal(payload.at_hash, expectedAtHash('access-token-value', 'RS256'));
+  });
+
+  it('falls back to the configured algorithm when the key cannot produce the requested one', async () => {
+    const { tokens } = await service('ES256');
+    const idToken = await tokens.mintIdToken({
+      sub: 'u',
+      aud: 'c',
+      authTime: 1,
+      nonce: null,
+      sid: null,
+      accessToken: null,
+      alg: 'RS256',
+    });
+    assert.equal(JSON.parse(Buffer.from(idToken.split('.')[0]!, 'base64url').toString()).alg, 'ES256');
   });
 });

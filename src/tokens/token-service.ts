@@ -57,13 +57,22 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       throw new TypeError(`lifetime ${name} must be a positive integer`);
   }
   const verificationKeys: readonly VerificationKey[] = [...keys, ...(options.validationKeys ?? [])];
-  const jwks = await buildJwks(verificationKeys, alg);
+  const jwks = await buildJwks(verificationKeys);
   const verifyContext = { issuer, keys: verificationKeys, alg, clock };
 
-  const sign = (payload: Record<string, unknown>, typ: string, lifetime: number): Promise<string> => {
+  /** The client's algorithm when the key can produce it, else the configured one. */
+  const algFor = (requested: string | null | undefined): SigningAlg =>
+    requested && keyFitsAlg(signingKey.privateKey, requested) ? requested : alg;
+
+  const sign = (
+    payload: Record<string, unknown>,
+    typ: string,
+    lifetime: number,
+    useAlg: string = alg,
+  ): Promise<string> => {
     const now = epochSeconds(clock);
     return new SignJWT(payload)
-      .setProtectedHeader({ alg, kid: signingKey.kid, typ })
+      .setProtectedHeader({ alg: useAlg, kid: signingKey.kid, typ })
       .setIssuer(issuer)
       .setIssuedAt(now)
       .setExpirationTime(now + lifetime)
@@ -88,9 +97,11 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
         auth_time: claims.authTime,
         ...(claims.nonce === null ? {} : { nonce: claims.nonce }),
         ...(claims.sid === null ? {} : { sid: claims.sid }),
-        ...(claims.accessToken === null ? {} : { at_hash: tokenHash(claims.accessToken, alg) }),
+        ...(claims.accessToken === null
+          ? {}
+          : { at_hash: tokenHash(claims.accessToken, algFor(claims.alg)) }),
       });
-      return sign(payload, 'JWT', lifetimes.idToken);
+      return sign(payload, 'JWT', lifetimes.idToken, algFor(claims.alg));
     },
 
     mintAccessToken(claims: Omit<AccessTokenClaims, 'jti' | 'exp' | 'iat'>): Promise<string> {
@@ -107,6 +118,15 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
         jti: randomToken(18),
       };
       return sign(payload, 'at+jwt', lifetimes.accessToken);
+    },
+
+    mintUserinfo(claims, audience, requestedAlg): Promise<string> {
+      requireText('aud', audience);
+      return new SignJWT({ ...claims, aud: audience })
+        .setProtectedHeader({ alg: algFor(requestedAlg), kid: signingKey.kid, typ: 'JWT' })
+        .setIssuer(issuer)
+        .setIssuedAt(epochSeconds(clock))
+        .sign(signingKey.privateKey);
     },
 
     verifyAccessToken: (token) => verifyAccessToken(token, verifyContext),

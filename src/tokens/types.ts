@@ -22,7 +22,8 @@ export interface PublicJwk {
   readonly kty: string;
   readonly kid: string;
   readonly use: 'sig';
-  readonly alg: string;
+  /** Absent for RSA keys, which sign both RS256 and PS256 (a client may ask for either). */
+  readonly alg?: string;
   readonly [param: string]: unknown;
 }
 
@@ -37,6 +38,11 @@ export interface IdTokenClaims {
   readonly accessToken: string | null;
   /** Extra claims (profile, email) when they go into the ID token. */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /**
+   * The client's `id_token_signed_response_alg` (OIDC Registration §2), used when the signing
+   * key can produce it; otherwise, or when absent, the configured algorithm.
+   */
+  readonly alg?: string | null;
 }
 
 /** RFC 9068 access token contents. Carries no personal data beyond `sub`. */
@@ -66,6 +72,12 @@ export interface TokenService {
   jwks(): { readonly keys: readonly PublicJwk[] };
   mintIdToken(claims: IdTokenClaims): Promise<string>;
   mintAccessToken(claims: Omit<AccessTokenClaims, 'jti' | 'exp' | 'iat'>): Promise<string>;
+  /**
+   * Userinfo as a signed JWT (OIDC Core §5.3.2) for a client registered with
+   * `userinfo_signed_response_alg`: the claims plus `iss` and `aud`. Signed with `alg` when the
+   * signing key can produce it, else with the configured algorithm.
+   */
+  mintUserinfo(claims: Readonly<Record<string, unknown>>, audience: string, alg: string): Promise<string>;
   /** Throws OAuthError('invalid_token') for anything not a valid, unexpired access token of ours. */
   verifyAccessToken(token: string): Promise<AccessTokenClaims>;
   /** Verifies an ID token we issued, ignoring expiry (OIDC RP-Initiated Logout §2); null when not ours. */

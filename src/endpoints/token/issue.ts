@@ -133,6 +133,7 @@ export async function mintTokens(
     nonce: input.nonce,
     sid: input.sessionId,
     accessToken,
+    alg: input.client.idTokenSignedResponseAlg,
   });
   return { accessToken, idToken };
 }

@@ -64,6 +64,12 @@ function aClient(overrides: Partial<Client> & Pick<Client, 'id'>): Client {
 export const WEB = aClient({ id: 'web-app', secret: 'web-secret' });
 export const OTHER = aClient({ id: 'other-app', secret: 'other-secret' });
 export const SPA = aClient({ id: 'spa', redirectUris: [SPA_REDIRECT_URI] });
+/** A client registered with `userinfo_signed_response_alg` (OIDC Core §5.3.2). */
+export const SIGNED = aClient({
+  id: 'signed-app',
+  secret: 'signed-secret',
+  userinfoSignedResponseAlg: 'ES256',
+});
 
 const config: Config = {
   issuer: ISSUER,
@@ -152,7 +158,7 @@ export async function createFixture(): Promise<Fixture> {
   const deps: Deps = {
     config,
     storage,
-    clients: ClientRegistry.fromClients([WEB, OTHER, SPA]),
+    clients: ClientRegistry.fromClients([WEB, OTHER, SPA, SIGNED]),
     tokens,
     identity: directory,
     clock,

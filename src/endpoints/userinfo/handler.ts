@@ -36,7 +36,18 @@ export async function handleUserinfo(req: EndpointRequest, deps: Deps): Promise<
     const identity = await loadUser(deps, grant);
     checkSubject(deps, token, identity);
     const sub = userSubject(identity, deps.identity.subjectNamespace, token.scopes);
-    return claimsResponse(claimsForScopes(identity, token.scopes, sub));
+    const claims = claimsForScopes(identity, token.scopes, sub);
+    const signedAlg = deps.clients.get(token.clientId)?.userinfoSignedResponseAlg ?? null;
+    if (signedAlg === null) return claimsResponse(claims);
+    // OIDC Core §5.3.2 (konnect-spec §5.2): a client registered for it gets a signed JWT.
+    const jwt = await deps.tokens.mintUserinfo(claims, token.clientId, signedAlg);
+    return {
+      kind: 'text',
+      status: 200,
+      contentType: 'application/jwt',
+      body: jwt,
+      headers: { 'Cache-Control': 'no-store' },
+    };
   } catch (error) {
     if (!isOAuthError(error)) throw error;
     deps.log.info({ error: error.code, detail: error.detail }, 'userinfo refused');

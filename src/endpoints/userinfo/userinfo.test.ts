@@ -9,7 +9,10 @@ import {
   request,
   type Fixture,
   type RawParams,
+  SIGNED,
+  ISSUER,
 } from '../token/test-fixture.js';
+import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import type { EndpointResponse } from '../types.js';
 import { handleUserinfo } from './handler.js';
 
@@ -192,5 +195,27 @@ describe('userinfo endpoint', () => {
     const result = answer(await handleUserinfo(request({}, { method: 'PUT' }), fx.deps));
     assert.equal(result.status, 405);
     assert.equal(result.headers['Allow'], 'GET, POST');
+  });
+
+  it('answers a client registered with userinfo_signed_response_alg with a signed JWT', async () => {
+    const signedToken = (await obtainTokens(fx, { client: SIGNED })).access_token;
+    const response = await handleUserinfo(
+      request({}, { method: 'GET', headers: { authorization: `Bearer ${signedToken}` } }),
+      fx.deps,
+    );
+    assert.equal(response.kind, 'text');
+    if (response.kind !== 'text') return;
+    assert.equal(response.contentType, 'application/jwt');
+    const { payload, protectedHeader } = await jwtVerify(
+      response.body,
+      createLocalJWKSet({ keys: [...fx.tokens.jwks().keys] as JWK[] }),
+      {
+        issuer: ISSUER,
+        audience: 'signed-app',
+      },
+    );
+    assert.equal(protectedHeader.alg, 'ES256');
+    assert.equal(payload.sub, konnectSubject(ALICE.id, NAMESPACE));
+    assert.equal(payload.preferred_username, 'alice');
   });
 });
