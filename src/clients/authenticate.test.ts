@@ -5,26 +5,10 @@ import { OAuthError } from '../oauth/errors.js';
 import { authenticateClient, type ClientCredentialsInput } from './authenticate.js';
 import { ClientRegistry } from './registry.js';
 import type { Client } from './types.js';
+import { testClient } from './test-client.js';
 
 function client(id: string, secret: string | null): Client {
-  return {
-    id,
-    secret,
-    name: id,
-    applicationType: 'web',
-    redirectUris: ['https://rp.example/cb'],
-    postLogoutRedirectUris: [],
-    origins: [],
-    trusted: false,
-    trustedScopes: [],
-    insecure: false,
-    codeChallengeMethods: ['S256'],
-    jwks: null,
-    requestObjectSigningAlg: null,
-    idTokenSignedResponseAlg: null,
-    userinfoSignedResponseAlg: null,
-    source: 'test:1',
-  };
+  return testClient({ id, secret, redirectUris: ['https://rp.example/cb'] });
 }
 
 const lookup = ClientRegistry.fromClients([

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientRegistry } from './registry.js';
 import { implicitlyTrustedClient, resolveClient } from './implicit-trust.js';
-import type { Client } from './types.js';
+import { testClient } from './test-client.js';
 import type { CompatRelaxations } from '../config/types.js';
 
 const off: CompatRelaxations = {
@@ -13,24 +13,12 @@ const off: CompatRelaxations = {
 };
 const on: CompatRelaxations = { ...off, implicitTrustOnIssuerHost: true };
 const issuer = 'https://meet.example.com';
-const registered = {
+const registered = testClient({
   id: 'registered',
   secret: 's',
   name: 'Registered',
-  applicationType: 'web',
   redirectUris: ['https://meet.example.com/registered'],
-  postLogoutRedirectUris: [],
-  origins: [],
-  trusted: false,
-  trustedScopes: [],
-  insecure: false,
-  codeChallengeMethods: ['S256'],
-  jwks: null,
-  requestObjectSigningAlg: null,
-  idTokenSignedResponseAlg: null,
-  userinfoSignedResponseAlg: null,
-  source: 'test',
-} satisfies Client;
+});
 const lookup = ClientRegistry.fromClients([registered]);
 
 describe('implicit trust on the issuer origin (konnect-spec §2.3)', () => {

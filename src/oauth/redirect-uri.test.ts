@@ -2,27 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '../clients/types.js';
 import { isLoopbackHost, matchPostLogoutRedirectUri, matchRedirectUri } from './redirect-uri.js';
+import { testClient } from '../clients/test-client.js';
 
 function client(overrides: Partial<Client>): Client {
-  return {
-    id: 'c',
-    secret: null,
-    name: 'c',
-    applicationType: 'web',
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    origins: [],
-    trusted: false,
-    trustedScopes: [],
-    insecure: false,
-    codeChallengeMethods: ['S256'],
-    jwks: null,
-    requestObjectSigningAlg: null,
-    idTokenSignedResponseAlg: null,
-    userinfoSignedResponseAlg: null,
-    source: 'test:1',
-    ...overrides,
-  };
+  return testClient({ id: 'c', ...overrides });
 }
 
 const web = client({

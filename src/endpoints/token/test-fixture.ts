@@ -21,6 +21,7 @@ import { createTokenService } from '../../tokens/token-service.js';
 import type { SigningKey, TokenService } from '../../tokens/types.js';
 import type { Deps, EndpointRequest } from '../types.js';
 import { handleToken } from './handler.js';
+import { testClient } from '../../clients/test-client.js';
 
 export const ISSUER = 'https://sso.example.com';
 export const REDIRECT_URI = 'https://rp.example.com/callback';
@@ -41,24 +42,7 @@ export const ALICE: Identity = {
 };
 
 function aClient(overrides: Partial<Client> & Pick<Client, 'id'>): Client {
-  return {
-    secret: null,
-    name: overrides.id,
-    applicationType: 'web',
-    redirectUris: [REDIRECT_URI],
-    postLogoutRedirectUris: [],
-    origins: [],
-    trusted: false,
-    trustedScopes: [],
-    insecure: false,
-    codeChallengeMethods: ['S256'],
-    jwks: null,
-    requestObjectSigningAlg: null,
-    idTokenSignedResponseAlg: null,
-    userinfoSignedResponseAlg: null,
-    source: 'test',
-    ...overrides,
-  };
+  return testClient({ redirectUris: [REDIRECT_URI], ...overrides });
 }
 
 export const WEB = aClient({ id: 'web-app', secret: 'web-secret' });
