@@ -66,6 +66,22 @@ export async function loadUser(deps: Deps, userId: string): Promise<Identity | n
 }
 
 /** `invalid_grant` "user no longer exists" (RFC 6749 §5.2). */
+/**
+ * A single-use credential presented again: the grant it belongs to ends, with every token of
+ * its family (RFC 6749 §4.1.2 for codes, RFC 9700 §4.14.2 for refresh tokens).
+ */
+export async function revokeAfterReuse(
+  deps: Deps,
+  used: { readonly grantId: string; readonly clientId: string },
+  now: number,
+  logMessage: string,
+  description: string,
+): Promise<never> {
+  await deps.storage.grants.revoke(used.grantId, now);
+  deps.log.warn({ clientId: used.clientId, grantId: used.grantId }, logMessage);
+  throw new OAuthError('invalid_grant', description);
+}
+
 export function userGone(userId: string): OAuthError {
   return new OAuthError('invalid_grant', 'user no longer exists', { detail: `user ${userId}` });
 }

@@ -11,6 +11,7 @@ import {
   newRefreshToken,
   userGone,
   type IssuedTokens,
+  revokeAfterReuse,
 } from '../issue.js';
 import type { AuthorizationCodeRequest } from '../parse.js';
 import type { AuthenticatedClient } from '../authenticate-client.js';
@@ -68,12 +69,13 @@ async function consumeCode(deps: Deps, code: string, now: number): Promise<Autho
     case 'consumed':
       return result.code;
     case 'reused':
-      await deps.storage.grants.revoke(result.code.grantId, now);
-      deps.log.warn(
-        { clientId: result.code.clientId, grantId: result.code.grantId },
+      return revokeAfterReuse(
+        deps,
+        result.code,
+        now,
         'authorization code reused; its grant has been revoked',
+        'authorization code has already been used',
       );
-      throw new OAuthError('invalid_grant', 'authorization code has already been used');
     case 'expired':
       throw new OAuthError('invalid_grant', 'authorization code has expired');
     case 'not_found':

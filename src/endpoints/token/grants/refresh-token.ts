@@ -12,6 +12,7 @@ import {
   newRefreshToken,
   userGone,
   type IssuedTokens,
+  revokeAfterReuse,
 } from '../issue.js';
 import type { RefreshTokenRequest } from '../parse.js';
 
@@ -106,12 +107,13 @@ async function rotate(deps: Deps, tokenHash: string, next: RefreshTokenRecord, n
     case 'grace':
       return;
     case 'reused':
-      await deps.storage.grants.revoke(result.previous.grantId, now);
-      deps.log.warn(
-        { clientId: result.previous.clientId, grantId: result.previous.grantId },
+      return revokeAfterReuse(
+        deps,
+        result.previous,
+        now,
         'refresh token reused after rotation; its grant has been revoked',
+        'refresh token reuse detected; the grant has been revoked',
       );
-      throw new OAuthError('invalid_grant', 'refresh token reuse detected; the grant has been revoked');
     case 'expired':
       throw new OAuthError('invalid_grant', 'refresh token has expired');
     case 'not_found':
