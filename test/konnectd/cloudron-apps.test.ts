@@ -201,6 +201,24 @@ describe('Rocket.Chat custom OAuth, as in the Cloudron guide', () => {
     return callback.searchParams.get('code') ?? assert.fail(`no code in ${landed.url}`);
   }
 
+  /** A plain Basic-authenticated code exchange, for tests about what the tokens carry. */
+  async function rocketTokens(code: string): Promise<Record<string, string>> {
+    const token = await fetch(new URL('/konnect/v1/token', issuer), {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from('rocketchat:rocket-secret').toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        code,
+        redirect_uri: ROCKETCHAT_REDIRECT,
+        grant_type: 'authorization_code',
+      }),
+    });
+    assert.equal(token.status, 200);
+    return (await token.json()) as Record<string, string>;
+  }
+
   it('redeems with Basic auth, Accept: application/json and an extra state field, then reads preferred_username', async () => {
     const code = await rocketCode();
     const token = await fetch(new URL('/konnect/v1/token', issuer), {
@@ -255,19 +273,7 @@ describe('Rocket.Chat custom OAuth, as in the Cloudron guide', () => {
     };
     assert.ok(discovery.scopes_supported.includes('kopano/kwm'));
     const code = await rocketCode('openid kopano/kwm');
-    const token = await fetch(new URL('/konnect/v1/token', issuer), {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from('rocketchat:rocket-secret').toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        code,
-        redirect_uri: ROCKETCHAT_REDIRECT,
-        grant_type: 'authorization_code',
-      }),
-    });
-    assert.equal(((await token.json()) as { scope: string }).scope, 'openid kopano/kwm');
+    assert.equal((await rocketTokens(code)).scope, 'openid kopano/kwm');
   });
 
   it("shows identifier-scopes.yaml's description on the consent page of an untrusted client", async () => {
@@ -288,19 +294,7 @@ describe('Rocket.Chat custom OAuth, as in the Cloudron guide', () => {
 
   it('releases the groups claim with the groups scope', async () => {
     const code = await rocketCode('openid profile groups');
-    const token = await fetch(new URL('/konnect/v1/token', issuer), {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from('rocketchat:rocket-secret').toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        code,
-        redirect_uri: ROCKETCHAT_REDIRECT,
-        grant_type: 'authorization_code',
-      }),
-    });
-    const tokens = (await token.json()) as Record<string, string>;
+    const tokens = await rocketTokens(code);
     const identity = await fetch(new URL('/konnect/v1/userinfo', issuer), {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
