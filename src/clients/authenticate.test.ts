@@ -21,6 +21,7 @@ const strict: CompatRelaxations = {
   redirectUriIgnoresQuery: false,
   implicitTrustOnIssuerHost: false,
   lenientTokenRequests: false,
+  trustedClientsGetAllScopes: false,
 };
 const konnect: CompatRelaxations = { ...strict, anySecretForSecretlessClients: true };
 

@@ -10,6 +10,7 @@ const off: CompatRelaxations = {
   redirectUriIgnoresQuery: false,
   implicitTrustOnIssuerHost: false,
   lenientTokenRequests: false,
+  trustedClientsGetAllScopes: false,
 };
 const on: CompatRelaxations = { ...off, implicitTrustOnIssuerHost: true };
 const issuer = 'https://meet.example.com';

@@ -22,6 +22,7 @@ const strict: CompatRelaxations = {
   redirectUriIgnoresQuery: false,
   implicitTrustOnIssuerHost: false,
   lenientTokenRequests: false,
+  trustedClientsGetAllScopes: false,
 };
 const issuer = 'https://meet.example';
 

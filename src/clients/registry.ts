@@ -24,6 +24,7 @@ const noCompat: CompatRelaxations = {
   redirectUriIgnoresQuery: false,
   implicitTrustOnIssuerHost: false,
   lenientTokenRequests: false,
+  trustedClientsGetAllScopes: false,
 };
 
 /**

@@ -132,6 +132,27 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'none, or konnect to enable the Konnect-compatibility relaxations.',
   },
   {
+    path: 'access_token_format',
+    kind: 'string',
+    derived: 'konnect when compat is konnect, else rfc9068',
+    description:
+      "rfc9068 (only the hashed subject and a grant id) or konnect (Konnect's kc.* claims, which Kopano Meet's kwmserver and kapi need; they reveal the user's id, username and name).",
+  },
+  {
+    path: 'session_management',
+    kind: 'boolean',
+    default: true,
+    description:
+      'OpenID Connect Session Management: publish check_session_iframe and return session_state, as Konnect did.',
+  },
+  {
+    path: 'allow_client_guests',
+    kind: 'boolean',
+    default: false,
+    description:
+      "Let a registered client's signed request object sign in a guest without an account (Konnect's guests, for Kopano Meet).",
+  },
+  {
     path: 'log.level',
     kind: 'string',
     default: 'info',

@@ -23,6 +23,9 @@ lifetimes:
   session_absolute: 1d
   refresh_grace: 0
 compat: konnect
+access_token_format: rfc9068
+session_management: false
+allow_client_guests: true
 log:
   level: debug
   format: text
@@ -60,7 +63,11 @@ test('with no file and no environment Sesame runs a local development instance',
       redirectUriIgnoresQuery: false,
       implicitTrustOnIssuerHost: false,
       lenientTokenRequests: false,
+      trustedClientsGetAllScopes: false,
     },
+    accessTokenFormat: 'rfc9068',
+    sessionManagement: true,
+    allowClientGuests: false,
     log: { level: 'info', format: 'json' },
     demo: true,
     trustedProxies: [],
@@ -112,7 +119,11 @@ test('a file setting every key gives exactly those values', () => {
       redirectUriIgnoresQuery: true,
       implicitTrustOnIssuerHost: true,
       lenientTokenRequests: true,
+      trustedClientsGetAllScopes: true,
     },
+    accessTokenFormat: 'rfc9068',
+    sessionManagement: false,
+    allowClientGuests: true,
     log: { level: 'debug', format: 'text' },
     demo: true,
     trustedProxies: ['10.0.0.0/8', '::1', '192.168.1.7'],

@@ -1,4 +1,12 @@
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+
+/**
+ * The access token profile (DESIGN.md): `rfc9068` (an `at+jwt` with the hashed subject and a
+ * grant id, nothing else about the user) or `konnect` (Konnect's claims — `kc.isAccessToken`,
+ * `kc.authorizedScopes`, `kc.identity` with the user id, username and display name — which
+ * Kopano Meet's kwmserver and kapi require; kopano-meet.md req. 21).
+ */
+export type AccessTokenFormat = 'rfc9068' | 'konnect';
 export type LogFormat = 'json' | 'text';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -75,7 +83,10 @@ export interface Lifetimes {
 export interface CompatRelaxations {
   /** A client registered without a secret accepts any secret (konnect-spec §2.4). */
   readonly anySecretForSecretlessClients: boolean;
-  /** Redirect URIs compared on scheme+host+path, query dropped (konnect-spec §2.2). */
+  /**
+   * Redirect URIs compared on scheme+host+path: the requested URI's query and fragment are cut
+   * off before it is compared (konnect-spec §2.2; Kopano Meet's `…/meet/#oidc-callback`).
+   */
   readonly redirectUriIgnoresQuery: boolean;
   /** Redirect URIs on the issuer's own host are trusted without registration (konnect-spec §2.3). */
   readonly implicitTrustOnIssuerHost: boolean;
@@ -84,6 +95,12 @@ export interface CompatRelaxations {
    * query string of an empty POST, and Basic credentials sent without the `Basic ` prefix.
    */
   readonly lenientTokenRequests: boolean;
+  /**
+   * A trusted client (registered `trusted: yes`, or implicitly trusted) is granted every scope
+   * it requests, scopes Sesame does not know included (Konnect: `approvedScopes = ar.Scopes`;
+   * Kopano Meet's `kopano/kwm`, kopano-meet.md req. 12).
+   */
+  readonly trustedClientsGetAllScopes: boolean;
 }
 
 /** The frozen, typed configuration both front doors produce. Only `config/` reads the environment. */
@@ -137,6 +154,19 @@ export interface Config {
    * §1.3). Absent, null or empty: every supported scope.
    */
   readonly allowedScopes?: readonly string[] | null;
+  /** The access token profile; absent: `rfc9068`. */
+  readonly accessTokenFormat?: AccessTokenFormat;
+  /**
+   * OpenID Connect Session Management 1.0 as Konnect did it (kopano-meet.md req. 32–34):
+   * `check_session_iframe`, the browser-state cookie and `session_state`. Absent: false.
+   */
+  readonly sessionManagement?: boolean;
+  /**
+   * Konnect's guests (konnectd `--allow-client-guests`, kopano-meet.md req. 36–39): a
+   * registered client's signed request object may sign in a guest without a session.
+   * Absent: false.
+   */
+  readonly allowClientGuests?: boolean;
   /** Create a demo user and client on first start and print them. */
   readonly demo: boolean;
   /** Proxies whose X-Forwarded-For / -Proto are believed (addresses or CIDRs). */

@@ -48,7 +48,7 @@ export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'encryption-secret': ok('string', 'KONNECTD_ENCRYPTION_SECRET'),
   'trusted-proxy': ok('list'),
   'allow-scope': ok('list'),
-  'allow-client-guests': refused('bool', 'guest clients are not supported'),
+  'allow-client-guests': ok('bool'),
   'allow-dynamic-client-registration': refused('bool', 'dynamic client registration is not supported'),
   'access-token-expiration': ok('string'),
   'id-token-expiration': ok('string'),

@@ -42,7 +42,10 @@ describe('konnectd front door: defaults', () => {
     assert.deepEqual(config.storage, { kind: 'sqlite', path: join(dir, 'data', 'sesame.db') });
     assert.deepEqual(config.instanceSecret, { kind: 'ephemeral' });
     assert.equal(config.registration, null);
-    assert.deepEqual(Object.values(config.compat), [true, true, true, true]);
+    assert.deepEqual(Object.values(config.compat), [true, true, true, true, true]);
+    assert.equal(config.accessTokenFormat, 'konnect');
+    assert.equal(config.sessionManagement, true);
+    assert.equal(config.allowClientGuests, false);
     assert.equal(config.demo, false);
     assert.ok(Object.isFrozen(config));
     assert.match(warnings.join('\n'), /no issuer set/);
@@ -263,9 +266,19 @@ describe('konnectd front door: refusals', () => {
   });
 
   it('refuses a refused setting in konnectd.cfg with file:line', () => {
-    refused(['--config', 'k.cfg', 'builtin'], /k\.cfg:2: Sesame does not support --allow-client-guests/, {
-      'k.cfg': 'listen=127.0.0.1:1\nallow_client_guests=yes\n',
-    });
+    refused(
+      ['--config', 'k.cfg', 'builtin'],
+      /k\.cfg:2: Sesame does not support --allow-dynamic-client-registration/,
+      {
+        'k.cfg': 'listen=127.0.0.1:1\nallow_dynamic_client_registration=yes\n',
+      },
+    );
+  });
+
+  it('turns guests on with --allow-client-guests or allow_client_guests=yes in konnectd.cfg', () => {
+    const { load } = sandbox({ 'k.cfg': 'allow_client_guests=yes\n' });
+    assert.equal(load(['--allow-client-guests', 'builtin']).config.allowClientGuests, true);
+    assert.equal(load(['--config', 'k.cfg', 'builtin']).config.allowClientGuests, true);
   });
 
   it('lets refused flags through at their harmless values', () => {

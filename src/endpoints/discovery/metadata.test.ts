@@ -18,6 +18,7 @@ describe('discovery metadata', () => {
         redirectUriIgnoresQuery: true,
         implicitTrustOnIssuerHost: true,
         lenientTokenRequests: true,
+        trustedClientsGetAllScopes: true,
       },
     };
   });

@@ -51,6 +51,7 @@ const TOKEN_PARAMS = [
 /** No relaxation: parameters from the form body only. */
 const STRICT: Pick<CompatRelaxations, 'lenientTokenRequests'> = Object.freeze({
   lenientTokenRequests: false,
+  trustedClientsGetAllScopes: false,
 });
 
 /**

@@ -78,6 +78,7 @@ const config: Config = {
     redirectUriIgnoresQuery: false,
     implicitTrustOnIssuerHost: false,
     lenientTokenRequests: false,
+    trustedClientsGetAllScopes: false,
   },
   log: { level: 'error', format: 'json' },
   demo: false,
