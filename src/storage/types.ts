@@ -4,6 +4,8 @@
  * - absent records are returned as `null`, never thrown;
  * - engines throw only `StorageError`;
  * - timestamps are epoch milliseconds; lists of scopes keep their order;
+ * - optional record fields (a grant's `claims` and `guest`) may be left out when creating a
+ *   record, but are always present on what storage returns, as `null` when absent;
  * - secrets (codes, refresh tokens, session ids) are stored only as hashes — callers pass the
  *   hash (`lib/ids.hashToken`), storage never sees the secret itself;
  * - `codes.consume` and `refreshTokens.rotate` are atomic: of two concurrent callers exactly
@@ -56,7 +58,8 @@ export interface AuthorizationCodeRecord {
   readonly clientId: string;
   readonly redirectUri: string;
   readonly userId: string;
-  readonly sessionId: string;
+  /** The browser session that authorized the code; null for a guest, who has none (kopano-meet.md req. 38). */
+  readonly sessionId: string | null;
   readonly grantId: string;
   readonly scopes: readonly string[];
   readonly nonce: string | null;
@@ -78,8 +81,27 @@ export type ConsumeCodeResult =
   | { readonly kind: 'not_found' };
 
 /**
+ * A Konnect guest (kopano-meet.md req. 38; konnect identity/managers/guest.go): someone who
+ * signs in with no account, through a request object signed by the client (Kopano Meet's
+ * kwmserver), and who exists only in the grant made for them — never in an identity backend.
+ * The fields are taken from the values of the signed ID token claims request.
+ */
+export interface GuestRecord {
+  /** The `claims.id_token.guest.value` of the signed request object (e.g. `…@1.kwmguest`); never empty. */
+  readonly id: string;
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly emailVerified: boolean;
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+}
+
+/**
  * What one authorization produced: the root of a family of access and refresh tokens.
  * Revoking it invalidates every token of the family (userinfo checks it).
+ *
+ * `claims` and `guest` are optional when a grant is created (absent means null) but always
+ * present on a grant storage returns, as null when absent: see `StoredGrantRecord`.
  */
 export interface GrantRecord {
   readonly id: string;
@@ -93,6 +115,20 @@ export interface GrantRecord {
   /** ms; the grant ends with its last possible token. */
   readonly expiresAt: number;
   readonly revokedAt: number | null;
+  /**
+   * The authorized claims request (OIDC Core §5.5): a JSON object, kept as given, including
+   * Konnect's `passthru` member with arbitrary JSON (kopano-meet.md req. 37–38). Null when the
+   * authorization requested no claims.
+   */
+  readonly claims?: Readonly<Record<string, unknown>> | null;
+  /** The guest the grant was made for (kopano-meet.md req. 38); null for a user's grant. */
+  readonly guest?: GuestRecord | null;
+}
+
+/** A grant as storage returns it: `claims` and `guest` always present, null when absent. */
+export interface StoredGrantRecord extends GrantRecord {
+  readonly claims: Readonly<Record<string, unknown>> | null;
+  readonly guest: GuestRecord | null;
 }
 
 export interface RefreshTokenRecord {
@@ -181,7 +217,8 @@ export interface CodeStore {
 
 export interface GrantStore {
   create(grant: GrantRecord): Promise<void>;
-  get(id: string): Promise<GrantRecord | null>;
+  /** Always returns `claims` and `guest`, as null when the grant was created without them. */
+  get(id: string): Promise<StoredGrantRecord | null>;
   /** Idempotent; also ends every refresh token of the grant. */
   revoke(id: string, now: number): Promise<void>;
   /** Revokes every grant of a user for a client (consent withdrawn). */

@@ -2,10 +2,12 @@ import { afterEach, beforeEach } from 'node:test';
 import type {
   AuthorizationCodeRecord,
   GrantRecord,
+  GuestRecord,
   InteractionRecord,
   RefreshTokenRecord,
   SessionRecord,
   Storage,
+  StoredGrantRecord,
   UserRecord,
 } from '../types.js';
 
@@ -101,6 +103,45 @@ export function aGrant(overrides: Partial<GrantRecord> = {}): GrantRecord {
     expiresAt: T0 + 30 * 24 * 60 * MINUTE,
     revokedAt: null,
     ...overrides,
+  };
+}
+
+/** `aGrant(overrides)` as storage returns it: `claims` and `guest` present, null when not given. */
+export function aStoredGrant(overrides: Partial<GrantRecord> = {}): StoredGrantRecord {
+  return { ...aGrant(overrides), claims: overrides.claims ?? null, guest: overrides.guest ?? null };
+}
+
+/** A Kopano Meet guest, as kwmserver names one (kopano-meet.md req. 38). */
+export function aGuest(overrides: Partial<GuestRecord> = {}): GuestRecord {
+  return {
+    id: 'jYk3Qs8fQm2Vw0Rz@1.kwmguest',
+    name: '(Guest) Zoë 李',
+    email: 'zoe@guests.example.org',
+    emailVerified: true,
+    givenName: 'Zoë',
+    familyName: '李',
+    ...overrides,
+  };
+}
+
+/**
+ * An authorized claims request (OIDC Core §5.5) as kwmserver signs one for a guest, with
+ * Konnect's `passthru` member, plus every kind of JSON value and text that must come back as
+ * given: nested objects and arrays, numbers, booleans, nulls, and unicode in keys and values.
+ */
+export function aClaimsRequest(): Record<string, unknown> {
+  return {
+    id_token: {
+      guest: { essential: true, value: 'jYk3Qs8fQm2Vw0Rz@1.kwmguest' },
+      name: { value: '(Guest) Zoë 李' },
+      email_verified: null,
+    },
+    userinfo: { email: { essential: false }, 'kc.groups': { values: ['admins', 'gäste'] } },
+    passthru: {
+      'kopano/kwm/guest': { type: '1', path: 'group/public/Besprechung — 会议 🦊' },
+      nested: [1, 2.5, 1e21, -7, true, false, null, [], {}, [['deep', { deeper: ['x'] }]]],
+      'clé ✓': 'line\u2028separator, tab\t, quote ", backslash \\, nul \u0000, e\u0301, 𝄞',
+    },
   };
 }
 

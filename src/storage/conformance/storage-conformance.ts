@@ -1,6 +1,7 @@
 import { describe } from 'node:test';
 import type { Storage } from '../types.js';
 import { describeAccountCases } from './account-cases.js';
+import { describeClaimsAndGuestCases } from './claims-and-guest-cases.js';
 import { describeTokenCases } from './token-cases.js';
 
 /**
@@ -13,5 +14,6 @@ export function runStorageConformance(name: string, factory: () => Promise<Stora
   describe(`${name} storage conformance`, () => {
     describeAccountCases(factory);
     describeTokenCases(factory);
+    describeClaimsAndGuestCases(factory);
   });
 }

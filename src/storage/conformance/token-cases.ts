@@ -8,6 +8,7 @@ import {
   aGrant,
   aRefreshToken,
   aSession,
+  aStoredGrant,
   anInteraction,
   successor,
   useStorage,
@@ -89,7 +90,7 @@ export function describeTokenCases(factory: () => Promise<Storage>): void {
     it('returns null for an unknown grant and stores a grant as given', async () => {
       assert.equal(await storage().grants.get('grant-1'), null);
       await storage().grants.create(aGrant({ sessionId: null }));
-      assert.deepEqual(await storage().grants.get('grant-1'), aGrant({ sessionId: null }));
+      assert.deepEqual(await storage().grants.get('grant-1'), aStoredGrant({ sessionId: null }));
     });
 
     it('revoking is idempotent and keeps the first revocation time', async () => {

@@ -8,6 +8,7 @@ import {
   type RefreshTokenRecord,
   type SessionRecord,
   type Storage,
+  type StoredGrantRecord,
   type UserRecord,
 } from '../types.js';
 
@@ -24,7 +25,7 @@ export function createMemoryStorage(): Storage {
   const sessionIdBySecret = new Map<string, string>();
   const interactions = new Map<string, InteractionRecord>();
   const codes = new Map<string, AuthorizationCodeRecord>();
-  const grants = new Map<string, GrantRecord>();
+  const grants = new Map<string, StoredGrantRecord>();
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const consents = new Map<string, ConsentRecord>();
   const throttleHits = new Map<string, number[]>();
@@ -60,9 +61,14 @@ export function createMemoryStorage(): Storage {
     endRefreshTokensOfGrant(id);
   }
 
-  function revokeGrant(grant: GrantRecord, now: number): void {
+  function revokeGrant(grant: StoredGrantRecord, now: number): void {
     if (grant.revokedAt === null) grants.set(grant.id, { ...grant, revokedAt: now });
     endRefreshTokensOfGrant(grant.id);
+  }
+
+  /** The optional fields of a grant, made present as null: what `grants.get` promises. */
+  function stored(grant: GrantRecord): StoredGrantRecord {
+    return { ...grant, claims: grant.claims ?? null, guest: grant.guest ?? null };
   }
 
   function recentHits(key: string, now: number, windowMs: number): number[] {
@@ -165,7 +171,7 @@ export function createMemoryStorage(): Storage {
 
     grants: {
       async create(grant) {
-        insert(grants, grant.id, grant, 'grant');
+        insert(grants, grant.id, stored(grant), 'grant');
       },
       async get(id) {
         return out(grants.get(id));

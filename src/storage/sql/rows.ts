@@ -6,6 +6,7 @@ import type {
   InteractionRecord,
   RefreshTokenRecord,
   SessionRecord,
+  StoredGrantRecord,
   UserRecord,
 } from '../types.js';
 import type {
@@ -18,24 +19,9 @@ import type {
   UsersTable,
 } from './schema.js';
 import { usernameKey } from '../rules.js';
+import { guestToJson, parseGuest, parseObject, parseScopes } from './json-columns.js';
 
 /** Conversions between records and rows. A row that does not decode is StorageError 'corrupt'. */
-
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new StorageError('corrupt', `stored ${what} is not valid JSON`, { cause });
-  }
-}
-
-function parseScopes(text: string): string[] {
-  const value = parseJson(text, 'scope list');
-  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) {
-    throw new StorageError('corrupt', 'stored scope list is not a list of strings');
-  }
-  return value;
-}
 
 /** Integer columns may come back as bigint or string from some drivers. */
 const int = (value: number | string | bigint): number => Number(value);
@@ -108,13 +94,9 @@ export function interactionToRow(i: InteractionRecord): InteractionsTable {
 }
 
 export function rowToInteraction(r: InteractionsTable): InteractionRecord {
-  const request = parseJson(r.request, 'interaction request');
-  if (request === null || typeof request !== 'object' || Array.isArray(request)) {
-    throw new StorageError('corrupt', 'stored interaction request is not an object');
-  }
   return {
     id: r.id,
-    request: request as Record<string, unknown>,
+    request: parseObject(r.request, 'interaction request'),
     sessionId: r.session_id,
     createdAt: int(r.created_at),
     expiresAt: int(r.expires_at),
@@ -174,10 +156,12 @@ export function grantToRow(g: GrantRecord): GrantsTable {
     created_at: g.createdAt,
     expires_at: g.expiresAt,
     revoked_at: g.revokedAt,
+    claims: g.claims == null ? null : JSON.stringify(g.claims),
+    guest: g.guest == null ? null : guestToJson(g.guest),
   };
 }
 
-export function rowToGrant(r: GrantsTable): GrantRecord {
+export function rowToGrant(r: GrantsTable): StoredGrantRecord {
   return {
     id: r.id,
     userId: r.user_id,
@@ -188,6 +172,8 @@ export function rowToGrant(r: GrantsTable): GrantRecord {
     createdAt: int(r.created_at),
     expiresAt: int(r.expires_at),
     revokedAt: intOrNull(r.revoked_at),
+    claims: r.claims === null ? null : parseObject(r.claims, 'claims request'),
+    guest: r.guest === null ? null : parseGuest(r.guest),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Row types of the SQL engines, as kysely sees them. Conventions shared by every dialect:
- * times are integer epoch milliseconds, booleans are 0/1 integers, scope lists and the
- * interaction request are JSON text, secrets appear only as hashes.
+ * times are integer epoch milliseconds, booleans are 0/1 integers, scope lists, the
+ * interaction request and a grant's claims request and guest are JSON text, secrets appear
+ * only as hashes.
  */
 
 export interface UsersTable {
@@ -43,7 +44,8 @@ export interface AuthorizationCodesTable {
   client_id: string;
   redirect_uri: string;
   user_id: string;
-  session_id: string;
+  /** Null for a guest's code (migration 0002). */
+  session_id: string | null;
   grant_id: string;
   /** JSON text: string[]. */
   scopes: string;
@@ -67,6 +69,10 @@ export interface GrantsTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** JSON text: the authorized claims request, an object (migration 0002). */
+  claims: string | null;
+  /** JSON text: a `GuestRecord` (migration 0002). */
+  guest: string | null;
 }
 
 export interface RefreshTokensTable {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
-import { aCode, aUser, T0 } from '../conformance/fixtures.js';
+import { aCode, aGrant, aGuest, aUser, T0 } from '../conformance/fixtures.js';
 import { runStorageConformance } from '../conformance/storage-conformance.js';
 import { StorageError } from '../types.js';
 import { createSqliteStorage } from './sqlite-storage.js';
@@ -52,7 +52,10 @@ describe('sqlite storage on a file', () => {
     const raw = new SqliteDatabase(path, { readonly: true });
     try {
       const rows = raw.prepare('select id, name from sesame_migrations order by id').all();
-      assert.deepEqual(rows, [{ id: 1, name: '0001-initial' }]);
+      assert.deepEqual(rows, [
+        { id: 1, name: '0001-initial' },
+        { id: 2, name: '0002-grant-claims-and-guests' },
+      ]);
     } finally {
       raw.close();
     }
@@ -88,6 +91,37 @@ describe('sqlite storage on a file', () => {
       await b.close();
     }
   });
+
+  const corruptGrants: readonly (readonly [string, string, string | null, string | null])[] = [
+    ['claims that are not JSON', 'claims', '{"id_token":', null],
+    ['claims that are not an object', 'claims', '[{"name":null}]', null],
+    ['a guest that is not JSON', 'guest', null, '{"id":'],
+    ['a guest without an id', 'guest', null, '{"name":"Bob","email":null,"emailVerified":false}'],
+    [
+      'a guest whose email is verified by a string',
+      'guest',
+      null,
+      JSON.stringify({ ...aGuest(), emailVerified: 'yes' }),
+    ],
+  ];
+  for (const [what, column, claims, guest] of corruptGrants) {
+    it(`reports a grant with ${what} as corrupt`, async () => {
+      const path = freshPath();
+      const storage = await createSqliteStorage(path);
+      try {
+        await storage.grants.create(aGrant());
+        const raw = new SqliteDatabase(path);
+        raw.prepare('update grants set claims = ?, guest = ?').run(claims, guest);
+        raw.close();
+        await assert.rejects(
+          storage.grants.get('grant-1'),
+          (e: unknown) => e instanceof StorageError && e.kind === 'corrupt' && e.message.includes(column),
+        );
+      } finally {
+        await storage.close();
+      }
+    });
+  }
 
   it('reports a database that cannot be opened as unavailable', async () => {
     const notADirectory = join(dir, 'plain-file');

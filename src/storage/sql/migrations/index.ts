@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { up as initial } from './0001-initial.js';
+import { up as grantClaimsAndGuests } from './0002-grant-claims-and-guests.js';
 
 /** One schema change. `id`s are consecutive from 1; a migration never changes once released. */
 export interface Migration {
@@ -9,4 +10,7 @@ export interface Migration {
 }
 
 /** Every migration this code knows, in the order they run. */
-export const migrations: readonly Migration[] = [{ id: 1, name: '0001-initial', up: initial }];
+export const migrations: readonly Migration[] = [
+  { id: 1, name: '0001-initial', up: initial },
+  { id: 2, name: '0002-grant-claims-and-guests', up: grantClaimsAndGuests },
+];
