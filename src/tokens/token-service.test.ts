@@ -109,7 +109,10 @@ for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA'] as const) {
       const claims = await tokens.verifyAccessToken(token);
       const now = clock.now() / 1000;
       assert.equal(claims.jti.length, 24);
-      assert.deepEqual({ ...claims, jti: 'x' }, { ...accessClaims, jti: 'x', iat: now, exp: now + 600 });
+      assert.deepEqual(
+        { ...claims, jti: 'x' },
+        { ...accessClaims, jti: 'x', iat: now, exp: now + 600, format: 'rfc9068' },
+      );
     });
 
     it('accepts its id_token_hint after the ID token expired', async () => {
@@ -253,6 +256,46 @@ describe('verifyIdTokenHint', () => {
       .setIssuedAt(clock.now() / 1000)
       .sign(key.privateKey);
     assert.deepEqual(await tokens.verifyIdTokenHint(token), { sub: 'user-1', aud: 'nextcloud', sid: null });
+  });
+});
+
+describe('ID token hashes', () => {
+  const idClaims = { sub: 'u', aud: 'c', authTime: 1, nonce: 'n', sid: null };
+
+  it('carries at_hash and c_hash matching the examples of OIDC Core Appendix A', async () => {
+    const { tokens } = await service('RS256');
+    const accessToken = 'jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y';
+    const code = 'Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk';
+    const payload = decodeJwt(await tokens.mintIdToken({ ...idClaims, accessToken, code }));
+    assert.equal(payload.at_hash, '77QmUPtjPfzWtF2AnpK9RQ');
+    assert.equal(payload.c_hash, 'LDktKdoQak3Pk0cnXxCltA');
+  });
+
+  for (const alg of ['PS256', 'ES256', 'EdDSA'] as const) {
+    it(`hashes the code with the hash of ${alg} for c_hash (OIDC Core §3.3.2.11)`, async () => {
+      const { tokens } = await service(alg);
+      const payload = decodeJwt(
+        await tokens.mintIdToken({ ...idClaims, accessToken: 'at-value', code: 'code-value' }),
+      );
+      assert.equal(payload.c_hash, expectedAtHash('code-value', alg));
+      assert.equal(payload.at_hash, expectedAtHash('at-value', alg));
+    });
+  }
+
+  it('has no c_hash without a code, and no at_hash without an access token', async () => {
+    const { tokens } = await service('ES256');
+    for (const code of [undefined, null]) {
+      const payload = decodeJwt(await tokens.mintIdToken({ ...idClaims, accessToken: null, code }));
+      assert.equal('c_hash' in payload, false);
+      assert.equal('at_hash' in payload, false);
+    }
+  });
+
+  it("follows the client's own algorithm for c_hash too", async () => {
+    const { tokens } = await service('PS256');
+    const token = await tokens.mintIdToken({ ...idClaims, accessToken: null, code: 'c', alg: 'RS256' });
+    assert.equal(decodeProtectedHeader(token).alg, 'RS256');
+    assert.equal(decodeJwt(token).c_hash, expectedAtHash('c', 'RS256'));
   });
 });
 

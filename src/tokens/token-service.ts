@@ -1,11 +1,11 @@
 import { SignJWT } from 'jose';
-import type { SigningAlg } from '../config/types.js';
+import type { AccessTokenFormat, SigningAlg } from '../config/types.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
-import { randomToken } from '../lib/ids.js';
+import { accessTokenContents, accessTokenFormats, requireText } from './access-token-formats.js';
 import { buildJwks } from './jwks.js';
 import { keyFitsAlg } from './key-algs.js';
 import { tokenHash } from './token-hash.js';
-import type { AccessTokenClaims, IdTokenClaims, SigningKey, TokenService, VerificationKey } from './types.js';
+import type { AccessTokenInput, IdTokenClaims, SigningKey, TokenService, VerificationKey } from './types.js';
 import { verifyAccessToken, verifyIdTokenHint } from './verify.js';
 
 export interface TokenServiceOptions {
@@ -20,10 +20,19 @@ export interface TokenServiceOptions {
    */
   readonly validationKeys?: readonly VerificationKey[];
   readonly alg: SigningAlg;
+  /** The access token format minted (kopano-meet.md req. 21); absent: `rfc9068`. */
+  readonly accessTokenFormat?: AccessTokenFormat;
   /** Seconds. */
   readonly lifetimes: { readonly accessToken: number; readonly idToken: number };
   readonly clock: Clock;
 }
+
+/**
+ * Konnect's token-type markers. kwmserver and kapi take any JWT of ours that has
+ * `kc.isAccessToken: true` for an access token (libkcoidc v0.7.2 claims.go:53-61), so an ID
+ * token or a signed userinfo response must never carry them, whatever the profile data says.
+ */
+const konnectTokenMarkers = ['kc.isAccessToken', 'kc.isRefreshToken'];
 
 /**
  * Claims the ID token always sets itself (RFC 7519 §4.1, OIDC Core §2, §3.1.3.6). `extra`
@@ -32,6 +41,8 @@ export interface TokenServiceOptions {
 const registeredIdTokenClaims = new Set([
   ...['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'auth_time', 'nonce', 'acr', 'amr', 'azp'],
   ...['sid', 'at_hash', 'c_hash', 's_hash', 'cnf', 'client_id', 'scope', 'grant_id'],
+  ...konnectTokenMarkers,
+  ...['kc.authorizedScopes', 'kc.authorizedClaims', 'kc.identity', 'kc.provider'],
 ]);
 
 /**
@@ -39,16 +50,33 @@ const registeredIdTokenClaims = new Set([
  * `alg`; the JWK set publishes every key, validation keys included, and any of them verifies.
  *
  * - ID token (OIDC Core §2): header `{alg, kid, typ: "JWT"}` (konnect-spec §4.7); `iss`,
- *   `sub`, `aud`, `azp`, `iat`, `exp`, `auth_time`, and `nonce`, `sid`, `at_hash` when given.
- * - Access token (RFC 9068): header `typ: "at+jwt"`; `iss`, `sub`, `aud` and `client_id` (the
- *   client id), `scope`, `jti`, `iat`, `exp`, `grant_id`, nothing else about the user.
+ *   `sub`, `aud`, `azp`, `iat`, `exp`, `auth_time`, and `nonce`, `sid`, `at_hash` (with the
+ *   access token, §3.1.3.6) and `c_hash` (with the code, §3.3.2.11) when given.
+ * - Access token, in the configured `accessTokenFormat`, always signed with `alg`:
+ *   - `rfc9068` (the default; RFC 9068 §2): header `{alg, kid, typ: "at+jwt"}`; `iss`, `sub`,
+ *     `aud` and `client_id` (the client id), `scope`, `grant_id`, `jti`, `iat`, `exp` —
+ *     nothing else about the user.
+ *   - `konnect` (kopano-meet.md req. 21–23; konnect:claims.go, oidc/provider/tokens.go
+ *     makeAccessToken), for Kopano Meet's kwmserver and kapi: header `{alg, kid, typ: "JWT"}`;
+ *     `iss`, `sub`, `aud` (the client id as a string), `exp`, `iat`, `jti`,
+ *     `kc.isAccessToken: true`, `kc.authorizedScopes`, `kc.authorizedClaims` (when not null),
+ *     `kc.identity`, `kc.provider`, plus `grant_id` and `client_id`. This format carries the
+ *     user's backend id, username and display name, as Konnect's did.
  *
- * Throws `TypeError` when no key suits `alg` or a lifetime is not a positive integer.
+ *   `iat` is the clock's current second, never later: libkcoidc allows no skew (req. 23).
+ *   `verifyAccessToken` accepts both formats whatever the configured one, so changing the
+ *   setting does not break tokens already issued.
+ *
+ * Throws `TypeError` when no key suits `alg`, the format is unknown, or a lifetime is not a
+ * positive integer.
  */
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
   const { issuer, keys, alg, lifetimes, clock } = options;
   const signingKey = keys.find((key) => keyFitsAlg(key.privateKey, alg));
   if (signingKey === undefined) throw new TypeError(`no signing key suits ${alg}`);
+  const accessTokenFormat = options.accessTokenFormat ?? 'rfc9068';
+  if (!accessTokenFormats.includes(accessTokenFormat))
+    throw new TypeError(`unknown access token format ${String(accessTokenFormat)}`);
   for (const [name, seconds] of [
     ['accessToken', lifetimes.accessToken],
     ['idToken', lifetimes.idToken],
@@ -81,6 +109,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
 
   return {
     alg,
+    accessTokenFormat,
     jwks: () => jwks,
 
     mintIdToken(claims: IdTokenClaims): Promise<string> {
@@ -100,29 +129,23 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
         ...(claims.accessToken === null
           ? {}
           : { at_hash: tokenHash(claims.accessToken, algFor(claims.alg)) }),
+        ...(claims.code === null || claims.code === undefined
+          ? {}
+          : { c_hash: tokenHash(claims.code, algFor(claims.alg)) }),
       });
       return sign(payload, 'JWT', lifetimes.idToken, algFor(claims.alg));
     },
 
-    mintAccessToken(claims: Omit<AccessTokenClaims, 'jti' | 'exp' | 'iat'>): Promise<string> {
-      requireText('sub', claims.sub);
-      requireText('clientId', claims.clientId);
-      requireText('grantId', claims.grantId);
-      const payload = {
-        sub: claims.sub,
-        aud: claims.clientId,
-        client_id: claims.clientId,
-        scope: claims.scopes.join(' '),
-        grant_id: claims.grantId,
-        // 18 random bytes: 24 characters, like Konnect's jti (konnect-spec §4.7)
-        jti: randomToken(18),
-      };
-      return sign(payload, 'at+jwt', lifetimes.accessToken);
+    mintAccessToken(input: AccessTokenInput): Promise<string> {
+      const { typ, payload } = accessTokenContents(input, accessTokenFormat);
+      return sign(payload, typ, lifetimes.accessToken);
     },
 
     mintUserinfo(claims, audience, requestedAlg): Promise<string> {
       requireText('aud', audience);
-      return new SignJWT({ ...claims, aud: audience })
+      const payload: Record<string, unknown> = { ...claims, aud: audience };
+      for (const name of konnectTokenMarkers) delete payload[name];
+      return new SignJWT(payload)
         .setProtectedHeader({ alg: algFor(requestedAlg), kid: signingKey.kid, typ: 'JWT' })
         .setIssuer(issuer)
         .setIssuedAt(epochSeconds(clock))
@@ -132,9 +155,4 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     verifyAccessToken: (token) => verifyAccessToken(token, verifyContext),
     verifyIdTokenHint: (token) => verifyIdTokenHint(token, verifyContext),
   };
-}
-
-/** Programmer misuse, not peer input: an empty subject or audience must never be signed. */
-function requireText(name: string, value: string): void {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string`);
 }

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { SigningAlg } from '../config/types.js';
+import type { AccessTokenFormat, SigningAlg } from '../config/types.js';
 
 /**
  * A public key tokens may be verified with and that the JWKS publishes. Invariants: the key
@@ -34,8 +34,13 @@ export interface IdTokenClaims {
   readonly authTime: number;
   readonly nonce: string | null;
   readonly sid: string | null;
-  /** The access token issued alongside, for `at_hash`. */
+  /** The access token issued alongside, for `at_hash` (OIDC Core §3.1.3.6, §3.2.2.10). */
   readonly accessToken: string | null;
+  /**
+   * The authorization code returned alongside in a hybrid response (`code id_token`), for
+   * `c_hash` (OIDC Core §3.3.2.11). Absent or null: no `c_hash`.
+   */
+  readonly code?: string | null;
   /** Extra claims (profile, email) when they go into the ID token. */
   readonly extra?: Readonly<Record<string, unknown>>;
   /**
@@ -45,7 +50,39 @@ export interface IdTokenClaims {
   readonly alg?: string | null;
 }
 
-/** RFC 9068 access token contents. Carries no personal data beyond `sub`. */
+/**
+ * What Konnect-format access tokens say about the user (konnect:claims.go:28-59,
+ * kopano-meet.md req. 21, 38). Only used when the format is `konnect`.
+ */
+export interface KonnectAccessTokenData {
+  /**
+   * The `kc.identity` object: `kc.i.id` (the backend user id; kwmserver's user id), `kc.i.un`
+   * (username), `kc.i.dn` (display name); for guests `kc.i.id`, `kc.i.guest: true` and
+   * `kc.i.da`. Copied into the token as given.
+   */
+  readonly identity: Readonly<Record<string, unknown>>;
+  /** `kc.provider`: the identity manager's name, e.g. `identifier-ldap` or `guest`. */
+  readonly provider: string;
+  /** `kc.authorizedClaims`: the authorized claims request (OIDC Core §5.5); null: omitted. */
+  readonly authorizedClaims: unknown | null;
+}
+
+/** What the caller supplies to mint an access token; the token service adds the rest. */
+export interface AccessTokenInput {
+  readonly sub: string;
+  readonly clientId: string;
+  /** The granted scopes, in order (RFC 9068 `scope` / Konnect `kc.authorizedScopes`). */
+  readonly scopes: readonly string[];
+  /** The grant the token belongs to; revoking the grant ends the token. */
+  readonly grantId: string;
+  /** Required when the configured format is `konnect`; ignored for `rfc9068`. */
+  readonly konnect?: KonnectAccessTokenData;
+}
+
+/**
+ * A verified access token of either format, reduced to what Sesame acts on. Carries no
+ * personal data beyond `sub`.
+ */
 export interface AccessTokenClaims {
   readonly sub: string;
   readonly clientId: string;
@@ -56,6 +93,8 @@ export interface AccessTokenClaims {
   /** epoch seconds */
   readonly exp: number;
   readonly iat: number;
+  /** The format the token was minted in, which need not be the one configured now. */
+  readonly format: AccessTokenFormat;
 }
 
 export interface IdTokenHint {
@@ -68,17 +107,28 @@ export interface IdTokenHint {
 export interface TokenService {
   /** The signing algorithm used unless a client asks for another one it may use. */
   readonly alg: SigningAlg;
+  /** The format `mintAccessToken` produces; both formats verify. */
+  readonly accessTokenFormat: AccessTokenFormat;
   /** Public keys for `/konnect/v1/jwks.json`, every key with a `kid`. */
   jwks(): { readonly keys: readonly PublicJwk[] };
   mintIdToken(claims: IdTokenClaims): Promise<string>;
-  mintAccessToken(claims: Omit<AccessTokenClaims, 'jti' | 'exp' | 'iat'>): Promise<string>;
+  /**
+   * An access token in the configured format (see `createTokenService`). Throws TypeError
+   * when the format is `konnect` and `input.konnect` is missing.
+   */
+  mintAccessToken(input: AccessTokenInput): Promise<string>;
   /**
    * Userinfo as a signed JWT (OIDC Core §5.3.2) for a client registered with
-   * `userinfo_signed_response_alg`: the claims plus `iss` and `aud`. Signed with `alg` when the
-   * signing key can produce it, else with the configured algorithm.
+   * `userinfo_signed_response_alg`: the claims plus `iss` and `aud`, less Konnect's token-type
+   * markers (`kc.isAccessToken`, `kc.isRefreshToken`). Signed with `alg` when the signing key
+   * can produce it, else with the configured algorithm.
    */
   mintUserinfo(claims: Readonly<Record<string, unknown>>, audience: string, alg: string): Promise<string>;
-  /** Throws OAuthError('invalid_token') for anything not a valid, unexpired access token of ours. */
+  /**
+   * Accepts an unexpired access token of ours in either format, whatever the configured one
+   * (a configuration change must not break tokens in flight). Throws
+   * OAuthError('invalid_token') for anything else, ID tokens included.
+   */
   verifyAccessToken(token: string): Promise<AccessTokenClaims>;
   /** Verifies an ID token we issued, ignoring expiry (OIDC RP-Initiated Logout §2); null when not ours. */
   verifyIdTokenHint(token: string): Promise<IdTokenHint | null>;

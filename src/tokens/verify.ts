@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { SigningAlg } from '../config/types.js';
 import type { Clock } from '../lib/clock.js';
 import { OAuthError } from '../oauth/errors.js';
+import { commonAccessTokenClaims, readAccessTokenClaims } from './access-token-formats.js';
 import { keyFitsAlg, signingAlgs } from './key-algs.js';
 import type { AccessTokenClaims, IdTokenHint, VerificationKey } from './types.js';
 
@@ -15,49 +16,40 @@ export interface VerifyContext {
   readonly clock: Clock;
 }
 
-const accessTokenClaims = ['iss', 'sub', 'aud', 'client_id', 'scope', 'jti', 'iat', 'exp', 'grant_id'];
-
 /**
- * Verifies an access token Sesame issued (RFC 9068 §4): signature by one of our keys under
- * its kid, the configured alg, `typ: at+jwt` (so an ID token is refused), our issuer, not
- * expired by the injected clock, and every claim we set present and well-typed.
- * Any failure throws `OAuthError('invalid_token')` with a short public reason.
+ * Verifies an access token Sesame issued, in either format whatever the configured one
+ * (RFC 9068 §4; Konnect's, kopano-meet.md req. 21): signature by one of our keys under its
+ * kid, the configured alg, our issuer, not expired by the injected clock, the claims both
+ * formats share present, and then the format's own claims (see `readAccessTokenClaims`), so
+ * an ID token is refused. Any failure throws `OAuthError('invalid_token')` with a short
+ * public reason.
  */
 export async function verifyAccessToken(token: string, ctx: VerifyContext): Promise<AccessTokenClaims> {
   let payload: JWTPayload;
+  let typ: unknown;
   try {
-    ({ payload } = await jwtVerify(token, keyResolver(ctx.keys), {
+    const result = await jwtVerify(token, keyResolver(ctx.keys), {
       issuer: ctx.issuer,
-      typ: 'at+jwt',
       algorithms: [ctx.alg],
       currentDate: new Date(ctx.clock.now()),
-      requiredClaims: accessTokenClaims,
-    }));
+      requiredClaims: commonAccessTokenClaims,
+    });
+    payload = result.payload;
+    typ = result.protectedHeader.typ;
   } catch (error) {
     throw new OAuthError('invalid_token', publicReason(error), { detail: String(error) });
   }
-  const { sub, aud, client_id: clientId, scope, grant_id: grantId, jti, iat, exp } = payload;
-  if (
-    !isText(sub) ||
-    !isText(clientId) ||
-    !isText(grantId) ||
-    !isText(jti) ||
-    typeof scope !== 'string' ||
-    typeof iat !== 'number' ||
-    typeof exp !== 'number' ||
-    !(aud === clientId || (Array.isArray(aud) && aud.includes(clientId)))
-  ) {
-    throw new OAuthError('invalid_token', 'malformed token claims');
-  }
-  const scopes = scope.split(' ').filter((s) => s !== '');
-  return { sub, clientId, scopes, grantId, jti, iat, exp };
+  const claims = typ === undefined || typeof typ === 'string' ? readAccessTokenClaims(typ, payload) : null;
+  if (claims === null) throw new OAuthError('invalid_token', 'malformed token claims');
+  return claims;
 }
 
 /**
  * Verifies an `id_token_hint` (OIDC RP-Initiated Logout §2, Core §3.1.2.1): signed by one of
  * our keys, issued by us, an ID token (`typ` JWT or absent; never `at+jwt`, nor a Konnect
- * access or refresh token), with `sub` and `aud`. Expiry is ignored on purpose: logout
- * commonly happens after the ID token expired. Returns null for anything else.
+ * access or refresh token, nor anything carrying Sesame's `grant_id`), with `sub` and `aud`.
+ * Expiry is ignored on purpose: logout commonly happens after the ID token expired. Returns
+ * null for anything else.
  *
  * Why compactVerify rather than jwtVerify: jwtVerify always enforces `exp`, and the ways
  * around it (a huge `clockTolerance`, or a `currentDate` chosen from the unverified `exp`)
@@ -78,7 +70,7 @@ export async function verifyIdTokenHint(token: string, ctx: VerifyContext): Prom
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return null;
   const c = claims as Record<string, unknown>;
   if (c.iss !== ctx.issuer || !isText(c.sub)) return null;
-  if (c['kc.isAccessToken'] === true || c['kc.isRefreshToken'] === true) return null;
+  if (c['kc.isAccessToken'] === true || c['kc.isRefreshToken'] === true || 'grant_id' in c) return null;
   const aud = Array.isArray(c.aud) ? c.aud[0] : c.aud;
   if (!isText(aud)) return null;
   return { sub: c.sub, aud, sid: isText(c.sid) ? c.sid : null };
