@@ -1,6 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimsForScopes, KONNECT_CLAIMS_SUPPORTED, SCOPE_CLAIMS, supportedClaims } from './claims.js';
+import {
+  claimsForScopes,
+  idTokenUserClaims,
+  KONNECT_CLAIMS_SUPPORTED,
+  SCOPE_CLAIMS,
+  supportedClaims,
+  userinfoClaims,
+} from './claims.js';
+import { parseClaimsParameter } from './claims-request.js';
 import type { Identity } from '../identity/types.js';
 
 const alice: Identity = {
@@ -132,5 +140,204 @@ describe('supportedClaims', () => {
       'email',
       'email_verified',
     ]);
+  });
+});
+
+describe('idTokenUserClaims (OpenID Connect Core §5.4, §5.5)', () => {
+  const meetScopes = ['openid', 'profile', 'email', 'kopano/kwm'];
+
+  it("gives Kopano Meet's code-flow ID token the requested name and nothing else", () => {
+    const claims = parseClaimsParameter('{"id_token":{"name":null}}');
+    assert.deepEqual(idTokenUserClaims(alice, meetScopes, claims, { allScopeClaims: false }), {
+      name: 'Alice Liddell',
+    });
+  });
+
+  it('puts no user claims into an ID token that comes with an access token unless requested', () => {
+    assert.deepEqual(idTokenUserClaims(alice, meetScopes, null, { allScopeClaims: false }), {});
+    assert.deepEqual(
+      idTokenUserClaims(alice, meetScopes, parseClaimsParameter('{"userinfo":{"name":null}}'), {
+        allScopeClaims: false,
+      }),
+      {},
+    );
+  });
+
+  it('puts every claim of the granted scopes into an ID token issued without an access token', () => {
+    assert.deepEqual(
+      idTokenUserClaims(alice, ['openid', 'profile', 'email', 'groups'], null, { allScopeClaims: true }),
+      {
+        name: 'Alice Liddell',
+        given_name: 'Alice',
+        family_name: 'Liddell',
+        preferred_username: 'alice',
+        email: 'alice@example.org',
+        email_verified: true,
+        groups: ['staff', 'admins'],
+      },
+    );
+  });
+
+  it('never sets sub, even when it is requested', () => {
+    const claims = parseClaimsParameter('{"id_token":{"sub":{"value":"someone"},"email":null}}');
+    assert.deepEqual(idTokenUserClaims(alice, ['openid', 'email'], claims, { allScopeClaims: false }), {
+      email: 'alice@example.org',
+    });
+    assert.ok(!('sub' in idTokenUserClaims(alice, ['openid'], null, { allScopeClaims: true })));
+  });
+
+  it('releases a requested claim only when a granted scope covers it', () => {
+    const claims = parseClaimsParameter(
+      '{"id_token":{"email":{"essential":true},"groups":null,"given_name":null,"id":null}}',
+    );
+    assert.deepEqual(idTokenUserClaims(alice, ['openid', 'profile'], claims, { allScopeClaims: false }), {
+      given_name: 'Alice',
+    });
+    assert.deepEqual(
+      idTokenUserClaims({ ...alice, numericId: 7 }, ['openid', 'groups', 'konnect/id'], claims, {
+        allScopeClaims: false,
+      }),
+      { groups: ['staff', 'admins'], id: 7 },
+    );
+  });
+
+  it('omits a requested claim the user does not have', () => {
+    const claims = parseClaimsParameter('{"id_token":{"name":null,"email":null,"kc.uuid":null}}');
+    const sparse: Identity = { ...alice, name: null, email: null };
+    assert.deepEqual(
+      idTokenUserClaims(sparse, ['openid', 'profile', 'email', 'konnect/uuid'], claims, {
+        allScopeClaims: false,
+      }),
+      {},
+    );
+  });
+
+  it('has no username fallback to sub under konnect/id for an empty login', () => {
+    assert.deepEqual(
+      idTokenUserClaims({ ...alice, username: '', numericId: 3 }, ['openid', 'konnect/id'], null, {
+        allScopeClaims: true,
+      }),
+      { id: 3 },
+    );
+  });
+
+  it('treats claim names that look like object internals as unknown claims', () => {
+    const claims = parseClaimsParameter('{"id_token":{"__proto__":null,"constructor":null,"toString":null}}');
+    const released = idTokenUserClaims(alice, ['openid', 'profile'], claims, { allScopeClaims: false });
+    assert.deepEqual(released, {});
+    assert.equal(Object.getPrototypeOf(released), Object.prototype);
+  });
+});
+
+describe('userinfoClaims (OpenID Connect Core §5.3.2, §5.5)', () => {
+  it('returns the claims of the granted scopes, with sub', () => {
+    assert.deepEqual(
+      userinfoClaims(alice, ['openid', 'profile', 'email'], null, 'SUB'),
+      claimsForScopes(alice, ['openid', 'profile', 'email'], 'SUB'),
+    );
+  });
+
+  it('does not add a requested claim that no granted scope covers', () => {
+    const claims = parseClaimsParameter(
+      '{"userinfo":{"groups":{"essential":true},"email":null,"name":null}}',
+    );
+    assert.deepEqual(userinfoClaims(alice, ['openid', 'profile'], claims, 'SUB'), {
+      sub: 'SUB',
+      name: 'Alice Liddell',
+      given_name: 'Alice',
+      family_name: 'Liddell',
+      preferred_username: 'alice',
+    });
+  });
+
+  it('keeps the subject it was given even when the request asks for another one', () => {
+    const claims = parseClaimsParameter('{"userinfo":{"sub":{"value":"other"}}}');
+    assert.deepEqual(userinfoClaims(alice, ['openid'], claims, 'SUB'), { sub: 'SUB' });
+  });
+});
+
+describe('claim injection through the claims parameter is closed (konnect-spec §4.4 [sec])', () => {
+  const injection = parseClaimsParameter(
+    JSON.stringify({
+      userinfo: {
+        groups: { value: ['admins'] },
+        email: { value: 'ceo@evil' },
+        roles: { value: ['root'] },
+        name: { values: ['Root'] },
+      },
+      id_token: {
+        name: { value: 'Admin' },
+        email_verified: { value: true },
+        groups: { values: [['admins']] },
+        roles: { value: 'root', essential: true },
+      },
+    }),
+  );
+  const injected = ['admins', 'ceo@evil', 'root', 'Root', 'Admin'];
+  const lacking: Identity = {
+    id: 'uid=mallory,ou=users,dc=example',
+    username: 'mallory',
+    name: null,
+    givenName: null,
+    familyName: null,
+    email: null,
+    emailVerified: false,
+  };
+  const having: Identity = { ...alice, name: 'Alice Liddell', groups: ['staff'], emailVerified: false };
+  const scopeSets = [
+    ['openid'],
+    ['openid', 'kopano/kwm', 'roles'],
+    ['openid', 'profile', 'email', 'groups'],
+    ['openid', 'profile', 'email', 'groups', 'konnect/id', 'konnect/uuid'],
+  ];
+
+  for (const [label, user] of [
+    ['a user lacking those attributes', lacking],
+    ['a user having them', having],
+  ] as const) {
+    for (const scopes of scopeSets) {
+      it(`never releases requested values, for ${label}, scopes ${scopes.join(' ')}`, () => {
+        const results = [
+          userinfoClaims(user, scopes, injection, 'SUB'),
+          idTokenUserClaims(user, scopes, injection, { allScopeClaims: false }),
+          idTokenUserClaims(user, scopes, injection, { allScopeClaims: true }),
+        ];
+        for (const result of results) {
+          const text = JSON.stringify(result);
+          for (const value of injected) assert.ok(!text.includes(value), `${value} leaked into ${text}`);
+          assert.ok(!('roles' in result));
+          // email_verified may only be the user's own flag, and only for a user with an e-mail.
+          if ('email_verified' in result) {
+            assert.equal(result['email_verified'], user.emailVerified);
+            assert.notEqual(user.email, null);
+          }
+          // Whatever is released is exactly what the scopes alone release.
+          const byScopes = claimsForScopes(user, scopes, 'SUB');
+          for (const [name, value] of Object.entries(result)) assert.deepEqual(value, byScopes[name], name);
+        }
+      });
+    }
+  }
+
+  it('leaves the user with no groups, e-mail or name when they have none, whatever is requested', () => {
+    const all = ['openid', 'profile', 'email', 'groups'];
+    assert.deepEqual(userinfoClaims(lacking, all, injection, 'SUB'), {
+      sub: 'SUB',
+      preferred_username: 'mallory',
+    });
+    assert.deepEqual(idTokenUserClaims(lacking, all, injection, { allScopeClaims: false }), {});
+  });
+
+  it("releases the user's own values for the requested claims when the scopes cover them", () => {
+    const all = ['openid', 'profile', 'email', 'groups'];
+    assert.deepEqual(idTokenUserClaims(having, all, injection, { allScopeClaims: false }), {
+      name: 'Alice Liddell',
+      email_verified: false,
+      groups: ['staff'],
+    });
+    const userinfo = userinfoClaims(having, all, injection, 'SUB');
+    assert.equal(userinfo['email'], 'alice@example.org');
+    assert.deepEqual(userinfo['groups'], ['staff']);
+    assert.equal(userinfo['name'], 'Alice Liddell');
   });
 });

@@ -1,4 +1,5 @@
 import type { Identity } from '../identity/types.js';
+import { requestedClaimNames, type ClaimsRequest } from './claims-request.js';
 
 /**
  * The claims each scope releases (OpenID Connect Core §5.4, konnect-spec §5.2), plus Sesame's
@@ -64,9 +65,84 @@ export function claimsForScopes(
   scopes: readonly string[],
   sub: string,
 ): Record<string, unknown> {
-  const granted = new Set(scopes);
+  return scopeClaims(identity, new Set(scopes), sub);
+}
+
+/**
+ * The user claims that go into an ID token (OpenID Connect Core §2, §5.4, §5.5), for the
+ * scopes granted. `sub` is never set here: the token service derives it.
+ *
+ * - `allScopeClaims` (response_type `id_token`, no access token to call userinfo with,
+ *   §5.4 last paragraph): every claim of the granted scopes, as {@link claimsForScopes}.
+ * - Otherwise only the claims named in `claims.id_token` that a granted scope covers
+ *   ({@link SCOPE_CLAIMS}) and the user has. Kopano Meet's `{"id_token":{"name":null}}` with
+ *   `openid profile email kopano/kwm` gives `{ name }` (kopano-meet.md req. 13).
+ *
+ * Values always come from `identity`: a `value` or `values` in the claims request is never
+ * released (konnect-spec §4.4 [sec]). Under `konnect/id` an empty username has no `username`
+ * here, since its fallback is the `sub` that the token service adds.
+ */
+export function idTokenUserClaims(
+  identity: Identity,
+  grantedScopes: readonly string[],
+  claims: ClaimsRequest | null,
+  options: { readonly allScopeClaims: boolean },
+): Record<string, unknown> {
+  const granted = new Set(grantedScopes);
+  const released = scopeClaims(identity, granted, null);
+  if (options.allScopeClaims) return released;
+  return pickRequested(released, requestedClaimNames(claims, 'id_token'), granted);
+}
+
+/**
+ * The claims userinfo returns (OpenID Connect Core §5.3.2): {@link claimsForScopes}, plus any
+ * claim named in `claims.userinfo` (§5.5) that a granted scope covers and the user has. Today
+ * every such claim is already released by its scope; the request is honoured here so that
+ * the rule for requested claims lives in one place. Values always come from `identity`,
+ * never from the request (konnect-spec §4.4 [sec]).
+ */
+export function userinfoClaims(
+  identity: Identity,
+  grantedScopes: readonly string[],
+  claims: ClaimsRequest | null,
+  sub: string,
+): Record<string, unknown> {
+  const granted = new Set(grantedScopes);
+  const released = scopeClaims(identity, granted, sub);
+  return { ...released, ...pickRequested(released, requestedClaimNames(claims, 'userinfo'), granted) };
+}
+
+/** True when one of the granted scopes releases `claim` ({@link SCOPE_CLAIMS}). */
+function covered(claim: string, granted: ReadonlySet<string>): boolean {
+  return Object.entries(SCOPE_CLAIMS).some(([scope, names]) => granted.has(scope) && names.includes(claim));
+}
+
+/** The requested claims, taken from what the scopes released; `sub` is the token service's. */
+function pickRequested(
+  released: Readonly<Record<string, unknown>>,
+  requested: readonly string[],
+  granted: ReadonlySet<string>,
+): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const name of requested) {
+    if (name !== 'sub' && covered(name, granted) && Object.hasOwn(released, name)) {
+      picked[name] = released[name];
+    }
+  }
+  return picked;
+}
+
+/**
+ * The claims the granted scopes release for `identity`, by the rules of
+ * {@link claimsForScopes}; with a null `sub`, neither `sub` nor the `username` fallback to it.
+ */
+function scopeClaims(
+  identity: Identity,
+  granted: ReadonlySet<string>,
+  sub: string | null,
+): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
-  if (granted.has('openid')) claims['sub'] = sub;
+  if (granted.has('openid') && sub !== null) claims['sub'] = sub;
   if (granted.has('profile')) {
     setString(claims, 'name', identity.name);
     setString(claims, 'given_name', identity.givenName);
@@ -81,7 +157,7 @@ export function claimsForScopes(
   }
   if (granted.has('konnect/id')) {
     if (typeof identity.numericId === 'number') claims['id'] = identity.numericId;
-    claims['username'] = identity.username === '' ? sub : identity.username;
+    setString(claims, 'username', identity.username === '' ? sub : identity.username);
   }
   if (granted.has('konnect/uuid')) setString(claims, 'kc.uuid', identity.uuid ?? null);
   return claims;
