@@ -11,7 +11,10 @@ import { handleEndSession } from './endpoints/end-session/handler.js';
 import { showSignIn, submitSignIn } from './endpoints/signin/sign-in.js';
 import { showConsent, submitConsent } from './endpoints/signin/consent.js';
 import { showChooseAccount, submitChooseAccount } from './endpoints/signin/choose-account.js';
+import { showWelcome } from './endpoints/signin/welcome.js';
 import { healthCheck, stylesheet } from './endpoints/static/handler.js';
+import { favicon } from './endpoints/static/favicon.js';
+import { handleCheckSession } from './endpoints/check-session/handler.js';
 import { demoCallback, type DemoClient } from './endpoints/demo/handler.js';
 import { demoCallbackPath } from './demo.js';
 
@@ -49,9 +52,19 @@ export function routes(deps: Deps, demo: DemoClient | null): Route[] {
     { methods: ['POST'], path: paths.consent, audience: 'browser', handle: submitConsent },
     { methods: ['GET'], path: paths.chooseAccount, audience: 'browser', handle: showChooseAccount },
     { methods: ['POST'], path: paths.chooseAccount, audience: 'browser', handle: submitChooseAccount },
+    { methods: ['GET'], path: paths.welcome, audience: 'browser', handle: showWelcome },
     { methods: ['GET'], path: paths.stylesheet, audience: 'browser', handle: stylesheet },
+    { methods: ['GET'], path: paths.favicon, audience: 'browser', handle: favicon },
     { methods: ['GET', 'HEAD'], path: paths.healthCheck, audience: 'api', handle: healthCheck },
   ];
+  if (deps.config.sessionManagement === true) {
+    table.push({
+      methods: ['GET'],
+      path: paths.checkSession,
+      audience: 'browser',
+      handle: handleCheckSession,
+    });
+  }
   if (demo) {
     const handle = demoCallback(deps.config.issuer, demo);
     table.push({ methods: ['GET', 'POST'], path: demoCallbackPath, audience: 'browser', handle });

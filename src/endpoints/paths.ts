@@ -7,12 +7,15 @@ export const paths = {
   userinfo: '/konnect/v1/userinfo',
   endSession: '/signin/v1/identifier/_/endsession',
   revocation: '/konnect/v1/revoke',
+  checkSession: '/konnect/v1/session/check-session.html',
   healthCheck: '/health-check',
   signIn: '/signin/v1/identifier',
   consent: '/signin/v1/consent',
   chooseAccount: '/signin/v1/chooseaccount',
   signedOut: '/signin/v1/goodbye',
+  welcome: '/signin/v1/welcome',
   stylesheet: '/signin/v1/static/sesame.css',
+  favicon: '/favicon.ico',
 } as const;
 
 /** The absolute URL of a path at the issuer's origin (konnect-spec §3: the issuer's own path is dropped). */

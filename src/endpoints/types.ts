@@ -37,11 +37,24 @@ export interface CookieInstruction {
   /** Seconds; omitted: a browser-session cookie. */
   readonly maxAge?: number;
   readonly path?: string;
+  /** Absent: true. False only for a cookie a page's script must read (the browser-state cookie). */
+  readonly httpOnly?: boolean;
+  /**
+   * Absent: `lax`. `none` is sent only with `Secure`, so `http/` writes it as `lax` when the
+   * issuer is http (browsers drop `SameSite=None` cookies without `Secure`).
+   */
+  readonly sameSite?: 'lax' | 'strict' | 'none';
 }
 
 interface ResponseCommon {
   readonly headers?: Readonly<Record<string, string>>;
   readonly cookies?: readonly CookieInstruction[];
+  /**
+   * The response may be shown in another site's frame: `http/` leaves out its
+   * `X-Frame-Options: DENY`, and the response's own CSP `frame-ancestors` must say who may
+   * embed it. Only the check-session iframe (OpenID Connect Session Management 1.0 §3.3).
+   */
+  readonly frameable?: true;
 }
 
 /** What an endpoint answers; `http/` turns it into a Fastify reply. */

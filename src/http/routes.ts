@@ -10,7 +10,10 @@ export interface Route {
   readonly methods: readonly ('GET' | 'POST' | 'HEAD' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS')[];
   readonly path: string;
   readonly audience: RouteAudience;
-  /** Allow any Origin to call it from a browser (discovery, JWKS, token, userinfo). */
+  /**
+   * Browser code of the issuer's origin and of registered clients' `origins` may call it
+   * (CORS without credentials; discovery, JWKS, token, userinfo, revocation).
+   */
   readonly cors?: boolean;
   readonly handle: (request: EndpointRequest, deps: BrowserDeps) => Promise<EndpointResponse>;
 }

@@ -6,13 +6,18 @@ import { parseFormEncoded, pathOf, queryOf } from './params.js';
 import { commonHeaders, pageCsp } from './security-headers.js';
 import { renderError, toOAuthError } from './error-boundary.js';
 import { writeCookies } from './cookies.js';
+import { trustedOrigins, webOrigin } from './origins.js';
 
-/** Largest request body accepted; OAuth requests are small (a request object is not supported). */
+/** Largest request body accepted; OAuth requests are small, a request object by value included. */
 export const BODY_LIMIT = 64 * 1024;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     audience?: RouteAudience;
+  }
+  interface FastifyReply {
+    /** The endpoint response is `frameable`: the reply gets no X-Frame-Options. */
+    frameable: boolean;
   }
 }
 
@@ -39,6 +44,7 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
     },
   });
   await app.register(cookie);
+  app.decorateReply('frameable', false);
   const https = deps.config.issuer.startsWith('https:');
 
   // Only form bodies carry OAuth parameters; anything else is read (within the limit) and ignored.
@@ -52,6 +58,7 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
 
   app.addHook('onSend', async (_request, reply, payload) => {
     for (const [name, value] of Object.entries(commonHeaders)) {
+      if (reply.frameable && name === 'x-frame-options') continue;
       if (!reply.hasHeader(name)) reply.header(name, value);
     }
     const type = String(reply.getHeader('content-type') ?? '');
@@ -67,17 +74,18 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
       url: route.path,
       config: { audience: route.audience },
       handler: async (request, reply) => {
-        if (route.cors) allowCors(request, reply);
+        if (route.cors) allowCors(request, reply, deps);
         const response = await route.handle(endpointRequest(request), deps);
         return send(reply, response, https);
       },
     });
     if (route.cors && !route.methods.includes('OPTIONS')) {
       app.options(route.path, async (request, reply) => {
-        allowCors(request, reply);
-        reply.header('access-control-allow-methods', route.methods.join(', '));
-        reply.header('access-control-allow-headers', 'authorization, content-type');
-        reply.header('access-control-max-age', '600');
+        if (allowCors(request, reply, deps)) {
+          reply.header('access-control-allow-methods', route.methods.join(', '));
+          reply.header('access-control-allow-headers', 'authorization, content-type');
+          reply.header('access-control-max-age', '600');
+        }
         return reply.code(204).send();
       });
     }
@@ -104,12 +112,23 @@ function audienceForPath(url: string): RouteAudience {
   return url.startsWith('/signin/') ? 'browser' : 'api';
 }
 
-function allowCors(request: FastifyRequest, reply: FastifyReply): void {
-  const origin = request.headers.origin;
-  if (origin) {
-    reply.header('access-control-allow-origin', origin);
-    reply.header('vary', 'Origin');
-  }
+/**
+ * CORS (Fetch standard §3.2) for the routes a relying party's browser code calls, as Konnect's
+ * provider.go does for discovery, JWKS, token and userinfo — but only for the issuer's origin
+ * and the registered clients' `origins` (kopano-meet.md open question 5), looked up per
+ * request so a reloaded registry applies at once. Never with credentials: these endpoints
+ * authenticate by token or client secret, not by cookie. `Vary: Origin` is always sent, so a
+ * cache never hands one origin's answer to another. Returns whether the origin was allowed.
+ */
+function allowCors(request: FastifyRequest, reply: FastifyReply, deps: BrowserDeps): boolean {
+  reply.header('vary', 'Origin');
+  const sent = request.headers.origin;
+  const origin = sent === undefined ? null : webOrigin(sent);
+  // The Origin header is compared as sent: only a serialised origin equals its normalised form.
+  if (origin === null || origin !== sent) return false;
+  if (!trustedOrigins(deps.config.issuer, deps.clients).includes(origin)) return false;
+  reply.header('access-control-allow-origin', origin);
+  return true;
 }
 
 function endpointRequest(request: FastifyRequest): EndpointRequest {
@@ -131,6 +150,7 @@ function endpointRequest(request: FastifyRequest): EndpointRequest {
 }
 
 function send(reply: FastifyReply, response: EndpointResponse, https: boolean): FastifyReply {
+  if (response.frameable) reply.frameable = true;
   for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value);
   writeCookies(reply, response.cookies ?? [], https);
   switch (response.kind) {

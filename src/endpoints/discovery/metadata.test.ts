@@ -77,11 +77,55 @@ describe('discovery metadata', () => {
     assert.ok(native.includes('preferred_username') && native.includes('groups'));
   });
 
-  it('advertises the code flow only and the single configured signing alg', () => {
+  it('advertises the code, implicit and hybrid flows and the single configured signing alg', () => {
     const meta = providerMetadata(konnect, 'PS256', LDAP_SCOPES);
-    assert.deepEqual(meta['response_types_supported'], ['code']);
+    assert.deepEqual(meta['response_types_supported'], [
+      'code',
+      'id_token',
+      'id_token token',
+      'code id_token',
+      'code token',
+      'code id_token token',
+    ]);
+    assert.deepEqual(meta['grant_types_supported'], ['authorization_code', 'implicit', 'refresh_token']);
     assert.deepEqual(meta['id_token_signing_alg_values_supported'], ['PS256']);
-    assert.equal(meta['check_session_iframe'], undefined);
     assert.equal(meta['token_endpoint'], 'https://sso.example.com/konnect/v1/token');
+  });
+
+  it('accepts claims requests and request objects by value, not by reference', () => {
+    const meta = providerMetadata(base, 'ES256');
+    assert.equal(meta['claims_parameter_supported'], true);
+    assert.equal(meta['request_parameter_supported'], true);
+    assert.equal(meta['request_uri_parameter_supported'], false);
+    assert.deepEqual(
+      [...list(meta, 'request_object_signing_alg_values_supported')].sort(),
+      [
+        'ES256',
+        'ES384',
+        'ES512',
+        'EdDSA',
+        'PS256',
+        'PS384',
+        'PS512',
+        'RS256',
+        'RS384',
+        'RS512',
+        'none',
+      ].sort(),
+    );
+  });
+
+  it('publishes check_session_iframe only when session management is on (kopano-meet.md req. 32)', () => {
+    assert.equal(
+      providerMetadata({ ...konnect, sessionManagement: true }, 'PS256')['check_session_iframe'],
+      'https://sso.example.com/konnect/v1/session/check-session.html',
+    );
+    assert.equal(
+      providerMetadata({ ...konnect, sessionManagement: false }, 'PS256')['check_session_iframe'],
+      undefined,
+    );
+    assert.ok(
+      !('check_session_iframe' in providerMetadata({ ...base, sessionManagement: undefined }, 'PS256')),
+    );
   });
 });

@@ -2,6 +2,7 @@ import { offeredScopes } from '../../oauth/scopes.js';
 import { KONNECT_CLAIMS_SUPPORTED, supportedClaims } from '../../oauth/claims.js';
 import { locales } from '../../views/index.js';
 import type { CompatRelaxations, Config } from '../../config/types.js';
+import { REQUEST_OBJECT_SIGNING_ALGS } from '../../tokens/request-object.js';
 import { endpointUrl, paths } from '../paths.js';
 
 /**
@@ -17,14 +18,21 @@ import { endpointUrl, paths } from '../paths.js';
  *   relaxation is on, Konnect's own list (`iss sub aud exp iat name family_name given_name
  *   email email_verified`) comes first, so a relying party configured from Konnect's
  *   document finds every claim it saw there.
- * - `response_types_supported` is `["code"]` only. Konnect advertises `id_token`,
- *   `id_token token`, `code id_token` and `code id_token token` but not `code`
- *   (konnect-spec §3.1 [quirk]); Sesame implements only the code flow, and listing the
- *   implicit and hybrid types would invite clients into a flow that then fails. Every relying
- *   party of konnect-spec §9 uses `code`.
+ * - `response_types_supported`: the code flow, the implicit flow and the hybrid flows
+ *   (OIDC Core §3), `code` first. Konnect listed only `id_token token`, `id_token`,
+ *   `code id_token` and `code id_token token` though it accepted `code` (konnect-spec §3.1
+ *   [quirk]); Kopano Meet uses `code` for users and `id_token token` for guests
+ *   (kopano-meet.md req. 8, 36). `grant_types_supported` therefore lists `implicit` too.
+ * - `claims_parameter_supported` (OIDC Core §5.5; Meet asks for `name` in the ID token,
+ *   req. 13) and `request_parameter_supported` (request objects by value, OIDC Core §6.1,
+ *   req. 37) are true; `request_uri_parameter_supported` is false. The request-object
+ *   algorithms are Konnect's: tokens/request-object.ts's, plus `none`, which a client
+ *   registered with `request_object_signing_alg: none` may use.
  * - `id_token_signing_alg_values_supported`: exactly the configured algorithm, the only one
  *   Sesame signs with.
- * - No `check_session_iframe`: Sesame has no such page, and only what exists is listed.
+ * - `check_session_iframe` (OpenID Connect Session Management 1.0 §3.3) only with
+ *   `config.sessionManagement`, when the page is served; kopano-meet.md req. 32 forbids
+ *   advertising it otherwise.
  */
 export function providerMetadata(
   config: Config,
@@ -42,18 +50,27 @@ export function providerMetadata(
     end_session_endpoint: url(paths.endSession),
     revocation_endpoint: url(paths.revocation),
     jwks_uri: url(paths.jwks),
+    ...(config.sessionManagement === true ? { check_session_iframe: url(paths.checkSession) } : {}),
     scopes_supported: [...scopes],
-    response_types_supported: ['code'],
+    response_types_supported: [
+      'code',
+      'id_token',
+      'id_token token',
+      'code id_token',
+      'code token',
+      'code id_token token',
+    ],
     response_modes_supported: ['query', 'fragment', 'form_post'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    grant_types_supported: ['authorization_code', 'implicit', 'refresh_token'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [signingAlg],
     token_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,
     code_challenge_methods_supported: ['S256'],
     claims_supported: claimsSupported(config.compat, scopes),
-    claims_parameter_supported: false,
-    request_parameter_supported: false,
+    claims_parameter_supported: true,
+    request_parameter_supported: true,
+    request_object_signing_alg_values_supported: [...new Set([...REQUEST_OBJECT_SIGNING_ALGS, 'none'])],
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
     ui_locales_supported: [...locales],

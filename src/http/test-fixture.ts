@@ -1,0 +1,65 @@
+/**
+ * A real Fastify instance with the given routes, for server-level tests with `inject`: the token
+ * endpoint fixture's storage, keys and identity backend, plus browser sessions, a throttle and
+ * a CSRF key. Clients come from a list the test may change between requests, as a registry
+ * reload would.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Client, ClientLookup } from '../clients/types.js';
+import type { Config } from '../config/types.js';
+import { createFixture, type Fixture } from '../endpoints/token/test-fixture.js';
+import type { BrowserDeps } from '../endpoints/types.js';
+import { LoginThrottle } from '../endpoints/signin/throttle.js';
+import { SessionManager } from '../sessions/session-manager.js';
+import type { Route } from './routes.js';
+import { buildServer } from './server.js';
+
+export interface TestServer {
+  readonly app: FastifyInstance;
+  readonly deps: BrowserDeps;
+  readonly fixture: Fixture;
+  /** The clients the server sees; replace the contents to simulate a registry reload. */
+  readonly clients: Client[];
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  readonly config?: Partial<Config>;
+  /** Default: the token fixture's clients. */
+  readonly clients?: readonly Client[];
+  /** The routes to serve: `routes()` of src/routes.ts, or just the ones a test is about. */
+  readonly routes: (deps: BrowserDeps) => readonly Route[];
+}
+
+export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
+  const fixture = await createFixture();
+  const config: Config = { ...fixture.deps.config, ...options.config };
+  const clients: Client[] = [...(options.clients ?? fixture.deps.clients.all())];
+  const lookup: ClientLookup = {
+    get: (id) => clients.find((c) => c.id === id) ?? null,
+    all: () => clients,
+  };
+  const deps: BrowserDeps = {
+    ...fixture.deps,
+    config,
+    clients: lookup,
+    sessions: new SessionManager({
+      storage: fixture.storage,
+      clock: fixture.clock,
+      idleSeconds: config.lifetimes.sessionIdle,
+      absoluteSeconds: config.lifetimes.sessionAbsolute,
+    }),
+    throttle: new LoginThrottle({
+      throttle: fixture.storage.throttle,
+      clock: fixture.clock,
+      windowSeconds: 900,
+      maxPerAccount: 10,
+      maxPerAddress: 100,
+    }),
+    csrfKey: randomBytes(32),
+  };
+  const app = await buildServer({ deps, routes: options.routes(deps) });
+  await app.ready();
+  return { app, deps, fixture, clients, close: () => app.close() };
+}
