@@ -26,6 +26,12 @@ export function compatWarnings(client: Client, compat: CompatRelaxations): Compa
       message: `redirect URIs of client "${client.id}" are matched ignoring the requested query (Konnect compatibility) — turn compatibility off to require exact matches`,
     });
   }
+  if (compat.trustedClientsGetAllScopes && client.trusted) {
+    warnings.push({
+      relaxation: 'trustedClientsGetAllScopes',
+      message: `trusted client "${client.id}" is granted every scope it requests, unknown ones included (Konnect compatibility) — turn compatibility off to grant only the scopes Sesame offers`,
+    });
+  }
   if (client.insecure && client.redirectUris.length === 0) {
     warnings.push({
       relaxation: 'insecureWithoutRedirectUris',

@@ -41,14 +41,25 @@ describe('implicit trust on the issuer origin (konnect-spec §2.3)', () => {
     assert.equal(implicitlyTrustedClient(lookup, 'x', 'https://meet.example.com/cb', issuer, off), null);
   });
 
-  it('never applies to another origin, a look-alike, or a URI with userinfo, a fragment or control characters', () => {
+  it("accepts Kopano Meet's redirect URI with its fragment, registering its scheme+host+path (kopano-meet.md req. 9, 11)", () => {
+    const client = implicitlyTrustedClient(
+      lookup,
+      'kpop-https://meet.example.com/meet/',
+      'https://meet.example.com/meet/#oidc-silent-refresh',
+      issuer,
+      on,
+    );
+    assert.deepEqual(client?.redirectUris, ['https://meet.example.com/meet/']);
+  });
+
+  it('never applies to another origin, a look-alike, or a URI with userinfo or control characters', () => {
     for (const uri of [
       'https://evil.example/cb',
       'http://meet.example.com/cb',
       'https://meet.example.com:8443/cb',
       'https://meet.example.com.evil.example/cb',
       'https://meet.example.com@evil.example/cb',
-      'https://meet.example.com/cb#x',
+      'https://evil.example/cb#https://meet.example.com/',
       'https://meet.example.com/c\nb',
     ]) {
       assert.equal(implicitlyTrustedClient(lookup, 'x', uri, issuer, on), null, uri);

@@ -1,12 +1,14 @@
 import type { CompatRelaxations } from '../config/types.js';
+import { schemeHostPath } from '../oauth/redirect-uri.js';
 import type { Client, ClientLookup } from './types.js';
 
 /**
  * Konnect's implicit trust (konnect-spec §2.3), a named compatibility relaxation: a client_id
  * that is NOT registered is accepted when its redirect URI has the issuer's own origin, as a
  * trusted public client whose only redirect URI is that one. Registered clients always keep
- * their own `trusted` value, as in Konnect. Returns null when the relaxation is off, the id
- * is registered, or the URI is elsewhere.
+ * their own `trusted` value, as in Konnect. Its one redirect URI is the requested one's
+ * scheme+host+path, matched under the same relaxation. Returns null when the relaxation is
+ * off, the id is registered, or the URI is elsewhere.
  */
 export function implicitlyTrustedClient(
   lookup: ClientLookup,
@@ -17,8 +19,7 @@ export function implicitlyTrustedClient(
 ): Client | null {
   if (!compat.implicitTrustOnIssuerHost || clientId === '' || redirectUri === undefined) return null;
   if (lookup.get(clientId) !== null) return null;
-  if (!/^[\x21-\x7e]+$/.test(redirectUri) || redirectUri.includes('#') || !URL.canParse(redirectUri))
-    return null;
+  if (!/^[\x21-\x7e]+$/.test(redirectUri) || !URL.canParse(redirectUri)) return null;
   const url = new URL(redirectUri);
   if (url.origin !== new URL(issuer).origin || url.username !== '' || url.password !== '') return null;
   return {
@@ -26,7 +27,8 @@ export function implicitlyTrustedClient(
     secret: null,
     name: clientId,
     applicationType: 'web',
-    redirectUris: [redirectUri],
+    // Konnect matched the scheme+host+path (Kopano Meet sends `…/meet/#oidc-callback`).
+    redirectUris: [schemeHostPath(redirectUri)],
     postLogoutRedirectUris: [],
     origins: [url.origin],
     trusted: true,

@@ -23,7 +23,12 @@ export function isLoopbackHttpIssuer(issuer: string): boolean {
 
 /**
  * Checks one redirect (or post-logout redirect) URI against Konnect's registration rules
- * (konnect-spec §2.1) plus RFC 6749 §3.1.2 (no fragment). Returns why it is refused, or null.
+ * (konnect-spec §2.1). Returns why it is refused, or null.
+ *
+ * A fragment is allowed, although RFC 6749 §3.1.2 says a redirection endpoint has none: some
+ * single-page apps route on it (Kopano Meet's `https://HOST/meet/#oidc-callback`,
+ * kopano-meet.md req. 9) and Konnect accepted it. It never reaches a server, is matched
+ * exactly, and the response is appended to it.
  *
  * - web: an `http`/`https` URL with a host; `https` unless `insecure`; never a loopback host,
  *   except under the development allowance for `insecure` clients.
@@ -35,7 +40,6 @@ export function checkRedirectUri(
   client: { readonly applicationType: 'web' | 'native'; readonly insecure: boolean },
   context: RegistrationRuleContext,
 ): string | null {
-  if (uri.includes('#')) return 'must not contain a fragment (RFC 6749 §3.1.2)';
   let url: URL;
   try {
     url = new URL(uri);

@@ -66,6 +66,11 @@ export interface InteractionInput {
   readonly authenticatedInInteraction?: boolean;
   /** The user answered the consent page within this interaction (ends `prompt=consent`). */
   readonly consentedInInteraction?: boolean;
+  /**
+   * The session's user is the one the request asks for (`id_token_hint`, a `sub` claim
+   * request; Core §3.1.2.1, §3.1.2.2). Default true. A session of another user is not usable.
+   */
+  readonly subjectMatches?: boolean;
 }
 
 export type InteractionDecision =
@@ -80,10 +85,12 @@ export type InteractionDecision =
  * konnect-spec §4.4, §4.11):
  *
  * 1. Authentication. A session counts only while its `auth_time` is no older than `max_age`
- *    seconds; `max_age=0` always asks for a fresh sign-in (Core §3.1.2.1, errata).
- *    `prompt=none` without a usable session ⇒ error `login_required`. Otherwise no usable
- *    session or `prompt=login` ⇒ `login`; `prompt=select_account` with a session ⇒
- *    `select_account`.
+ *    seconds (`max_age=0` always asks for a fresh sign-in, Core §3.1.2.1, errata) and its
+ *    user is the one the request names (`subjectMatches`). `prompt=none` without a usable
+ *    session ⇒ error `login_required`. Otherwise no usable session or `prompt=login` ⇒
+ *    `login`; `prompt=select_account` with a session ⇒ `select_account`. A user who signs in
+ *    within the interaction as someone other than the one named ⇒ error `login_required`, as
+ *    Konnect answered (konnect-spec §4.4).
  * 2. Consent, needed when `prompt=consent`, or when the client is not trusted and no stored
  *    consent covers the scopes. `prompt=none` ⇒ error `consent_required`, else `consent`.
  * 3. Otherwise `none`: issue the response.
@@ -94,8 +101,15 @@ export type InteractionDecision =
 export function decideInteraction(input: InteractionInput): InteractionDecision {
   const { prompt } = input;
   const silent = prompt.has('none');
-  if (input.authenticatedInInteraction !== true) {
-    const usable = input.session !== null && !authTooOld(input.session.authTime, input.maxAge, input.now);
+  const subjectMatches = input.subjectMatches !== false;
+  if (input.authenticatedInInteraction === true) {
+    if (!subjectMatches)
+      return error('login_required', 'the signed-in user is not the one the request asked for');
+  } else {
+    const usable =
+      input.session !== null &&
+      subjectMatches &&
+      !authTooOld(input.session.authTime, input.maxAge, input.now);
     if (silent) {
       if (!usable) return error('login_required', 'the user is not signed in');
     } else if (!usable || prompt.has('login')) {

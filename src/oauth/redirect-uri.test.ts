@@ -21,6 +21,8 @@ const native = client({
   redirectUris: ['http://127.0.0.1/cb', 'com.example.app:/oauth', 'my://app/cb'],
 });
 const nativeLocalhost = client({ applicationType: 'native', redirectUris: ['http://localhost:4000/cb'] });
+const meet = client({ redirectUris: ['https://meet.example/meet/'] });
+const meetExact = client({ redirectUris: ['https://meet.example/meet/#oidc-callback'] });
 const webLoopback = client({ insecure: true, redirectUris: ['http://localhost:3000/cb'] });
 
 type Row = [name: string, client: Client, requested: string, strict: boolean, compat: boolean];
@@ -38,8 +40,15 @@ const rows: Row[] = [
   ['extra query', web, 'https://rp.example/cb?x=1', false, true],
   ['registered query, same query', web, 'https://rp.example/with?q=1', true, true],
   ['registered query, other query', web, 'https://rp.example/with?q=2', false, false],
-  ['fragment', web, 'https://rp.example/cb#x', false, false],
-  ['empty fragment', web, 'https://rp.example/cb#', false, false],
+  ['fragment', web, 'https://rp.example/cb#x', false, true],
+  ['empty fragment', web, 'https://rp.example/cb#', false, true],
+  ['fragment and query', web, 'https://rp.example/cb?x=1#y', false, true],
+  ["Kopano Meet's callback", meet, 'https://meet.example/meet/#oidc-callback', false, true],
+  ["Kopano Meet's silent refresh", meet, 'https://meet.example/meet/#oidc-silent-refresh', false, true],
+  ['registered fragment, exactly', meetExact, 'https://meet.example/meet/#oidc-callback', true, true],
+  ['registered fragment, another fragment', meetExact, 'https://meet.example/meet/#other', false, false],
+  ['registered fragment, none requested', meetExact, 'https://meet.example/meet/', false, false],
+  ['native loopback: other fragment', native, 'http://127.0.0.1:51234/cb#x', false, true],
   ['different port on a web client', web, 'https://rp.example:9443/cb', false, false],
   ['registered port on a web client', web, 'https://rp.example:8443/cb', true, true],
   ['http instead of https', web, 'http://rp.example/cb', false, false],
@@ -93,6 +102,30 @@ describe('matchPostLogoutRedirectUri (RP-Initiated Logout §3)', () => {
     assert.equal(matchPostLogoutRedirectUri(withoutList, 'https://rp.example/cb'), true);
     assert.equal(matchPostLogoutRedirectUri(withoutList, 'https://rp.example/cb/'), false);
     assert.equal(matchPostLogoutRedirectUri(withoutList, ''), false);
+  });
+
+  it("matches on scheme+host+path under Konnect compatibility, so Meet's fragment is kept (kopano-meet.md req. 30)", () => {
+    const meet = client({ redirectUris: ['https://meet.example/meet/'] });
+    const uri = 'https://meet.example/meet/#oidc-endsession-callback';
+    assert.equal(matchPostLogoutRedirectUri(meet, uri), false);
+    assert.equal(matchPostLogoutRedirectUri(meet, uri, { ignoreQuery: true }), true);
+    assert.equal(
+      matchPostLogoutRedirectUri(meet, 'https://meet.example/other/', { ignoreQuery: true }),
+      false,
+    );
+    assert.equal(
+      matchPostLogoutRedirectUri(meet, 'https://evil@meet.example/meet/', { ignoreQuery: true }),
+      false,
+    );
+  });
+
+  it('accepts a registered post-logout URI with a fragment exactly', () => {
+    const exact = client({ postLogoutRedirectUris: ['https://meet.example/meet/#oidc-endsession-callback'] });
+    assert.equal(
+      matchPostLogoutRedirectUri(exact, 'https://meet.example/meet/#oidc-endsession-callback'),
+      true,
+    );
+    assert.equal(matchPostLogoutRedirectUri(exact, 'https://meet.example/meet/#x'), false);
   });
 });
 

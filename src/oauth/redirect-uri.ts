@@ -15,24 +15,14 @@ export function isLoopbackHost(host: string): boolean {
 export interface RedirectUriRelaxations {
   /**
    * Konnect compatibility (konnect-spec §2.2): the requested URI is reduced to
-   * scheme+host+path (query dropped) and compared with each registered entry. An exact match
-   * still counts, so a registered entry containing a query keeps working.
+   * scheme+host+path (query and fragment dropped) and compared with each registered entry.
+   * An exact match still counts, so a registered entry containing a query keeps working.
+   * Kopano Meet registers `https://HOST/meet/` and sends `https://HOST/meet/#oidc-callback`
+   * (kopano-meet.md req. 10).
    */
   readonly ignoreQuery: boolean;
 }
 
-/**
- * Whether `requested` may be used as this client's redirect_uri.
- *
- * - By default: simple string comparison with a registered URI (RFC 6749 §3.1.2.3,
- *   OAuth 2.0 Security BCP §4.1.3) — no case, trailing-slash or percent-encoding folding.
- * - Native clients with a registered loopback `http` URI: any port and any of the loopback
- *   hosts, same path and query (RFC 8252 §7.3; Konnect also accepts any loopback host).
- * - A requested URI with a fragment, with userinfo, or that is not an absolute URL never
- *   matches (RFC 6749 §3.1.2).
- * - A client with no registered redirect URIs matches nothing. (Konnect accepted any URI for
- *   `insecure` clients without redirect URIs — an open redirector Sesame does not keep.)
- */
 /**
  * A URI as sent must be printable ASCII (RFC 3986 §2): URL parsing silently drops tabs, line
  * breaks and control characters, so a URI carrying them could match while the raw string —
@@ -40,18 +30,26 @@ export interface RedirectUriRelaxations {
  */
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
+/**
+ * Whether `requested` may be used as this client's redirect_uri.
+ *
+ * - By default: simple string comparison with a registered URI (RFC 6749 §3.1.2.3,
+ *   OAuth 2.0 Security BCP §4.1.3) — no case, trailing-slash or percent-encoding folding. A
+ *   requested fragment matches only a registered URI with that very fragment: a client that
+ *   routes on the fragment (Kopano Meet's `#oidc-callback`) registers each such URI.
+ * - Native clients with a registered loopback `http` URI: any port and any of the loopback
+ *   hosts, same path, query and fragment (RFC 8252 §7.3; Konnect also accepts any loopback
+ *   host).
+ * - A requested URI with userinfo, or that is not an absolute URL, never matches.
+ * - A client with no registered redirect URIs matches nothing. (Konnect accepted any URI for
+ *   `insecure` clients without redirect URIs — an open redirector Sesame does not keep.)
+ */
 export function matchRedirectUri(client: Client, requested: string, relax: RedirectUriRelaxations): boolean {
   const url = parseAbsolute(requested);
-  if (
-    url === null ||
-    !PRINTABLE_ASCII.test(requested) ||
-    requested.includes('#') ||
-    url.username !== '' ||
-    url.password !== ''
-  ) {
+  if (url === null || !PRINTABLE_ASCII.test(requested) || url.username !== '' || url.password !== '') {
     return false;
   }
-  const reduced = relax.ignoreQuery ? withoutQuery(requested) : null;
+  const reduced = relax.ignoreQuery ? schemeHostPath(requested) : null;
   for (const registered of client.redirectUris) {
     if (registered === requested || registered === reduced) return true;
     if (client.applicationType === 'native' && loopbackMatch(registered, url, relax)) return true;
@@ -61,14 +59,30 @@ export function matchRedirectUri(client: Client, requested: string, relax: Redir
 
 /**
  * Whether `uri` may be used as post_logout_redirect_uri (OpenID Connect RP-Initiated Logout
- * §3): exact match with `post_logout_redirect_uris`, or with `redirect_uris` when the client
- * registered no post-logout URIs (Konnect checks `redirect_uris`, konnect-spec §4.8).
+ * §3): a match with `post_logout_redirect_uris`, or with `redirect_uris` when the client
+ * registered no post-logout URIs (Konnect checks `redirect_uris`, konnect-spec §4.8). Exact,
+ * or on scheme+host+path under the Konnect relaxation, as for redirect URIs (Kopano Meet's
+ * `…/meet/#oidc-endsession-callback`, kopano-meet.md req. 30).
  */
-export function matchPostLogoutRedirectUri(client: Client, uri: string): boolean {
-  if (uri === '' || uri.includes('#')) return false;
+export function matchPostLogoutRedirectUri(
+  client: Client,
+  uri: string,
+  relax: RedirectUriRelaxations = { ignoreQuery: false },
+): boolean {
+  const url = parseAbsolute(uri);
+  if (url === null || !PRINTABLE_ASCII.test(uri) || url.username !== '' || url.password !== '') return false;
   const allowed =
     client.postLogoutRedirectUris.length > 0 ? client.postLogoutRedirectUris : client.redirectUris;
-  return allowed.includes(uri);
+  if (allowed.includes(uri)) return true;
+  if (!relax.ignoreQuery) return false;
+  const reduced = schemeHostPath(uri);
+  return allowed.some((registered) => registered === reduced || schemeHostPath(registered) === reduced);
+}
+
+/** scheme+host+path of the raw string: cut at the first `?` or `#`. */
+export function schemeHostPath(uri: string): string {
+  const cut = uri.search(/[?#]/);
+  return cut === -1 ? uri : uri.slice(0, cut);
 }
 
 function parseAbsolute(text: string): URL | null {
@@ -80,16 +94,10 @@ function parseAbsolute(text: string): URL | null {
   }
 }
 
-/** scheme+host+path of the raw string: cut at the first `?` (a `#` was refused before). */
-function withoutQuery(uri: string): string {
-  const q = uri.indexOf('?');
-  return q === -1 ? uri : uri.slice(0, q);
-}
-
 function loopbackMatch(registered: string, requested: URL, relax: RedirectUriRelaxations): boolean {
   const reg = parseAbsolute(registered);
   if (reg === null || reg.protocol !== 'http:' || !isLoopbackHost(reg.hostname)) return false;
   if (requested.protocol !== 'http:' || !isLoopbackHost(requested.hostname)) return false;
   if (reg.pathname !== requested.pathname) return false;
-  return relax.ignoreQuery || reg.search === requested.search;
+  return relax.ignoreQuery || (reg.search === requested.search && reg.hash === requested.hash);
 }

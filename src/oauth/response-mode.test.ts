@@ -104,9 +104,32 @@ describe('buildAuthorizationResponse', () => {
     );
   });
 
-  it('refuses redirect URIs that are relative or carry a fragment', () => {
+  it('refuses relative redirect URIs', () => {
     assert.throws(() => buildAuthorizationResponse('/cb', 'query', {}), TypeError);
-    assert.throws(() => buildAuthorizationResponse('https://rp.example/cb#frag', 'fragment', {}), TypeError);
+  });
+
+  it("appends to a redirect URI's own fragment with & as Kopano Meet parses it (kopano-meet.md req. 9)", () => {
+    const meet = 'https://meet.example/meet/#oidc-callback';
+    assert.deepEqual(buildAuthorizationResponse(meet, 'fragment', { code: 'c1', state: 's' }), {
+      kind: 'redirect',
+      location: 'https://meet.example/meet/#oidc-callback&code=c1&state=s',
+    });
+    // oidc-client parses from the last '#' and skips tokens without '=' (UrlUtility.js).
+    assert.deepEqual(buildAuthorizationResponse('https://rp.example/cb#', 'fragment', { code: 'c1' }), {
+      kind: 'redirect',
+      location: 'https://rp.example/cb#code=c1',
+    });
+    assert.deepEqual(buildAuthorizationResponse('https://rp.example/cb#a=1&', 'fragment', { code: 'c1' }), {
+      kind: 'redirect',
+      location: 'https://rp.example/cb#a=1&code=c1',
+    });
+  });
+
+  it('keeps a redirect URI fragment after the query in query mode', () => {
+    assert.deepEqual(
+      buildAuthorizationResponse('https://rp.example/cb?x=1#route', 'query', { code: 'c1', state: 's' }),
+      { kind: 'redirect', location: 'https://rp.example/cb?x=1&code=c1&state=s#route' },
+    );
   });
 
   it('works for custom-scheme redirect URIs of native apps', () => {

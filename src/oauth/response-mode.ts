@@ -57,12 +57,15 @@ export function defaultResponseMode(responseType: string): 'query' | 'fragment' 
  * always-present `state`). Whether to include `iss` (RFC 9207) is the caller's choice.
  *
  * - `query`: the redirect URI's own query is kept verbatim (RFC 6749 §3.1.2) and the
- *   parameters appended, spaces encoded as `%20` as Konnect did (konnect-spec §4.2).
- * - `fragment`: the same encoding after `#`.
+ *   parameters appended, spaces encoded as `%20` as Konnect did (konnect-spec §4.2); a
+ *   fragment of the redirect URI stays after the query.
+ * - `fragment`: the same encoding after `#`. A redirect URI that already has a fragment
+ *   (Kopano Meet's `…/meet/#oidc-callback`) keeps it and gets the parameters appended with
+ *   `&` (kopano-meet.md req. 9; Konnect utils/redirect.go).
  * - `form_post`: the fields for an auto-submitting form to the redirect URI.
  *
- * @throws TypeError when `redirectUri` is not an absolute URI or carries a fragment
- *   (RFC 6749 §3.1.2 forbids one; registration must have refused it).
+ * @throws TypeError when `redirectUri` is not an absolute URI (verification must have
+ *   refused it).
  */
 export function buildAuthorizationResponse(
   redirectUri: string,
@@ -70,15 +73,19 @@ export function buildAuthorizationResponse(
   params: Readonly<Record<string, string | undefined>>,
 ): AuthorizationResponse {
   if (!URL.canParse(redirectUri)) throw new TypeError('redirect_uri is not an absolute URI');
-  if (redirectUri.includes('#')) throw new TypeError('redirect_uri must not contain a fragment');
   const fields = definedFields(params);
+  const hash = redirectUri.indexOf('#');
+  const base = hash === -1 ? redirectUri : redirectUri.slice(0, hash);
+  const fragment = hash === -1 ? null : redirectUri.slice(hash + 1);
   switch (mode) {
     case 'form_post':
       return { kind: 'form_post', action: redirectUri, fields };
     case 'fragment':
-      return { kind: 'redirect', location: `${redirectUri}#${encode(fields)}` };
-    case 'query':
-      return { kind: 'redirect', location: appendQuery(redirectUri, encode(fields)) };
+      return { kind: 'redirect', location: `${base}#${appendFragment(fragment, encode(fields))}` };
+    case 'query': {
+      const location = appendQuery(base, encode(fields));
+      return { kind: 'redirect', location: fragment === null ? location : `${location}#${fragment}` };
+    }
   }
 }
 
@@ -101,4 +108,10 @@ function appendQuery(uri: string, query: string): string {
   if (query === '') return uri;
   if (!uri.includes('?')) return `${uri}?${query}`;
   return uri.endsWith('?') || uri.endsWith('&') ? `${uri}${query}` : `${uri}&${query}`;
+}
+
+function appendFragment(fragment: string | null, params: string): string {
+  if (fragment === null || fragment === '') return params;
+  if (params === '') return fragment;
+  return fragment.endsWith('&') ? `${fragment}${params}` : `${fragment}&${params}`;
 }

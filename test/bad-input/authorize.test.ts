@@ -18,6 +18,8 @@ type Expect =
       readonly to?: string;
       /** The `state` the response must carry; null: none. Default: the row's single `state`. */
       readonly state?: string | null;
+      /** Where the parameters travel; default the query. */
+      readonly in?: 'query' | 'fragment';
     };
 
 interface Row {
@@ -198,14 +200,46 @@ const rows: readonly Row[] = [
     expect: { kind: 'redirect', error: 'invalid_request' },
   },
   {
+    // OAuth's implicit grant without an ID token is not offered; a token type answers in the
+    // fragment (Multiple Response Types §5).
     name: 'response_type=token',
     params: web({ response_type: 'token' }),
+    expect: { kind: 'redirect', error: 'unsupported_response_type', in: 'fragment' },
+  },
+  {
+    name: 'response_type=code id_token without a nonce',
+    params: web({ response_type: 'code id_token' }),
+    expect: { kind: 'redirect', error: 'invalid_request', in: 'fragment' },
+  },
+  {
+    name: 'response_type=id_token token without a nonce',
+    params: web({ response_type: 'id_token token' }),
+    expect: { kind: 'redirect', error: 'invalid_request', in: 'fragment' },
+  },
+  {
+    name: 'response_type=id_token with response_mode=query',
+    params: web({ response_type: 'id_token', nonce: 'n', response_mode: 'query' }),
+    expect: { kind: 'redirect', error: 'invalid_request', in: 'fragment' },
+  },
+  {
+    name: 'response_type=code code',
+    params: web({ response_type: 'code code' }),
     expect: { kind: 'redirect', error: 'unsupported_response_type' },
   },
   {
-    name: 'response_type=code id_token',
-    params: web({ response_type: 'code id_token' }),
-    expect: { kind: 'redirect', error: 'unsupported_response_type' },
+    name: 'claims that are not JSON',
+    params: web({ claims: '{"id_token":' }),
+    expect: { kind: 'redirect', error: 'invalid_request' },
+  },
+  {
+    name: 'claims with a member that is not an object',
+    params: web({ claims: '{"id_token":{"name":"yes please"}}' }),
+    expect: { kind: 'redirect', error: 'invalid_request' },
+  },
+  {
+    name: 'id_token_hint that is not a token of this provider',
+    params: web({ id_token_hint: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }),
+    expect: { kind: 'redirect', error: 'invalid_request' },
   },
   {
     name: 'scope without openid',
@@ -299,9 +333,15 @@ const rows: readonly Row[] = [
     expect: { kind: 'redirect', error: 'invalid_request', to: 'http://127.0.0.1:5555/callback' },
   },
   {
-    name: 'request= (request object)',
+    // An unsigned request object is accepted only from a client registered for alg none.
+    name: 'request= (an unsigned request object)',
     params: web({ request: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }),
-    expect: { kind: 'redirect', error: 'request_not_supported' },
+    expect: { kind: 'redirect', error: 'invalid_request_object' },
+  },
+  {
+    name: 'request= (not a JWT)',
+    params: web({ request: '{"scope":"openid"}' }),
+    expect: { kind: 'redirect', error: 'invalid_request_object' },
   },
   {
     name: 'request_uri=',
@@ -345,7 +385,7 @@ const rows: readonly Row[] = [
     name: 'POST: request=',
     method: 'POST',
     params: web({ request: 'x.y.z' }),
-    expect: { kind: 'redirect', error: 'request_not_supported' },
+    expect: { kind: 'redirect', error: 'invalid_request_object' },
   },
   {
     name: 'POST: scope without openid',
@@ -416,8 +456,10 @@ function checkRedirect(
   assert.equal(response.status, 302, where);
   const location = response.headers.get('location') ?? '';
   const to = expect.to ?? WEB.redirectUri;
-  assert.ok(location.startsWith(`${to}?`), `${where}: redirected to ${location}`);
-  const params = new URL(location).searchParams;
+  const fragment = expect.in === 'fragment';
+  assert.ok(location.startsWith(`${to}${fragment ? '#' : '?'}`), `${where}: redirected to ${location}`);
+  const url = new URL(location);
+  const params = fragment ? new URLSearchParams(url.hash.slice(1)) : url.searchParams;
   assert.equal(params.get('error'), expect.error, `${where}: ${location}`);
   assert.equal(params.get('iss'), issuer);
   assert.equal(params.get('code'), null);

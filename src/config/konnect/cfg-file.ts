@@ -103,6 +103,7 @@ const CFG_KEYS: Readonly<Record<string, CfgRule>> = {
   log_format: { flag: 'log-format', kind: 'string' },
   data_dir: { flag: 'data-dir', kind: 'string' },
   storage: { flag: 'storage', kind: 'string' },
+  access_token_format: { flag: 'access-token-format', kind: 'string' },
 };
 
 export interface CfgSettings {

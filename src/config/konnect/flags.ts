@@ -34,7 +34,8 @@ const refused = (kind: FlagKind, reason: string): FlagSpec => ({ kind, status: '
 
 /**
  * Every `konnectd serve` flag (konnect-spec §1.3 and the "other serve flags" list), plus
- * Sesame's own `--config`, `--log-format`, `--data-dir` and `--storage`.
+ * Sesame's own `--config`, `--log-format`, `--data-dir`, `--storage` and
+ * `--access-token-format`.
  */
 export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   iss: ok('string', 'OIDC_ISSUER_IDENTIFIER'),
@@ -76,6 +77,7 @@ export const SERVE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'log-format': ok('string', 'KONNECTD_LOG_FORMAT'),
   'data-dir': ok('string', 'KONNECTD_DATA_DIR'),
   storage: ok('string', 'KONNECTD_STORAGE'),
+  'access-token-format': ok('string', 'KONNECTD_ACCESS_TOKEN_FORMAT'),
 };
 
 export type FlagValue = string | readonly string[] | boolean;

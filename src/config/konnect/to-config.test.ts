@@ -275,6 +275,17 @@ describe('konnectd front door: refusals', () => {
     );
   });
 
+  it("issues Konnect's access tokens unless --access-token-format rfc9068 asks for the minimal ones", () => {
+    const { load } = sandbox({ 'k.cfg': 'access_token_format=rfc9068\n' });
+    assert.equal(load(['--access-token-format', 'rfc9068', 'builtin']).config.accessTokenFormat, 'rfc9068');
+    assert.equal(load(['--config', 'k.cfg', 'builtin']).config.accessTokenFormat, 'rfc9068');
+    assert.equal(
+      load(['builtin'], { KONNECTD_ACCESS_TOKEN_FORMAT: 'rfc9068' }).config.accessTokenFormat,
+      'rfc9068',
+    );
+    assert.throws(() => load(['--access-token-format', 'opaque', 'builtin']), /must be konnect or rfc9068/);
+  });
+
   it('turns guests on with --allow-client-guests or allow_client_guests=yes in konnectd.cfg', () => {
     const { load } = sandbox({ 'k.cfg': 'allow_client_guests=yes\n' });
     assert.equal(load(['--allow-client-guests', 'builtin']).config.allowClientGuests, true);

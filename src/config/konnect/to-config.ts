@@ -4,7 +4,7 @@ import { CONFIG_KEYS } from '../defaults.js';
 import { ConfigError } from '../errors.js';
 import { deepFreeze } from '../freeze.js';
 import { ldapConfigFromEnv } from '../ldap-env.js';
-import type { Config, IdentityConfig, LogFormat, LogLevel, SigningAlg } from '../types.js';
+import type { AccessTokenFormat, Config, IdentityConfig, LogFormat, LogLevel, SigningAlg } from '../types.js';
 import type { Env } from './env.js';
 import { SERVE_FLAGS, type Setting } from './flags.js';
 import type { FileProbe } from './paths.js';
@@ -183,6 +183,14 @@ export function konnectdToConfig(sources: KonnectdSources): KonnectdConfig {
   const timestamp = settings.get('log-timestamp')?.value !== false;
 
   const storage = parseStorage(str('storage'), dataDir, cwd, fail);
+  // Konnect's access tokens unless the operator opts out (Kopano Meet's kwmserver needs them).
+  let accessTokenFormat: AccessTokenFormat = 'konnect';
+  const formatSetting = str('access-token-format');
+  if (formatSetting !== null) {
+    if (formatSetting.value === 'konnect' || formatSetting.value === 'rfc9068')
+      accessTokenFormat = formatSetting.value;
+    else fail(formatSetting, 'access token format must be konnect or rfc9068');
+  }
   const identity = buildIdentity(sources, warnings, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -213,7 +221,7 @@ export function konnectdToConfig(sources: KonnectdSources): KonnectdConfig {
       lenientTokenRequests: true,
       trustedClientsGetAllScopes: true,
     },
-    accessTokenFormat: 'konnect',
+    accessTokenFormat,
     sessionManagement: true,
     allowClientGuests: settings.get('allow-client-guests')?.value === true,
     log: { level: logLevel ?? 'info', format: (format?.value as LogFormat | undefined) ?? 'text', timestamp },

@@ -3,12 +3,16 @@ import { scopesCovered } from '../../oauth/scopes.js';
 import { OAuthError, isOAuthError } from '../../oauth/errors.js';
 import { randomToken } from '../../lib/ids.js';
 import { resolveClient } from '../../clients/implicit-trust.js';
+import type { Client } from '../../clients/types.js';
+import { IdentityUnavailableError } from '../../identity/types.js';
 import type { SessionRecord } from '../../storage/types.js';
 import type { BrowserDeps, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
+import { publicSubjectOf, subjectForGuest, subjectForUser, type GrantSubject } from '../grants/subject.js';
+import { publicSubject } from '../token/subjects.js';
 import type { AuthorizationRequest, VerifiedTarget } from './request.js';
-import { issueCode } from './issue-code.js';
-import { respondToClient, respondWithError } from './respond.js';
+import { completeAuthorization, type Authorized } from './complete.js';
+import { respondToClient, respondWithError, type BrowserOutcome } from './respond.js';
 
 /** Where an authorization stands: the request, and what the user did within its interaction. */
 export interface FlowState {
@@ -33,8 +37,12 @@ export function targetOf(request: AuthorizationRequest): VerifiedTarget {
 
 /**
  * Moves an authorization forward: decides whether the user must sign in, choose an account
- * or consent (OIDC Core §3.1.2.3–§3.1.2.4), sends them to that page, or issues the code.
- * Redirect errors go to the verified redirect_uri.
+ * or consent (OIDC Core §3.1.2.3–§3.1.2.4), sends them to that page, or completes it. With
+ * no usable session, a guest described by the client's signed request object is signed in
+ * instead when guests are allowed (kopano-meet.md req. 38).
+ *
+ * Every error from here on goes to the verified redirect_uri, never to a page: a silent
+ * `prompt=none` request in a hidden iframe must always get its answer (req. 26).
  */
 export async function continueAuthorization(
   state: FlowState,
@@ -53,7 +61,12 @@ export async function continueAuthorization(
   if (!client) {
     throw new OAuthError('invalid_request', 'The application that sent you here is no longer registered.');
   }
+  const browser: BrowserOutcome = { subject: session ? publicSubjectOf(session.userId, deps) : null };
   try {
+    const subjectMatches = session === null || matchesRequiredSubjects(request, session.userId, deps);
+    const guest = guestToSignIn(state, session, subjectMatches, deps);
+    if (guest) return await authorizeGuest(state, client, guest, deps);
+
     const consent = session ? await deps.storage.consents.get(session.userId, client.id) : null;
     const decision = decideInteraction({
       prompt: new Set(request.prompt),
@@ -64,27 +77,130 @@ export async function continueAuthorization(
       trusted: client.trusted,
       authenticatedInInteraction: state.authenticatedInInteraction,
       consentedInInteraction: state.consentedInInteraction,
+      subjectMatches,
     });
     switch (decision.kind) {
       case 'error':
-        return respondWithError(target, deps.config.issuer, decision.error);
+        return respondWithError(target, deps, decision.error, browser);
       case 'none': {
         if (!session) throw new Error('continueAuthorization: no session for a completed flow');
         if (state.interactionId) await deps.storage.interactions.delete(state.interactionId);
-        const code = await issueCode(request, session, deps);
-        return respondToClient(target, deps.config.issuer, { code });
+        const params = await completeAuthorization(
+          request,
+          client,
+          {
+            userId: session.userId,
+            guest: null,
+            subject: () => loadSessionUser(session, deps),
+            sessionId: session.id,
+            authTime: session.authTime,
+            scopes: request.scopes,
+          },
+          deps,
+        );
+        return respondToClient(target, deps, params, browser);
       }
       case 'login':
-        return goToPage(paths.signIn, state, deps);
+        return await goToPage(paths.signIn, state, deps);
       case 'select_account':
-        return goToPage(paths.chooseAccount, state, deps);
+        return await goToPage(paths.chooseAccount, state, deps);
       case 'consent':
-        return goToPage(paths.consent, state, deps);
+        return await goToPage(paths.consent, state, deps);
     }
   } catch (error) {
-    if (isOAuthError(error) && error.status < 500) return respondWithError(target, deps.config.issuer, error);
-    throw error;
+    return respondWithError(target, deps, asAuthorizationError(error, deps), browser);
   }
+}
+
+/** The signed-in user as a grant subject; a user removed meanwhile must sign in again. */
+async function loadSessionUser(session: SessionRecord, deps: BrowserDeps): Promise<GrantSubject> {
+  const identity = await deps.identity.getUser(session.userId);
+  if (identity === null) throw new OAuthError('login_required', 'the signed-in user no longer exists');
+  return subjectForUser(identity, deps);
+}
+
+/**
+ * An `id_token_hint` or a `sub` claim request names the user the response must be for
+ * (OIDC Core §3.1.2.1, §3.1.2.2); the session's user must be that one, under their public
+ * or (with `konnect/raw_sub`) raw subject.
+ */
+function matchesRequiredSubjects(request: AuthorizationRequest, userId: string, deps: BrowserDeps): boolean {
+  const own = new Set([publicSubjectOf(userId, deps), userId]);
+  return request.requiredSubjects.every((sub) => own.has(sub));
+}
+
+/**
+ * The guest to sign in: only while guests are allowed, only when the request carries one,
+ * and only when no user's session can serve the request — a signed-in user opening a guest
+ * link stays themselves, as in Konnect (identity/managers/identifier.go Authenticate).
+ */
+function guestToSignIn(
+  state: FlowState,
+  session: SessionRecord | null,
+  subjectMatches: boolean,
+  deps: BrowserDeps,
+): NonNullable<AuthorizationRequest['guest']> | null {
+  const { guest } = state.request;
+  if (guest === null || deps.config.allowClientGuests !== true || state.authenticatedInInteraction)
+    return null;
+  if (session === null || !subjectMatches) return guest;
+  const maxAge = state.request.maxAge;
+  const tooOld = maxAge !== null && (maxAge === 0 || deps.clock.now() - session.authTime > maxAge * 1000);
+  return tooOld ? guest : null;
+}
+
+/**
+ * Signs a guest in from the verified request object (kopano-meet.md req. 38; Konnect
+ * identity/managers/guest.go): no session, no consent page — `prompt=consent` cannot be
+ * honoured for a guest and is `interaction_required` — and the guest scopes already approved
+ * when the request was parsed.
+ */
+async function authorizeGuest(
+  state: FlowState,
+  client: Client,
+  guest: NonNullable<AuthorizationRequest['guest']>,
+  deps: BrowserDeps,
+): Promise<EndpointResponse> {
+  const { request } = state;
+  const target = targetOf(request);
+  const subject = subjectForGuest(guest.record);
+  const sub = publicSubject(subject.identity, subject.namespace);
+  const guestBrowser: BrowserOutcome = { subject: sub };
+  if (request.prompt.includes('consent')) {
+    const error = new OAuthError('interaction_required', 'a guest cannot be asked for consent');
+    return respondWithError(target, deps, error, guestBrowser);
+  }
+  if (!request.requiredSubjects.every((required) => required === sub)) {
+    const error = new OAuthError('login_required', 'the guest is not the one the request asked for');
+    return respondWithError(target, deps, error, guestBrowser);
+  }
+  deps.log.info({ clientId: client.id, guest: guest.record.id }, 'guest signed in');
+  const authorized: Authorized = {
+    // Prefixed so that no guest id chosen in a request object can name a directory user.
+    userId: `guest:${guest.record.id}`,
+    guest: guest.record,
+    subject: () => Promise.resolve(subject),
+    sessionId: null,
+    authTime: deps.clock.now(),
+    scopes: guest.scopes,
+  };
+  const params = await completeAuthorization(request, client, authorized, deps);
+  return respondToClient(target, deps, params, guestBrowser);
+}
+
+/**
+ * After the redirect_uri is verified every failure is answered there (RFC 6749 §4.1.2.1):
+ * protocol errors as they are, the directory being down as `temporarily_unavailable`, and
+ * anything unexpected, logged, as `server_error`.
+ */
+function asAuthorizationError(error: unknown, deps: BrowserDeps): OAuthError {
+  if (isOAuthError(error)) return error;
+  if (error instanceof IdentityUnavailableError) {
+    deps.log.warn({ err: error }, 'identity backend unavailable at the authorization endpoint');
+    return new OAuthError('temporarily_unavailable', 'the user directory is unavailable, try again later');
+  }
+  deps.log.error({ err: error }, 'authorization failed');
+  return new OAuthError('server_error', 'an internal error occurred');
 }
 
 /** Keeps the request in an interaction record and sends the browser to a sign-in page. */

@@ -1,23 +1,37 @@
 import { isOAuthError } from '../../oauth/errors.js';
-import type { BrowserDeps, EndpointRequest, EndpointResponse } from '../types.js';
+import type { BrowserDeps, EndpointRequest, EndpointResponse, Params } from '../types.js';
 import { checkClientAndRedirect, parseAuthorizationRequest } from './parse.js';
+import { applyRequestObject, type RequestObject } from './request-object.js';
 import { continueAuthorization } from './flow.js';
 import { respondWithError } from './respond.js';
 import { currentSession } from '../signin/browser-session.js';
 
 /**
- * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2), GET and POST at
- * `/signin/v1/identifier/_/authorize`: verify the client and redirect_uri (errors shown as a
- * page), validate the rest (errors redirected to the client), then continue the flow.
+ * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2, §3.2.2, §3.3.2), GET and POST
+ * at `/signin/v1/identifier/_/authorize`: apply a request object, verify the client and
+ * redirect_uri (errors shown as a page), validate the rest (errors redirected to the client),
+ * then continue the flow.
  */
 export async function handleAuthorize(req: EndpointRequest, deps: BrowserDeps): Promise<EndpointResponse> {
-  const params = req.method === 'POST' ? req.body : req.query;
+  const raw = req.method === 'POST' ? req.body : req.query;
+  let params: Params;
+  let requestObject: RequestObject | null;
+  try {
+    ({ params, requestObject } = await applyRequestObject(raw, deps));
+  } catch (error) {
+    // A request object that does not verify is answered at the query's redirect_uri when
+    // that one is registered for the client; otherwise on the error page.
+    if (!isOAuthError(error) || error.code !== 'invalid_request_object') throw error;
+    const { target } = checkClientAndRedirect(raw, deps);
+    deps.log.info({ clientId: target.clientId, detail: error.detail }, 'request object refused');
+    return respondWithError(target, deps, error);
+  }
   const { client, target } = checkClientAndRedirect(params, deps);
   let request;
   try {
-    request = parseAuthorizationRequest(params, client, target, deps);
+    request = await parseAuthorizationRequest(params, client, target, deps, requestObject);
   } catch (error) {
-    if (isOAuthError(error)) return respondWithError(target, deps.config.issuer, error);
+    if (isOAuthError(error)) return respondWithError(target, deps, error);
     throw error;
   }
   const session = await currentSession(req, deps);

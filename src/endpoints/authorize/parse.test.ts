@@ -25,7 +25,7 @@ function depsWith(
   return { ...fx.deps, identity, config: { ...fx.deps.config, allowedScopes } };
 }
 
-function grantedScopes(deps: Deps, scope: string): readonly string[] {
+async function grantedScopes(deps: Deps, scope: string): Promise<readonly string[]> {
   const p = params({
     client_id: WEB.id,
     redirect_uri: REDIRECT_URI,
@@ -35,7 +35,7 @@ function grantedScopes(deps: Deps, scope: string): readonly string[] {
     code_challenge_method: 'S256',
   });
   const { client, target } = checkClientAndRedirect(p, deps);
-  return parseAuthorizationRequest(p, client, target, deps).scopes;
+  return (await parseAuthorizationRequest(p, client, target, deps)).scopes;
 }
 
 describe('authorize: offered scopes (konnect-spec §3.1, §5.2)', () => {
@@ -46,14 +46,14 @@ describe('authorize: offered scopes (konnect-spec §3.1, §5.2)', () => {
 
   const all = 'openid profile konnect/id konnect/uuid konnect/raw_sub konnect/hashed_sub groups';
 
-  it("grants the identity backend's Konnect scopes", () => {
+  it("grants the identity backend's Konnect scopes", async () => {
     const deps = depsWith(fx, ['konnect/uuid', 'konnect/raw_sub', 'konnect/id']);
-    assert.deepEqual(grantedScopes(deps, all), all.split(' '));
+    assert.deepEqual(await grantedScopes(deps, all), all.split(' '));
   });
 
-  it('drops konnect/id when the backend does not offer it (no uidNumber attribute)', () => {
+  it('drops konnect/id when the backend does not offer it (no uidNumber attribute)', async () => {
     const deps = depsWith(fx, ['konnect/uuid', 'konnect/raw_sub']);
-    assert.deepEqual(grantedScopes(deps, all), [
+    assert.deepEqual(await grantedScopes(deps, all), [
       'openid',
       'profile',
       'konnect/uuid',
@@ -63,8 +63,8 @@ describe('authorize: offered scopes (konnect-spec §3.1, §5.2)', () => {
     ]);
   });
 
-  it('drops the Konnect scopes for a backend without extras, keeping konnect/hashed_sub', () => {
-    assert.deepEqual(grantedScopes(depsWith(fx, []), all), [
+  it('drops the Konnect scopes for a backend without extras, keeping konnect/hashed_sub', async () => {
+    assert.deepEqual(await grantedScopes(depsWith(fx, []), all), [
       'openid',
       'profile',
       'konnect/hashed_sub',
@@ -72,8 +72,8 @@ describe('authorize: offered scopes (konnect-spec §3.1, §5.2)', () => {
     ]);
   });
 
-  it('grants only openid plus --allow-scope when that is set', () => {
+  it('grants only openid plus --allow-scope when that is set', async () => {
     const deps = depsWith(fx, ['konnect/id'], ['profile']);
-    assert.deepEqual(grantedScopes(deps, all), ['openid', 'profile']);
+    assert.deepEqual(await grantedScopes(deps, all), ['openid', 'profile']);
   });
 });

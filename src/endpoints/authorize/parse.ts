@@ -1,14 +1,24 @@
 import { OAuthError } from '../../oauth/errors.js';
 import { matchRedirectUri } from '../../oauth/redirect-uri.js';
-import { parseResponseMode, type ResponseMode } from '../../oauth/response-mode.js';
+import { defaultResponseMode, parseResponseMode, type ResponseMode } from '../../oauth/response-mode.js';
+import { nonceRequired, parseResponseType, returns, type ResponseType } from '../../oauth/response-type.js';
 import { parseScope, grantableScopes, offeredScopes } from '../../oauth/scopes.js';
 import { parsePrompt, parseMaxAge } from '../../oauth/prompt.js';
 import { checkCodeChallenge } from '../../oauth/pkce.js';
+import {
+  parseClaimsParameter,
+  readClaimsRequest,
+  requestedSubject,
+  withoutPassthru,
+  type ClaimsRequest,
+} from '../../oauth/claims-request.js';
+import { approveGuestScopes, guestFromRequest } from '../../identity/guest/guest.js';
 import type { Client } from '../../clients/types.js';
 import { resolveClient } from '../../clients/implicit-trust.js';
 import { extraScopesOf, type Deps, type Params } from '../types.js';
 import { optionalParam, rejectRepeatedParams, requiredParam } from '../params.js';
 import type { AuthorizationRequest, VerifiedTarget } from './request.js';
+import type { RequestObject } from './request-object.js';
 
 /** Longest `state` / `nonce` accepted; long enough for any RP seen, short enough to store. */
 const MAX_OPAQUE_LENGTH = 2048;
@@ -55,18 +65,26 @@ export function checkClientAndRedirect(
   };
 }
 
-/** The response mode for error redirects: the requested one when valid, else the default. */
+/**
+ * The response mode for error redirects: the requested one when valid, else the default of
+ * the requested response type (fragment for token-returning types, query otherwise).
+ */
 function lenientResponseMode(params: Params): ResponseMode {
+  const type = lenientValue(params, 'response_type') ?? 'code';
   try {
-    return parseResponseMode(optionalParam(params, 'response_mode'), 'code');
+    return parseResponseMode(lenientValue(params, 'response_mode'), type);
   } catch {
-    return 'query';
+    return defaultResponseMode(type);
   }
 }
 
 function lenientState(params: Params): string | null {
-  const values = params.get('state');
-  return values?.length === 1 && values[0] !== '' ? (values[0] as string) : null;
+  return lenientValue(params, 'state') ?? null;
+}
+
+function lenientValue(params: Params, name: string): string | undefined {
+  const values = params.get(name);
+  return values?.length === 1 && values[0] !== '' ? values[0] : undefined;
 }
 
 const SINGLE_VALUED = [
@@ -90,37 +108,68 @@ const SINGLE_VALUED = [
 ] as const;
 
 /**
- * Step 2: the rest of the request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1).
+ * Step 2: the rest of the request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1,
+ * §3.2.2.1, §3.3.2.1, §5.5), after a request object's parameters replaced the query's.
  * Errors thrown here are not yet redirectable; the handler marks them so, since step 1 has
- * verified the target. Unknown parameters are ignored. Requested scopes that are not offered
- * (standard ones, the identity backend's extras, narrowed by `allowedScopes`; konnect-spec
- * §3.1, §4.11) are dropped silently.
+ * verified the target. Unknown parameters are ignored.
+ *
+ * Scopes: requested scopes that are not offered (standard ones, the identity backend's
+ * extras, narrowed by `allowedScopes`; konnect-spec §3.1, §4.11) are dropped silently —
+ * except that under `compat.trustedClientsGetAllScopes` a trusted client is granted every
+ * scope it asks for (Konnect; Kopano Meet's `kopano/kwm`, kopano-meet.md req. 12).
  */
-export function parseAuthorizationRequest(
+export async function parseAuthorizationRequest(
   params: Params,
   client: Client,
   target: VerifiedTarget,
   deps: Deps,
-): AuthorizationRequest {
+  requestObject: RequestObject | null = null,
+): Promise<AuthorizationRequest> {
   rejectRepeatedParams(params, SINGLE_VALUED);
-  if (optionalParam(params, 'request') !== undefined) {
-    throw new OAuthError('request_not_supported', 'request objects are not supported');
-  }
   if (optionalParam(params, 'request_uri') !== undefined) {
     throw new OAuthError('request_uri_not_supported', 'request_uri is not supported');
   }
   if (optionalParam(params, 'registration') !== undefined) {
     throw new OAuthError('registration_not_supported', 'the registration parameter is not supported');
   }
-  const responseType = requiredParam(params, 'response_type');
-  if (responseType !== 'code') {
-    throw new OAuthError('unsupported_response_type', 'only response_type=code is supported');
-  }
+  const responseType = parseResponseType(requiredParam(params, 'response_type'));
   const responseMode = parseResponseMode(optionalParam(params, 'response_mode'), responseType);
   const requested = parseScope(requiredParam(params, 'scope'));
   if (!requested.includes('openid')) {
     throw new OAuthError('invalid_scope', 'the scope must include openid');
   }
+  const nonce = opaque(params, 'nonce');
+  if (nonce === null && nonceRequired(responseType)) {
+    throw new OAuthError('invalid_request', `a nonce is required for response_type ${responseType}`);
+  }
+  const challenge = returns(responseType, 'code') ? checkPkce(params, client, deps) : null;
+  const claims = claimsOf(params, requestObject);
+  const requiredSubjects = await subjectsNamed(params, claims, deps);
+  return {
+    clientId: client.id,
+    redirectUri: target.redirectUri,
+    responseType,
+    responseMode,
+    scopes: userScopes(requested, client, responseType, deps),
+    claims,
+    state: opaque(params, 'state'),
+    nonce,
+    prompt: [...parsePrompt(optionalParam(params, 'prompt'))],
+    maxAge: parseMaxAge(optionalParam(params, 'max_age')),
+    codeChallenge: challenge?.challenge ?? null,
+    codeChallengeMethod: challenge?.method ?? null,
+    loginHint: optionalParam(params, 'login_hint')?.slice(0, 256) ?? null,
+    uiLocales: optionalParam(params, 'ui_locales')?.slice(0, 256) ?? null,
+    requiredSubjects,
+    guest: guestOf(requested, claims, client, requestObject, deps),
+  };
+}
+
+/**
+ * RFC 7636 §4.3 for a response type that returns a code. A public client must use it, except
+ * under Konnect compatibility (konnect-spec §2.4, §4.3).
+ */
+function checkPkce(params: Params, client: Client, deps: Deps) {
   const challenge = checkCodeChallenge(
     optionalParam(params, 'code_challenge'),
     optionalParam(params, 'code_challenge_method'),
@@ -129,23 +178,86 @@ export function parseAuthorizationRequest(
   if (challenge === null && client.secret === null && !deps.config.compat.anySecretForSecretlessClients) {
     throw new OAuthError('invalid_request', 'a public client must use PKCE (code_challenge with S256)');
   }
-  return {
-    clientId: client.id,
-    redirectUri: target.redirectUri,
-    responseType: 'code',
-    responseMode,
-    scopes: grantableScopes(requested, offeredScopes(extraScopesOf(deps), deps.config.allowedScopes), {
-      responseType,
-    }),
-    state: opaque(params, 'state'),
-    nonce: opaque(params, 'nonce'),
-    prompt: [...parsePrompt(optionalParam(params, 'prompt'))],
-    maxAge: parseMaxAge(optionalParam(params, 'max_age')),
-    codeChallenge: challenge?.challenge ?? null,
-    codeChallengeMethod: challenge?.method ?? null,
-    loginHint: optionalParam(params, 'login_hint')?.slice(0, 256) ?? null,
-    uiLocales: optionalParam(params, 'ui_locales')?.slice(0, 256) ?? null,
-  };
+  return challenge;
+}
+
+/**
+ * The claims request (OIDC Core §5.5): the request object's when it has one, else the
+ * `claims` parameter. Konnect's `passthru` member is kept only from a signed request object
+ * (kopano-meet.md req. 37).
+ */
+function claimsOf(params: Params, requestObject: RequestObject | null): ClaimsRequest | null {
+  if (requestObject !== null && requestObject.claims !== undefined) {
+    const claims = readClaimsRequest(requestObject.claims);
+    return requestObject.signed ? claims : withoutPassthru(claims);
+  }
+  const text = optionalParam(params, 'claims');
+  return text === undefined ? null : withoutPassthru(parseClaimsParameter(text));
+}
+
+/**
+ * The subjects the request names: a verified `id_token_hint` (our signature; its expiry does
+ * not matter, OIDC Core §3.1.2.1, kopano-meet.md req. 27) and a `sub` claim request.
+ *
+ * @throws OAuthError `invalid_request` for a hint that is not an ID token we signed (unsigned,
+ *   foreign, tampered).
+ */
+async function subjectsNamed(params: Params, claims: ClaimsRequest | null, deps: Deps): Promise<string[]> {
+  const subjects: string[] = [];
+  const hintToken = optionalParam(params, 'id_token_hint');
+  if (hintToken !== undefined) {
+    const hint = await deps.tokens.verifyIdTokenHint(hintToken);
+    if (hint === null) {
+      throw new OAuthError(
+        'invalid_request',
+        'id_token_hint is not a valid ID token issued by this provider',
+      );
+    }
+    subjects.push(hint.sub);
+  }
+  const sub = claims === null ? null : requestedSubject(claims);
+  if (sub !== null) subjects.push(sub);
+  return subjects;
+}
+
+/** The scopes a signed-in user's authorization may grant (see {@link parseAuthorizationRequest}). */
+function userScopes(
+  requested: readonly string[],
+  client: Client,
+  responseType: ResponseType,
+  deps: Deps,
+): string[] {
+  const { allowedScopes, compat } = deps.config;
+  if (client.trusted && compat.trustedClientsGetAllScopes) {
+    const allowed = allowedScopes && allowedScopes.length > 0 ? new Set(['openid', ...allowedScopes]) : null;
+    const withCode = returns(responseType, 'code');
+    return requested.filter(
+      (scope) => (allowed === null || allowed.has(scope)) && (scope !== 'offline_access' || withCode),
+    );
+  }
+  return grantableScopes(requested, offeredScopes(extraScopesOf(deps), allowedScopes), { responseType });
+}
+
+/**
+ * A guest the client's signed request object describes (kopano-meet.md req. 38), with the
+ * scopes a guest may be granted; null unless guests are allowed and the request asks for one.
+ */
+function guestOf(
+  requested: readonly string[],
+  claims: ClaimsRequest | null,
+  client: Client,
+  requestObject: RequestObject | null,
+  deps: Deps,
+): AuthorizationRequest['guest'] {
+  if (deps.config.allowClientGuests !== true) return null;
+  // The guest's values must come from the signed object itself, not from a `claims` query
+  // parameter that a signed object without claims would leave in place.
+  const signed = requestObject?.signed === true && requestObject.claims !== undefined;
+  const record = guestFromRequest({ scopes: requested, claims, signed });
+  if (record === null) return null;
+  // Konnect's guests get openid, profile, email and konnect/id plus the client's trusted_scopes,
+  // never the backend's scopes (konnect/raw_sub, groups, …).
+  return { record, scopes: approveGuestScopes(requested, client, []) };
 }
 
 function opaque(params: Params, name: string): string | null {

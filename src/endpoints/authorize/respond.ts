@@ -1,32 +1,58 @@
 import { buildAuthorizationResponse } from '../../oauth/response-mode.js';
 import type { OAuthError } from '../../oauth/errors.js';
-import type { EndpointResponse } from '../types.js';
+import { browserState, originOf, sessionState } from '../../oauth/session-state.js';
+import { browserStateCookie } from '../check-session/browser-state-cookie.js';
+import type { CookieInstruction, Deps, EndpointResponse } from '../types.js';
 import type { VerifiedTarget } from './request.js';
 import { formPostResponse } from '../pages.js';
 
 /**
+ * Who the browser is signed in as once this response is sent, for OpenID Connect Session
+ * Management: the public subject, or null for nobody.
+ */
+export interface BrowserOutcome {
+  readonly subject: string | null;
+}
+
+/**
  * Sends the authorization response to the verified redirect_uri in the requested mode, with
- * `iss` (RFC 9207) and `state` (RFC 6749 §4.1.2).
+ * `state` (RFC 6749 §4.1.2) and `iss` (RFC 9207).
+ *
+ * With session management on and a `browser` outcome given, the response also sets the
+ * browser-state cookie the check-session iframe reads, and a successful response carries
+ * `session_state` (OIDC Session Management §3; Konnect's algorithm, kopano-meet.md req. 33).
  */
 export function respondToClient(
   target: VerifiedTarget,
-  issuer: string,
+  deps: Deps,
   params: Readonly<Record<string, string | undefined>>,
+  browser?: BrowserOutcome,
 ): EndpointResponse {
-  const response = buildAuthorizationResponse(target.redirectUri, target.responseMode, {
-    ...params,
-    state: target.state ?? undefined,
-    iss: issuer,
-  });
-  if (response.kind === 'redirect') return { kind: 'redirect', location: response.location };
-  return formPostResponse(response.action, response.fields);
+  const { issuer } = deps.config;
+  const fields: Record<string, string | undefined> = { ...params, state: target.state ?? undefined };
+  const cookies: CookieInstruction[] = [];
+  if (deps.config.sessionManagement === true && browser !== undefined) {
+    const state = browserState(browser.subject, issuer);
+    cookies.push(browserStateCookie(state, issuer.startsWith('https:')));
+    if (params.error === undefined) {
+      fields.session_state = sessionState(target.clientId, originOf(target.redirectUri), state);
+    }
+  }
+  fields.iss = issuer;
+  const response = buildAuthorizationResponse(target.redirectUri, target.responseMode, fields);
+  const answer: EndpointResponse =
+    response.kind === 'redirect'
+      ? { kind: 'redirect', location: response.location }
+      : formPostResponse(response.action, response.fields);
+  return cookies.length === 0 ? answer : { ...answer, cookies: [...(answer.cookies ?? []), ...cookies] };
 }
 
-/** An error response to the verified redirect_uri (RFC 6749 §4.1.2.1). */
+/** An error response to the verified redirect_uri (RFC 6749 §4.1.2.1, §4.2.2.1). */
 export function respondWithError(
   target: VerifiedTarget,
-  issuer: string,
+  deps: Deps,
   error: OAuthError,
+  browser?: BrowserOutcome,
 ): EndpointResponse {
-  return respondToClient(target, issuer, { error: error.code, error_description: error.description });
+  return respondToClient(target, deps, { error: error.code, error_description: error.description }, browser);
 }

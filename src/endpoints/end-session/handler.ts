@@ -8,7 +8,13 @@ import type { BrowserDeps, EndpointRequest, EndpointResponse, Params } from '../
 import { optionalParam, rejectRepeatedParams } from '../params.js';
 import { paths } from '../paths.js';
 import { localeOf, pageResponse } from '../pages.js';
-import { checkCsrf, clearSessionCookie, csrfFor, currentSession } from '../signin/browser-session.js';
+import {
+  checkCsrf,
+  clearBrowserState,
+  clearSessionCookie,
+  csrfFor,
+  currentSession,
+} from '../signin/browser-session.js';
 
 const PURPOSE = 'endsession';
 const CARRIED = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'client_id', 'ui_locales'] as const;
@@ -26,7 +32,10 @@ interface EndSessionRequest {
  * OpenID Connect RP-Initiated Logout 1.0 at `/signin/v1/identifier/_/endsession`.
  * A valid `id_token_hint` for the current session ends it at once; otherwise the user
  * confirms with a CSRF-protected form. Only a post_logout_redirect_uri registered for the
- * hinted client is followed; anything else ends on the signed-out page.
+ * hinted client is followed (on scheme+host+path under Konnect compatibility); `state` is
+ * added to its query and its fragment kept, as Kopano Meet expects
+ * (`…/meet/?state=X#oidc-endsession-callback`, kopano-meet.md req. 30). The hint may have
+ * expired (req. 31). Without a usable URI the signed-out page is shown.
  */
 export async function handleEndSession(req: EndpointRequest, deps: BrowserDeps): Promise<EndpointResponse> {
   const params = req.method === 'POST' ? req.body : req.query;
@@ -52,7 +61,7 @@ export async function handleEndSession(req: EndpointRequest, deps: BrowserDeps):
     await deps.sessions.end(session.id);
     deps.log.info({ sid: session.id }, 'signed out');
   }
-  const cookies = [clearSessionCookie(deps)];
+  const cookies = [clearSessionCookie(deps), ...clearBrowserState(deps)];
   if (request.postLogoutRedirectUri) {
     const url = new URL(request.postLogoutRedirectUri);
     if (request.state !== null) url.searchParams.append('state', request.state);
@@ -84,7 +93,8 @@ async function parse(params: Params, deps: BrowserDeps): Promise<EndSessionReque
     deps.config.issuer,
     deps.config.compat,
   );
-  if (uri !== null && (client === null || !matchPostLogoutRedirectUri(client, uri))) {
+  const relax = { ignoreQuery: deps.config.compat.redirectUriIgnoresQuery };
+  if (uri !== null && (client === null || !matchPostLogoutRedirectUri(client, uri, relax))) {
     throw new OAuthError(
       'invalid_request',
       'The address to return to after signing out is not registered for this application.',

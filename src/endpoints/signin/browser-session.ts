@@ -3,6 +3,7 @@ import { cookieName } from '../../sessions/session-manager.js';
 import { csrfCookieName, csrfToken, newCsrfSecret, verifyCsrf } from '../../sessions/csrf.js';
 import type { SessionRecord } from '../../storage/types.js';
 import type { BrowserDeps, CookieInstruction, EndpointRequest } from '../types.js';
+import { clearBrowserStateCookie } from '../check-session/browser-state-cookie.js';
 
 function https(deps: BrowserDeps): boolean {
   return deps.config.issuer.startsWith('https:');
@@ -20,6 +21,15 @@ export function sessionCookie(value: string, deps: BrowserDeps): CookieInstructi
 
 export function clearSessionCookie(deps: BrowserDeps): CookieInstruction {
   return { name: cookieName(https(deps)), value: null };
+}
+
+/**
+ * Signing in or out changes who the browser is: the browser-state cookie the check-session
+ * iframe watches is cleared (Konnect provider.go onSetLogon/onUnsetLogon), so relying parties
+ * monitoring the session see a change. None without session management.
+ */
+export function clearBrowserState(deps: BrowserDeps): CookieInstruction[] {
+  return deps.config.sessionManagement === true ? [clearBrowserStateCookie(https(deps))] : [];
 }
 
 /**

@@ -8,6 +8,7 @@ import { respondWithError } from '../authorize/respond.js';
 import { checkCsrf, csrfFor, currentSession } from './browser-session.js';
 import { formTargetsOf, interactionIdOf, loadInteraction, type LoadedInteraction } from './interaction.js';
 import { displayNameOf } from './user-display.js';
+import { publicSubjectOf } from '../grants/subject.js';
 
 const PURPOSE = 'consent';
 
@@ -44,7 +45,9 @@ export async function submitConsent(req: EndpointRequest, deps: BrowserDeps): Pr
   if (decision[0] === 'deny') {
     await deps.storage.interactions.delete(flow.record.id);
     const denied = new OAuthError('access_denied', 'the user declined the request', { redirectable: true });
-    return respondWithError(targetOf(flow.request), deps.config.issuer, denied);
+    return respondWithError(targetOf(flow.request), deps, denied, {
+      subject: publicSubjectOf(session.userId, deps),
+    });
   }
   const earlier = await deps.storage.consents.get(session.userId, flow.client.id);
   await deps.storage.consents.put({

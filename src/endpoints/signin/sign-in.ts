@@ -4,7 +4,7 @@ import type { BrowserDeps, CookieInstruction, EndpointRequest, EndpointResponse 
 import { paths } from '../paths.js';
 import { localeOf, pageResponse } from '../pages.js';
 import { continueAuthorization } from '../authorize/flow.js';
-import { checkCsrf, csrfFor, currentSession, sessionCookie } from './browser-session.js';
+import { checkCsrf, clearBrowserState, csrfFor, currentSession, sessionCookie } from './browser-session.js';
 import { formTargetsOf, interactionIdOf, loadInteraction, type LoadedInteraction } from './interaction.js';
 
 const PURPOSE = 'signin';
@@ -57,7 +57,9 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
   const cookies: CookieInstruction[] = [sessionCookie(cookieValue, deps)];
   deps.log.info({ username: identity.username, sid: session.id }, 'signed in');
 
-  if (flow === null) return { kind: 'redirect', location: paths.signIn, cookies };
+  if (flow === null) {
+    return { kind: 'redirect', location: paths.signIn, cookies: [...clearBrowserState(deps), ...cookies] };
+  }
   await deps.storage.interactions.setSession(flow.record.id, session.id);
   const next = await continueAuthorization(
     {
@@ -69,7 +71,9 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
     session,
     deps,
   );
-  return { ...next, cookies: [...(next.cookies ?? []), ...cookies] };
+  // Cookies of one name and path replace each other in order: a browser state the response
+  // sets for the new user wins over the clearing.
+  return { ...next, cookies: [...clearBrowserState(deps), ...(next.cookies ?? []), ...cookies] };
 }
 
 function renderSignIn(

@@ -1,10 +1,10 @@
 import type { Client } from '../../clients/types.js';
 import { OAuthError } from '../../oauth/errors.js';
-import { IdentityUnavailableError, type Identity } from '../../identity/types.js';
+import { IdentityUnavailableError } from '../../identity/types.js';
+import { loadGrantSubject, type GrantSubject } from '../grants/subject.js';
 import { hashToken, randomToken } from '../../lib/ids.js';
 import type { GrantRecord, RefreshTokenRecord } from '../../storage/types.js';
 import type { Deps } from '../types.js';
-import { publicSubject, userSubject } from './subjects.js';
 
 /** What a grant hands to the response step (RFC 6749 §5.1). */
 export interface IssuedTokens {
@@ -45,15 +45,15 @@ export async function loadActiveGrant(
 }
 
 /**
- * Looks the user up in the identity backend; null when gone. Tokens are issued only for
- * users who still exist (a removed LDAP account must not keep refreshing): callers refuse a
- * null with {@link userGone}.
+ * The user (or guest) of a grant, from the identity backend; null when the user is gone.
+ * Tokens are issued only for users who still exist (a removed LDAP account must not keep
+ * refreshing): callers refuse a null with {@link userGone}.
  *
  * @throws OAuthError `temporarily_unavailable` (503) when the backend cannot be reached.
  */
-export async function loadUser(deps: Deps, userId: string): Promise<Identity | null> {
+export async function loadSubject(deps: Deps, grant: GrantRecord): Promise<GrantSubject | null> {
   try {
-    return await deps.identity.getUser(userId);
+    return await loadGrantSubject(deps, grant);
   } catch (error) {
     if (error instanceof IdentityUnavailableError) {
       deps.log.warn({ err: error }, 'identity backend unavailable at the token endpoint');
@@ -111,45 +111,4 @@ export function newRefreshToken(
       withdrawnAt: null,
     },
   };
-}
-
-export interface MintInput {
-  readonly client: Client;
-  readonly identity: Identity;
-  readonly grant: GrantRecord;
-  /** Scopes of the new access token. */
-  readonly scopes: readonly string[];
-  /** ms */
-  readonly authTime: number;
-  readonly nonce: string | null;
-  readonly sessionId: string | null;
-}
-
-/**
- * Mints the access token and, when `openid` is among the scopes, the ID token that goes with
- * it (OIDC Core §3.1.3.3, §12.2). The ID token carries no profile claims: relying parties
- * read them from userinfo, as with Konnect (konnect-spec §4.7).
- */
-export async function mintTokens(
-  deps: Deps,
-  input: MintInput,
-): Promise<{ readonly accessToken: string; readonly idToken: string | null }> {
-  const namespace = deps.identity.subjectNamespace;
-  const accessToken = await deps.tokens.mintAccessToken({
-    sub: publicSubject(input.identity, namespace),
-    clientId: input.client.id,
-    scopes: [...input.scopes],
-    grantId: input.grant.id,
-  });
-  if (!input.scopes.includes('openid')) return { accessToken, idToken: null };
-  const idToken = await deps.tokens.mintIdToken({
-    sub: userSubject(input.identity, namespace, input.scopes),
-    aud: input.client.id,
-    authTime: Math.floor(input.authTime / 1000),
-    nonce: input.nonce,
-    sid: input.sessionId,
-    accessToken,
-    alg: input.client.idTokenSignedResponseAlg,
-  });
-  return { accessToken, idToken };
 }

@@ -1,5 +1,7 @@
-import { IdentityUnavailableError, type Identity } from '../../identity/types.js';
-import { claimsForScopes } from '../../oauth/claims.js';
+import { IdentityUnavailableError } from '../../identity/types.js';
+import { userinfoClaims } from '../../oauth/claims.js';
+import type { ClaimsRequest } from '../../oauth/claims-request.js';
+import { loadGrantSubject, type GrantSubject } from '../grants/subject.js';
 import { isOAuthError, OAuthError } from '../../oauth/errors.js';
 import type { AccessTokenClaims } from '../../tokens/types.js';
 import type { GrantRecord } from '../../storage/types.js';
@@ -33,10 +35,10 @@ export async function handleUserinfo(req: EndpointRequest, deps: Deps): Promise<
     const token = await verifyToken(deps, accessToken);
     const grant = await loadActiveGrant(deps, token);
     checkOpenidScope(token);
-    const identity = await loadUser(deps, grant);
-    checkSubject(deps, token, identity);
-    const sub = userSubject(identity, deps.identity.subjectNamespace, token.scopes);
-    const claims = claimsForScopes(identity, token.scopes, sub);
+    const subject = await loadUser(deps, grant);
+    checkSubject(token, subject);
+    const sub = userSubject(subject.identity, subject.namespace, token.scopes);
+    const claims = userinfoClaims(subject.identity, token.scopes, requestedClaims(grant), sub);
     const signedAlg = deps.clients.get(token.clientId)?.userinfoSignedResponseAlg ?? null;
     if (signedAlg === null) return claimsResponse(claims);
     // OIDC Core §5.3.2 (konnect-spec §5.2): a client registered for it gets a signed JWT.
@@ -92,24 +94,37 @@ function checkOpenidScope(token: AccessTokenClaims): void {
   }
 }
 
-async function loadUser(deps: Deps, grant: GrantRecord): Promise<Identity> {
-  let identity: Identity | null;
+/** The grant's user from the identity backend, or its guest (kopano-meet.md req. 25). */
+async function loadUser(deps: Deps, grant: GrantRecord): Promise<GrantSubject> {
+  let subject: GrantSubject | null;
   try {
-    identity = await deps.identity.getUser(grant.userId);
+    subject = await loadGrantSubject(deps, grant);
   } catch (error) {
     if (!(error instanceof IdentityUnavailableError)) throw error;
     deps.log.warn({ err: error }, 'identity backend unavailable at userinfo');
     throw new OAuthError('temporarily_unavailable', 'the user directory is unavailable, try again later');
   }
-  if (identity === null) {
+  if (subject === null) {
     throw new OAuthError('invalid_token', 'the user no longer exists', { detail: `user ${grant.userId}` });
   }
-  return identity;
+  return subject;
 }
 
-/** The token's `sub` must still be the user's: guards against a grant pointing elsewhere. */
-function checkSubject(deps: Deps, token: AccessTokenClaims, identity: Identity): void {
-  if (publicSubject(identity, deps.identity.subjectNamespace) !== token.sub) {
+function requestedClaims(grant: GrantRecord): ClaimsRequest | null {
+  return (grant.claims ?? null) as ClaimsRequest | null;
+}
+
+/**
+ * The token's `sub` must still be the user's: guards against a grant pointing elsewhere. It
+ * is the public subject, or — in Konnect's format — the ID token's, raw under
+ * `konnect/raw_sub` (kopano-meet.md req. 22).
+ */
+function checkSubject(token: AccessTokenClaims, subject: GrantSubject): void {
+  const { identity, namespace } = subject;
+  if (
+    publicSubject(identity, namespace) !== token.sub &&
+    userSubject(identity, namespace, token.scopes) !== token.sub
+  ) {
     throw new OAuthError('invalid_token', 'the access token is no longer valid', {
       detail: 'sub does not match the grant user',
     });

@@ -4,10 +4,10 @@ import { assertCodeVerifier } from '../../../oauth/pkce.js';
 import { hashToken } from '../../../lib/ids.js';
 import type { AuthorizationCodeRecord, GrantRecord } from '../../../storage/types.js';
 import type { Deps } from '../../types.js';
+import { mintTokens } from '../../grants/mint.js';
 import {
   loadActiveGrant,
-  loadUser,
-  mintTokens,
+  loadSubject,
   newRefreshToken,
   userGone,
   type IssuedTokens,
@@ -40,12 +40,12 @@ export async function exchangeAuthorizationCode(
   checkRedirectUri(code, request.redirectUri);
   checkPkce(code, authenticated, request.codeVerifier, deps.config.compat.anySecretForSecretlessClients);
   const grant = await loadActiveGrant(deps, code.grantId, client, now);
-  const identity = await loadUser(deps, code.userId);
-  if (identity === null) throw userGone(code.userId);
+  const subject = await loadSubject(deps, grant);
+  if (subject === null) throw userGone(code.userId);
 
   const { accessToken, idToken } = await mintTokens(deps, {
     client,
-    identity,
+    subject,
     grant,
     scopes: code.scopes,
     authTime: code.authTime,
@@ -53,6 +53,7 @@ export async function exchangeAuthorizationCode(
     sessionId: code.sessionId,
   });
   const refreshToken = await issueRefreshToken(deps, code, grant, now);
+  if (accessToken === null) throw new Error('exchangeAuthorizationCode: no access token minted');
   return {
     accessToken,
     expiresIn: deps.config.lifetimes.accessToken,

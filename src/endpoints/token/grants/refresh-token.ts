@@ -5,10 +5,10 @@ import { hashToken } from '../../../lib/ids.js';
 import type { RefreshTokenRecord } from '../../../storage/types.js';
 import type { Deps } from '../../types.js';
 import type { AuthenticatedClient } from '../authenticate-client.js';
+import { mintTokens } from '../../grants/mint.js';
 import {
   loadActiveGrant,
-  loadUser,
-  mintTokens,
+  loadSubject,
   newRefreshToken,
   userGone,
   type IssuedTokens,
@@ -42,8 +42,8 @@ export async function exchangeRefreshToken(
   const current = await loadRefreshToken(deps, tokenHash, client);
   const scopes = assignScopes(request.scopes, current);
   const grant = await loadActiveGrant(deps, current.grantId, client, now);
-  const identity = await loadUser(deps, grant.userId);
-  if (identity === null) {
+  const subject = await loadSubject(deps, grant);
+  if (subject === null) {
     await deps.storage.grants.revoke(grant.id, now);
     throw userGone(grant.userId);
   }
@@ -52,13 +52,14 @@ export async function exchangeRefreshToken(
   await rotate(deps, tokenHash, next.record, now);
   const { accessToken, idToken } = await mintTokens(deps, {
     client,
-    identity,
+    subject,
     grant,
     scopes,
     authTime: grant.authTime,
     nonce: null,
     sessionId: grant.sessionId,
   });
+  if (accessToken === null) throw new Error('exchangeRefreshToken: no access token minted');
   return {
     accessToken,
     expiresIn: deps.config.lifetimes.accessToken,
