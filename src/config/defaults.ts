@@ -66,6 +66,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Konnect-format client registry file, relative to this file; default: none.',
   },
   {
+    path: 'identifier_scopes',
+    kind: 'string',
+    derived: '<file>',
+    description:
+      "Konnect-format identifier-scopes.yaml: extra scopes to offer (e.g. Kopano Meet's kopano/kwm) and their consent-page descriptions; relative to this file; default: none.",
+  },
+  {
     path: 'signing.keys',
     kind: 'list',
     default: [],

@@ -10,6 +10,7 @@ data_dir: /var/lib/sesame
 storage: postgresql://sesame:secret@db.example.com/sesame
 identity: builtin
 registration: conf/identifier-registration.yaml
+identifier_scopes: conf/identifier-scopes.yaml
 signing:
   keys: [keys/a.pem, /etc/sesame/b.pem]
   alg: ES256
@@ -47,6 +48,7 @@ test('with no file and no environment Sesame runs a local development instance',
     storage: { kind: 'sqlite', path: join(dir, 'data', 'sesame.db') },
     identity: { kind: 'builtin' },
     registration: null,
+    identifierScopes: null,
     signing: { alg: 'RS256', keys: [] },
     lifetimes: {
       accessToken: 600,
@@ -86,12 +88,13 @@ test('a file setting every key gives exactly those values', () => {
   const dir = tempDir({
     'etc/sesame.yaml': FULL,
     'etc/conf/identifier-registration.yaml': 'clients: []\n',
+    'etc/conf/identifier-scopes.yaml': 'scopes: {}\n',
     'etc/keys/a.pem': 'x',
   });
   const file = join(dir, 'etc', 'sesame.yaml');
   // b.pem is absolute and does not exist: that is the only problem.
   assert.throws(() => loadConfig({ file, env: {} }), {
-    problems: [`${file}:8:22: signing.keys[1]: file not found: /etc/sesame/b.pem`],
+    problems: [`${file}:9:22: signing.keys[1]: file not found: /etc/sesame/b.pem`],
   });
   const env = { SESAME_SIGNING_KEYS: join(dir, 'etc', 'keys', 'a.pem') };
   const { config, warnings } = loadConfig({ file, env });
@@ -103,6 +106,7 @@ test('a file setting every key gives exactly those values', () => {
     storage: { kind: 'postgres', url: 'postgresql://sesame:secret@db.example.com/sesame' },
     identity: { kind: 'builtin' },
     registration: join(dir, 'etc', 'conf', 'identifier-registration.yaml'),
+    identifierScopes: join(dir, 'etc', 'conf', 'identifier-scopes.yaml'),
     signing: { alg: 'ES256', keys: [join(dir, 'etc', 'keys', 'a.pem')] },
     lifetimes: {
       accessToken: 300,

@@ -100,7 +100,7 @@ function assemble(fileValue: unknown, overrides: ReadonlyMap<string, EnvOverride
   return raw;
 }
 
-/** `registration` and `signing.keys` must name existing files. */
+/** `registration`, `identifier_scopes` and `signing.keys` must name existing files. */
 function checkFilesExist(
   raw: Record<string, unknown>,
   baseFor: (path: string) => string,
@@ -113,6 +113,7 @@ function checkFilesExist(
     if (!isFile(file)) problems.push(report.at(at, `file not found: ${file}`));
   };
   check('registration', ['registration'], raw.registration);
+  check('identifier_scopes', ['identifier_scopes'], raw.identifier_scopes);
   const keys = getAt(raw, ['signing', 'keys']);
   if (Array.isArray(keys)) keys.forEach((k, i) => check('signing.keys', ['signing', 'keys', i], k));
   return problems;
@@ -145,6 +146,10 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
     identity: { kind: 'builtin' },
     registration:
       data.registration === undefined ? null : resolve(baseFor('registration'), data.registration),
+    identifierScopes:
+      data.identifier_scopes === undefined
+        ? null
+        : resolve(baseFor('identifier_scopes'), data.identifier_scopes),
     signing: {
       alg: data.signing.alg,
       keys: data.signing.keys.map((key) => resolve(baseFor('signing.keys'), key)),

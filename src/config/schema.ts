@@ -150,6 +150,7 @@ export const configSchema = section({
   storage: storage.optional(),
   identity,
   registration: text('a file path').optional(),
+  identifier_scopes: text('a file path').optional(),
   signing: section({
     keys: z.array(text('a file path'), { error: 'must be a list of PEM file paths' }),
     alg: oneOf(['RS256', 'PS256', 'ES256', 'EdDSA']),
