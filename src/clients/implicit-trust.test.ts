@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientRegistry } from './registry.js';
-import { implicitlyTrustedClient, resolveClient } from './implicit-trust.js';
+import { isProviderPath, implicitlyTrustedClient, resolveClient } from './implicit-trust.js';
 import { testClient } from './test-client.js';
 import type { CompatRelaxations } from '../config/types.js';
+import { paths } from '../endpoints/paths.js';
 
 const off: CompatRelaxations = {
   anySecretForSecretlessClients: false,
@@ -50,6 +51,26 @@ describe('implicit trust on the issuer origin (konnect-spec §2.3)', () => {
       on,
     );
     assert.deepEqual(client?.redirectUris, ['https://meet.example.com/meet/']);
+  });
+
+  it("never trusts a redirect URI on one of Sesame's own paths, which could pass the response on", () => {
+    for (const path of Object.values(paths)) {
+      const uri = `https://meet.example.com${path}?client_id=evil`;
+      assert.equal(implicitlyTrustedClient(lookup, 'x', uri, issuer, on), null, uri);
+    }
+    for (const uri of [
+      'https://meet.example.com/SIGNIN/v1/identifier/_/authorize',
+      'https://meet.example.com/meet/../signin/v1/identifier/_/authorize',
+      'https://meet.example.com/demo/callback',
+      'https://meet.example.com/favicon.ico',
+      'https://meet.example.com/%73ignin/v1/identifier/_/authorize',
+      'https://meet.example.com/%E0%A4%A',
+    ]) {
+      assert.equal(implicitlyTrustedClient(lookup, 'x', uri, issuer, on), null, uri);
+    }
+    assert.ok(implicitlyTrustedClient(lookup, 'x', 'https://meet.example.com/meet/', issuer, on));
+    assert.ok(isProviderPath('/konnect/v1/token'));
+    assert.equal(isProviderPath('/signing-party/'), false);
   });
 
   it('never applies to another origin, a look-alike, or a URI with userinfo or control characters', () => {

@@ -8,7 +8,10 @@ import type { Client, ClientLookup } from './types.js';
  * trusted public client whose only redirect URI is that one. Registered clients always keep
  * their own `trusted` value, as in Konnect. Its one redirect URI is the requested one's
  * scheme+host+path, matched under the same relaxation. Returns null when the relaxation is
- * off, the id is registered, or the URI is elsewhere.
+ * off, the id is registered, or the URI is elsewhere — including Sesame's own paths on the
+ * issuer's origin: an invented client_id sending its response to, say, another authorization
+ * request would hand its tokens, in the fragment the browser carries over a redirect, to
+ * whichever client that request names.
  */
 export function implicitlyTrustedClient(
   lookup: ClientLookup,
@@ -22,6 +25,7 @@ export function implicitlyTrustedClient(
   if (!/^[\x21-\x7e]+$/.test(redirectUri) || !URL.canParse(redirectUri)) return null;
   const url = new URL(redirectUri);
   if (url.origin !== new URL(issuer).origin || url.username !== '' || url.password !== '') return null;
+  if (isProviderPath(url.pathname)) return null;
   return {
     id: clientId,
     secret: null,
@@ -41,6 +45,33 @@ export function implicitlyTrustedClient(
     userinfoSignedResponseAlg: null,
     source: 'implicit trust: redirect URI on the issuer origin (Konnect compatibility)',
   };
+}
+
+/**
+ * Paths Sesame serves on the issuer's origin (`endpoints/paths.ts`, the demo callback):
+ * never an implicitly trusted redirect URI. Compared after URL parsing has resolved dot
+ * segments, percent-decoded and case-insensitively; a path that does not decode counts as
+ * ours.
+ */
+const PROVIDER_PATH_PREFIXES = ['/signin/', '/konnect/', '/.well-known/', '/demo/'];
+const PROVIDER_PATHS = new Set([
+  '/signin',
+  '/konnect',
+  '/.well-known',
+  '/demo',
+  '/health-check',
+  '/favicon.ico',
+]);
+
+export function isProviderPath(pathname: string): boolean {
+  let path = pathname.toLowerCase();
+  try {
+    // The router matches decoded paths: `/%73ignin/…` must count as `/signin/…`.
+    path = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return PROVIDER_PATHS.has(path) || PROVIDER_PATH_PREFIXES.some((prefix) => path.startsWith(prefix));
 }
 
 /**
