@@ -6,7 +6,7 @@ import { resolveClient } from '../../clients/implicit-trust.js';
 import type { Client } from '../../clients/types.js';
 import { IdentityUnavailableError } from '../../identity/types.js';
 import type { SessionRecord } from '../../storage/types.js';
-import type { BrowserDeps, EndpointResponse } from '../types.js';
+import type { BrowserDeps, Deps, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
 import { publicSubjectOf, subjectForGuest, subjectForUser, type GrantSubject } from '../grants/subject.js';
 import { publicSubject } from '../token/subjects.js';
@@ -193,7 +193,7 @@ async function authorizeGuest(
  * protocol errors as they are, the directory being down as `temporarily_unavailable`, and
  * anything unexpected, logged, as `server_error`.
  */
-function asAuthorizationError(error: unknown, deps: BrowserDeps): OAuthError {
+export function asAuthorizationError(error: unknown, deps: Deps): OAuthError {
   if (isOAuthError(error)) return error;
   if (error instanceof IdentityUnavailableError) {
     deps.log.warn({ err: error }, 'identity backend unavailable at the authorization endpoint');

@@ -2,7 +2,7 @@ import { isOAuthError } from '../../oauth/errors.js';
 import type { BrowserDeps, EndpointRequest, EndpointResponse, Params } from '../types.js';
 import { checkClientAndRedirect, parseAuthorizationRequest } from './parse.js';
 import { applyRequestObject, type RequestObject } from './request-object.js';
-import { continueAuthorization } from './flow.js';
+import { asAuthorizationError, continueAuthorization } from './flow.js';
 import { respondWithError } from './respond.js';
 import { currentSession } from '../signin/browser-session.js';
 
@@ -27,14 +27,16 @@ export async function handleAuthorize(req: EndpointRequest, deps: BrowserDeps): 
     return respondWithError(target, deps, error);
   }
   const { client, target } = checkClientAndRedirect(params, deps);
+  // From here on the redirect_uri is verified: every failure is answered there, never as a
+  // page, so a silent prompt=none request always gets its answer (kopano-meet.md req. 26).
   let request;
+  let session;
   try {
     request = await parseAuthorizationRequest(params, client, target, deps, requestObject);
+    session = await currentSession(req, deps);
   } catch (error) {
-    if (isOAuthError(error)) return respondWithError(target, deps, error);
-    throw error;
+    return respondWithError(target, deps, asAuthorizationError(error, deps));
   }
-  const session = await currentSession(req, deps);
   return continueAuthorization(
     { request, interactionId: null, authenticatedInInteraction: false, consentedInInteraction: false },
     session,
