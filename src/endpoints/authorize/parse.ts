@@ -1,8 +1,8 @@
-import { OAuthError } from '../../oauth/errors.js';
+import { OAuthError, isOAuthError } from '../../oauth/errors.js';
 import { matchRedirectUri } from '../../oauth/redirect-uri.js';
 import { defaultResponseMode, parseResponseMode, type ResponseMode } from '../../oauth/response-mode.js';
 import { nonceRequired, parseResponseType, returns, type ResponseType } from '../../oauth/response-type.js';
-import { parseScope, grantableScopes, offeredScopes } from '../../oauth/scopes.js';
+import { parseScope, grantableScopes, offeredScopes, KONNECT_SCOPES } from '../../oauth/scopes.js';
 import { parsePrompt, parseMaxAge } from '../../oauth/prompt.js';
 import { checkCodeChallenge } from '../../oauth/pkce.js';
 import {
@@ -253,12 +253,41 @@ function guestOf(
   // The guest's values must come from the signed object itself, not from a `claims` query
   // parameter that a signed object without claims would leave in place.
   const signed = requestObject?.signed === true && requestObject.claims !== undefined;
-  const record = guestFromRequest({ scopes: requested, claims, signed });
+  let record;
+  try {
+    record = guestFromRequest({ scopes: requested, claims, signed });
+  } catch (error) {
+    // As in Konnect (identity/managers/identifier.go), a guest request that does not hold up
+    // leaves the request to the signed-in user, or to the sign-in page.
+    if (!isOAuthError(error)) throw error;
+    deps.log.warn(
+      { clientId: client.id, error: error.code, detail: error.description },
+      'guest request refused',
+    );
+    return null;
+  }
   if (record === null) return null;
-  // Konnect's guests get openid, profile, email and konnect/id plus the client's trusted_scopes,
-  // never the backend's scopes (konnect/raw_sub, groups, …).
-  return { record, scopes: approveGuestScopes(requested, client, []) };
+  // Konnect's guests get openid, profile, email and konnect/id plus the client's trusted_scopes
+  // (or, from a trusted client without any, whatever it asks for) — but never a scope of the
+  // identity backend: `konnect/raw_sub` would make the client-chosen guest id the subject,
+  // `groups` and `offline_access` have no meaning for a guest.
+  const backend = new Set(
+    [...offeredScopes(extraScopesOf(deps)), ...Object.values(KONNECT_SCOPES)].filter(
+      (scope) => !GUEST_SCOPES.has(scope),
+    ),
+  );
+  const scopes = approveGuestScopes(requested, client, []).filter((scope) => !backend.has(scope));
+  return { record, scopes };
 }
+
+/** The standard scopes a guest may have (Konnect identity/managers/guest.go). */
+const GUEST_SCOPES: ReadonlySet<string> = new Set([
+  'openid',
+  'profile',
+  'email',
+  'konnect/id',
+  'konnect/hashed_sub',
+]);
 
 function opaque(params: Params, name: string): string | null {
   const value = optionalParam(params, name);
