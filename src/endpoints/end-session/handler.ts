@@ -63,11 +63,26 @@ export async function handleEndSession(req: EndpointRequest, deps: BrowserDeps):
   }
   const cookies = [clearSessionCookie(deps), ...clearBrowserState(deps)];
   if (request.postLogoutRedirectUri) {
-    const url = new URL(request.postLogoutRedirectUri);
-    if (request.state !== null) url.searchParams.append('state', request.state);
-    return { kind: 'redirect', location: url.toString(), cookies };
+    const location =
+      request.state === null
+        ? request.postLogoutRedirectUri
+        : withState(request.postLogoutRedirectUri, request.state);
+    return { kind: 'redirect', location, cookies };
   }
   return pageResponse(signedOutPage({ locale: localeOf(req) }), { cookies });
+}
+
+/**
+ * `state` added to the URI's query, before its fragment (RP-Initiated Logout §3; Meet's
+ * `…/meet/?state=X#oidc-endsession-callback`), encoded as the authorization responses are
+ * (`%20` for a space: oidc-client decodes with decodeURIComponent), the rest kept verbatim.
+ */
+function withState(uri: string, state: string): string {
+  const hash = uri.indexOf('#');
+  const base = hash === -1 ? uri : uri.slice(0, hash);
+  const fragment = hash === -1 ? '' : uri.slice(hash);
+  const separator = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&';
+  return `${base}${separator}state=${encodeURIComponent(state)}${fragment}`;
 }
 
 /** The hint belongs to this browser's session (its `sid`), so no confirmation is needed. */

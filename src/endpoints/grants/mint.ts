@@ -1,6 +1,6 @@
 import type { Client } from '../../clients/types.js';
 import { idTokenUserClaims } from '../../oauth/claims.js';
-import type { ClaimsRequest } from '../../oauth/claims-request.js';
+import type { ClaimsMember, ClaimsRequest } from '../../oauth/claims-request.js';
 import { konnectIdentityClaims } from '../../identity/konnect-identity-claims.js';
 import type { GrantRecord } from '../../storage/types.js';
 import { publicSubject, userSubject } from '../token/subjects.js';
@@ -65,7 +65,7 @@ export async function mintTokens(deps: Deps, input: MintInput): Promise<MintedTo
           konnect: {
             identity: konnectIdentityClaims(identity, guest),
             provider: namespace,
-            authorizedClaims: claims,
+            authorizedClaims: authorizedClaims(claims, guest !== null),
           },
         });
   const wantIdToken = input.idToken ?? input.scopes.includes('openid');
@@ -84,4 +84,30 @@ export async function mintTokens(deps: Deps, input: MintInput): Promise<MintedTo
     }),
   });
   return { accessToken, idToken };
+}
+
+/**
+ * `kc.authorizedClaims` (Konnect claims.go): the claims request as authorized. For a guest it
+ * is the signed request, whose `passthru` and values kwmserver reads (kopano-meet.md req. 38).
+ * For a user, the `value`s a request carried are left out: they came from the request, not
+ * from the user, and nothing signed by Sesame should repeat them as if they were claims.
+ */
+function authorizedClaims(claims: ClaimsRequest | null, guest: boolean): ClaimsRequest | null {
+  if (claims === null || guest) return claims;
+  const strip = (member: ClaimsMember | undefined): ClaimsMember | undefined =>
+    member === undefined
+      ? undefined
+      : Object.fromEntries(
+          Object.entries(member).map(([name, spec]) => [
+            name,
+            spec?.essential === undefined ? null : { essential: spec.essential },
+          ]),
+        );
+  const result: Record<string, unknown> = {};
+  const idToken = strip(claims.id_token);
+  const userinfo = strip(claims.userinfo);
+  if (userinfo !== undefined) result['userinfo'] = userinfo;
+  if (idToken !== undefined) result['id_token'] = idToken;
+  if (claims.passthru !== undefined) result['passthru'] = claims.passthru;
+  return result as ClaimsRequest;
 }
