@@ -40,13 +40,22 @@ describe('registration rules for redirect URIs (konnect-spec §2.1)', () => {
     ],
     ['web not a URL', ['id: a', 'redirect_uris: ["/cb"]'], /is not an absolute URI/],
     ['web userinfo', ['id: a', 'redirect_uris: ["https://a.example@evil.example/cb"]'], /user information/],
-    ['web localhost https', ['id: a', 'redirect_uris: [https://localhost/cb]'], /loopback host/],
+    [
+      'web localhost https (Konnect refuses only http there)',
+      ['id: a', 'redirect_uris: [https://localhost/cb]'],
+      null,
+    ],
+    [
+      'web localhost http, insecure, https issuer',
+      ['id: a', 'insecure: yes', 'redirect_uris: [http://localhost/cb]'],
+      /loopback host .*unless the issuer/,
+    ],
     [
       'web 127.0.0.1 insecure, https issuer',
       ['id: a', 'insecure: yes', 'redirect_uris: ["http://127.0.0.1:3000/cb"]'],
       /loopback host .*unless the issuer/,
     ],
-    ['web [::1]', ['id: a', 'redirect_uris: ["https://[::1]/cb"]'], /loopback host/],
+    ['web [::1] https', ['id: a', 'redirect_uris: ["https://[::1]/cb"]'], null],
     [
       'dev allowance: localhost',
       ['id: a', 'insecure: yes', 'redirect_uris: ["http://localhost:3000/cb"]'],

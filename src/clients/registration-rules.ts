@@ -30,8 +30,8 @@ export function isLoopbackHttpIssuer(issuer: string): boolean {
  * kopano-meet.md req. 9) and Konnect accepted it. It never reaches a server, is matched
  * exactly, and the response is appended to it.
  *
- * - web: an `http`/`https` URL with a host; `https` unless `insecure`; never a loopback host,
- *   except under the development allowance for `insecure` clients.
+ * - web: an `http`/`https` URL with a host; `https` unless `insecure`; never `http` on a
+ *   loopback host, except under the development allowance for `insecure` clients.
  * - native: a custom scheme (`com.example.app:/cb`, `my://app`) or `http` on a loopback host
  *   (RFC 8252 §7.1, §7.3); `https` is refused, as Konnect does.
  */
@@ -64,7 +64,9 @@ export function checkRedirectUri(
   if (url.protocol === 'http:' && !client.insecure) {
     return 'must use https unless the client is insecure: yes';
   }
-  if (loopback && !(client.insecure && context.loopbackIssuer)) {
+  // Konnect refuses only plain http on a loopback host for a web client (identity/clients/
+  // registry.go Register): an https loopback URI, e.g. a Meet at https://localhost, stays.
+  if (loopback && url.protocol === 'http:' && !(client.insecure && context.loopbackIssuer)) {
     return client.insecure
       ? 'must not use a loopback host for a web client unless the issuer is itself http://localhost or http://127.0.0.1'
       : 'must not use a loopback host for a web client (register it as application_type: native, or as insecure: yes with a loopback issuer for development)';
