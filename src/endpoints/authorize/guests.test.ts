@@ -310,6 +310,23 @@ describe('a guest never gets konnect/raw_sub, groups or offline_access', () => {
     assert.equal(decodeJwt(params.get('id_token') ?? '').payload['sub'], guestSub);
   });
 
+  it('keeps kopano/kwm from trusted_scopes when identifier-scopes.yaml defines it (Cloudron’s layout)', async () => {
+    const fx = await createBrowserFixture(guests);
+    const deps = {
+      ...fx.deps,
+      scopeDefinitions: {
+        scopes: [{ id: 'kopano/kwm', description: 'Use the video meeting server', priority: 5 }],
+        mapping: new Map<string, string>(),
+        warnings: [],
+      },
+    };
+    const request = await signAsKwmserver(kwmserverObject());
+    const params = paramsOf(await authorize({ ...fx, deps }, meetGuestQuery(request)));
+    assert.equal(params.get('error'), undefined, params.get('error_description'));
+    const scopes = decodeJwt(params.get('access_token') ?? '').payload['kc.authorizedScopes'] as string[];
+    assert.ok(scopes.includes('kopano/kwm'), scopes.join(' '));
+  });
+
   it('from a trusted client registered without trusted_scopes', async () => {
     const fx = await createBrowserFixture(guests);
     const redirect = 'https://guests.example.com/cb';

@@ -270,9 +270,10 @@ function guestOf(
   // Konnect's guests get openid, profile, email and konnect/id plus the client's trusted_scopes
   // (or, from a trusted client without any, whatever it asks for) — but never a scope of the
   // identity backend: `konnect/raw_sub` would make the client-chosen guest id the subject,
-  // `groups` and `offline_access` have no meaning for a guest.
+  // `groups` and `offline_access` have no meaning for a guest. Scopes of identifier-scopes.yaml
+  // (Meet's `kopano/kwm`) are not the backend's and stay.
   const backend = new Set(
-    [...offeredScopes(extraScopesOf(deps)), ...Object.values(KONNECT_SCOPES)].filter(
+    [...offeredScopes(deps.identity.extraScopes ?? []), ...Object.values(KONNECT_SCOPES)].filter(
       (scope) => !GUEST_SCOPES.has(scope),
     ),
   );
