@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { blake2b } from '@noble/hashes/blake2.js';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { paths } from '../../src/endpoints/paths.js';
 import { startSesame, type RunningSesame } from '../helpers/sesame-process.js';
+import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const skip = existsSync(chromiumPath)
-  ? false
-  : `no Chromium at ${chromiumPath} (install it with: apt-get install -y chromium)`;
+const skip = chromiumMissing;
 const options = { skip, timeout: 20_000 };
 
 const clientId = 'session-watcher';
@@ -118,20 +115,7 @@ describe('the check-session iframe in a real browser (kopano-meet.md req. 33)', 
     });
     parent.iframeUrl = stranger.iframeUrl = new URL(paths.checkSession, sesame.issuer).toString();
     issuerHost = new URL(sesame.issuer).hostname;
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext();
   });
 

@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  type Page,
-} from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { paths } from '../../src/endpoints/paths.js';
 import { de } from '../../src/views/i18n/de.js';
 import { en } from '../../src/views/i18n/en.js';
 import { startSesame, type RunningSesame, type TestUser } from '../helpers/sesame-process.js';
 import { startRelyingParty, type RelyingParty } from './relying-party.js';
+import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const skip = existsSync(chromiumPath)
-  ? false
-  : `no Chromium at ${chromiumPath} (install it with: apt-get install -y chromium)`;
+const skip = chromiumMissing;
 const options = { skip, timeout: 20_000 };
 
 const clientId = 'team-wiki';
@@ -114,20 +105,7 @@ describe('signing in with a real browser', () => {
       ].join('\n'),
       users: [alice, bob],
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

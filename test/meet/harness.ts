@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium } from '../helpers/chromium.js';
 import { startSlapd, type RunningSlapd } from '../helpers/slapd.js';
 import { freePort, waitUntilReady } from '../helpers/sesame-process.js';
 import { kwmGuestLogon, type GuestLogonResult } from './kwm-guest-logon.js';
@@ -25,18 +26,16 @@ const tsx = import.meta.resolve('tsx');
 const oidcClientBundle = join(repo, 'node_modules/oidc-client/lib/oidc-client.min.js');
 const meetAppScript = join(import.meta.dirname, 'meet-app.js');
 
-export const chromiumPath = '/usr/bin/chromium';
 /** `skip` for node:test: a reason when this machine cannot run the Meet tests. */
-export const skipReason: string | false = !existsSync(chromiumPath)
-  ? `no Chromium at ${chromiumPath} (install it with: apt-get install -y chromium)`
-  : !existsSync('/usr/sbin/slapd')
+export const skipReason: string | false =
+  chromiumMissing ||
+  (!existsSync('/usr/sbin/slapd')
     ? 'no slapd at /usr/sbin/slapd (install it with: apt-get install -y slapd ldap-utils)'
-    : false;
+    : false);
 
 /**
  * The https installation's host name, resolved to 127.0.0.1 by Chromium's host resolver rules
- * and by `send`: Meet's registration must not name a loopback host (Sesame's registration rules,
- * konnect-spec §2.1), and Cloudron serves Meet under a real name anyway. `.test` is reserved
+ * and by `send`: Cloudron serves Meet under a real name, and so does this test. `.test` is reserved
  * (RFC 6761 §6.2).
  */
 const TLS_HOSTNAME = 'meet.cloudron.test';
@@ -221,22 +220,7 @@ export async function startMeetHarness(options: MeetHarnessOptions = {}): Promis
     if (skipped !== null)
       throw new Error(`konnectd skipped a client of the registration file:\n${skipped[0]}`);
 
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      timeout: 20_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--host-resolver-rules=MAP ${TLS_HOSTNAME} 127.0.0.1`,
-      ],
-    });
+    const browser = await launchChromium([`--host-resolver-rules=MAP ${TLS_HOSTNAME} 127.0.0.1`]);
     cleanups.push(() => browser.close());
 
     const fetchIssuer: MeetHarness['fetch'] = (pathOrUrl, init = {}) =>

@@ -23,6 +23,7 @@ import type { SigningKey, TokenService } from '../../tokens/types.js';
 import { LoginThrottle } from '../signin/throttle.js';
 import { paths } from '../paths.js';
 import { handleToken } from '../token/handler.js';
+import { TEST_CONFIG } from '../token/test-fixture.js';
 import type { BrowserDeps, EndpointRequest, EndpointResponse } from '../types.js';
 import { handleAuthorize } from './handler.js';
 import { ISSUER, MEET, OPEN_GUESTS, TestDirectory, UNSIGNED, WEB } from './test-parties.js';
@@ -91,28 +92,9 @@ function ourKey(): SigningKey {
 export async function createBrowserFixture(options: BrowserFixtureOptions = {}): Promise<BrowserFixture> {
   const issuer = options.issuer ?? ISSUER;
   const config: Config = {
+    ...TEST_CONFIG,
     issuer,
-    listen: { host: '127.0.0.1', port: 0 },
-    dataDir: '/nonexistent',
-    storage: { kind: 'memory' },
-    identity: { kind: 'builtin' },
-    registration: null,
-    signing: { alg: 'ES256', keys: [] },
-    lifetimes: {
-      accessToken: 600,
-      idToken: 3600,
-      refreshToken: 30 * 86400,
-      code: 60,
-      interaction: 600,
-      sessionIdle: 3600,
-      sessionAbsolute: 86400,
-      refreshGrace: 10,
-    },
     compat: options.compat === false ? STRICT : KONNECT_COMPAT,
-    log: { level: 'error', format: 'json' },
-    demo: false,
-    trustedProxies: [],
-    throttle: { windowSeconds: 900, maxFailuresPerAccount: 10, maxFailuresPerAddress: 100 },
     accessTokenFormat: options.accessTokenFormat ?? 'konnect',
     sessionManagement: options.sessionManagement ?? true,
     allowClientGuests: options.allowClientGuests ?? false,

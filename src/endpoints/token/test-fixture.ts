@@ -55,7 +55,8 @@ export const SIGNED = aClient({
   userinfoSignedResponseAlg: 'ES256',
 });
 
-const config: Config = {
+/** The configuration of the endpoint tests: memory storage, ES256, strict (no compat). */
+export const TEST_CONFIG: Config = {
   issuer: ISSUER,
   listen: { host: '127.0.0.1', port: 0 },
   dataDir: '/nonexistent',
@@ -136,12 +137,12 @@ export async function createFixture(): Promise<Fixture> {
     issuer: ISSUER,
     keys: await signingKeys(),
     alg: 'ES256',
-    lifetimes: { accessToken: config.lifetimes.accessToken, idToken: config.lifetimes.idToken },
+    lifetimes: { accessToken: TEST_CONFIG.lifetimes.accessToken, idToken: TEST_CONFIG.lifetimes.idToken },
     clock,
   });
   const directory = new TestDirectory();
   const deps: Deps = {
-    config,
+    config: TEST_CONFIG,
     storage,
     clients: ClientRegistry.fromClients([WEB, OTHER, SPA, SIGNED]),
     tokens,
@@ -178,7 +179,7 @@ export async function seedCode(
     sessionId: 'session-1',
     authTime: now - 5000,
     createdAt: now,
-    expiresAt: now + (config.lifetimes.code + config.lifetimes.refreshToken) * 1000,
+    expiresAt: now + (TEST_CONFIG.lifetimes.code + TEST_CONFIG.lifetimes.refreshToken) * 1000,
     revokedAt: null,
   };
   await fx.storage.grants.create(grant);
@@ -196,7 +197,7 @@ export async function seedCode(
     codeChallengeMethod: challenge === null ? null : 'S256',
     authTime: grant.authTime,
     createdAt: now,
-    expiresAt: now + config.lifetimes.code * 1000,
+    expiresAt: now + TEST_CONFIG.lifetimes.code * 1000,
     consumedAt: null,
   });
   return { code, grant };
