@@ -33,6 +33,9 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /**
  * Whether `requested` may be used as this client's redirect_uri.
  *
+ * - Under the Konnect relaxation the requested URI's query and fragment are cut off first,
+ *   provided its fragment (if any) holds no `=`, `&` or `#` and so cannot pass for response
+ *   parameters placed ahead of the real ones.
  * - By default: simple string comparison with a registered URI (RFC 6749 §3.1.2.3,
  *   OAuth 2.0 Security BCP §4.1.3) — no case, trailing-slash or percent-encoding folding. A
  *   requested fragment matches only a registered URI with that very fragment: a client that
@@ -49,20 +52,22 @@ export function matchRedirectUri(client: Client, requested: string, relax: Redir
   if (url === null || !PRINTABLE_ASCII.test(requested) || url.username !== '' || url.password !== '') {
     return false;
   }
-  const reduced = relax.ignoreQuery ? schemeHostPath(requested) : null;
+  const relaxed = { ignoreQuery: relax.ignoreQuery && safeFragment(requested) };
+  const reduced = relaxed.ignoreQuery ? schemeHostPath(requested) : null;
   for (const registered of client.redirectUris) {
     if (registered === requested || registered === reduced) return true;
-    if (client.applicationType === 'native' && loopbackMatch(registered, url, relax)) return true;
+    if (client.applicationType === 'native' && loopbackMatch(registered, url, relaxed)) return true;
   }
   return false;
 }
 
 /**
  * Whether `uri` may be used as post_logout_redirect_uri (OpenID Connect RP-Initiated Logout
- * §3): a match with `post_logout_redirect_uris`, or with `redirect_uris` when the client
- * registered no post-logout URIs (Konnect checks `redirect_uris`, konnect-spec §4.8). Exact,
- * or on scheme+host+path under the Konnect relaxation, as for redirect URIs (Kopano Meet's
- * `…/meet/#oidc-endsession-callback`, kopano-meet.md req. 30).
+ * §3): an exact match with `post_logout_redirect_uris`, or with `redirect_uris` when the client
+ * registered no post-logout URIs (Konnect checks `redirect_uris`, konnect-spec §4.8). Under the
+ * Konnect relaxation only the requested URI's fragment is disregarded — all Kopano Meet needs
+ * for `…/meet/#oidc-endsession-callback` (kopano-meet.md req. 30) — never its query, so no
+ * registered page becomes a redirector through a `?next=` parameter.
  */
 export function matchPostLogoutRedirectUri(
   client: Client,
@@ -74,9 +79,23 @@ export function matchPostLogoutRedirectUri(
   const allowed =
     client.postLogoutRedirectUris.length > 0 ? client.postLogoutRedirectUris : client.redirectUris;
   if (allowed.includes(uri)) return true;
-  if (!relax.ignoreQuery) return false;
-  const reduced = schemeHostPath(uri);
-  return allowed.some((registered) => registered === reduced || schemeHostPath(registered) === reduced);
+  if (!relax.ignoreQuery || !safeFragment(uri)) return false;
+  return allowed.includes(withoutFragment(uri));
+}
+
+/**
+ * Under the relaxation a fragment the registration does not name is tolerated only when it
+ * cannot pass for response parameters: Meet's are bare words (`oidc-callback`), while
+ * `#code=EVIL&state=…` would put an attacker's values ahead of the real ones.
+ */
+function safeFragment(uri: string): boolean {
+  const hash = uri.indexOf('#');
+  return hash === -1 || !/[=&#]/.test(uri.slice(hash + 1));
+}
+
+function withoutFragment(uri: string): string {
+  const hash = uri.indexOf('#');
+  return hash === -1 ? uri : uri.slice(0, hash);
 }
 
 /** scheme+host+path of the raw string: cut at the first `?` or `#`. */
