@@ -248,12 +248,19 @@ describe('verifyIdTokenHint', () => {
     assert.equal(await tokens.verifyIdTokenHint('not.a.token'), null);
   });
 
+  it('refuses a signed userinfo response, which has our signature, a sub and an aud but no exp', async () => {
+    const { tokens } = await service('ES256');
+    const userinfo = await tokens.mintUserinfo({ sub: hintClaims.sub }, hintClaims.aud, 'ES256');
+    assert.equal(await tokens.verifyIdTokenHint(userinfo), null);
+  });
+
   it('returns the first audience and no sid when the token has none', async () => {
     const { tokens, key, clock } = await service('EdDSA');
     const token = await new SignJWT({ sub: 'user-1', aud: ['nextcloud', 'other'] })
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
       .setIssuer(issuer)
       .setIssuedAt(clock.now() / 1000)
+      .setExpirationTime(clock.now() / 1000 + 60)
       .sign(key.privateKey);
     assert.deepEqual(await tokens.verifyIdTokenHint(token), { sub: 'user-1', aud: 'nextcloud', sid: null });
   });

@@ -46,7 +46,7 @@ export async function verifyAccessToken(token: string, ctx: VerifyContext): Prom
 
 /**
  * Verifies an `id_token_hint` (OIDC RP-Initiated Logout §2, Core §3.1.2.1): signed by one of
- * our keys, issued by us, an ID token (`typ` JWT or absent; never `at+jwt`, nor a Konnect
+ * our keys, issued by us, an ID token (`typ` JWT or absent, with an `exp`; never `at+jwt`, nor a Konnect
  * access or refresh token, nor anything carrying Sesame's `grant_id`), with `sub` and `aud`.
  * Expiry is ignored on purpose: logout commonly happens after the ID token expired. Returns
  * null for anything else.
@@ -69,7 +69,8 @@ export async function verifyIdTokenHint(token: string, ctx: VerifyContext): Prom
   if (header.typ !== undefined && header.typ.toLowerCase() !== 'jwt') return null;
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return null;
   const c = claims as Record<string, unknown>;
-  if (c.iss !== ctx.issuer || !isText(c.sub)) return null;
+  // Every ID token has an `exp` (OIDC Core §2); a signed userinfo response has none.
+  if (c.iss !== ctx.issuer || !isText(c.sub) || typeof c.exp !== 'number') return null;
   if (c['kc.isAccessToken'] === true || c['kc.isRefreshToken'] === true || 'grant_id' in c) return null;
   const aud = Array.isArray(c.aud) ? c.aud[0] : c.aud;
   if (!isText(aud)) return null;
