@@ -28,7 +28,8 @@ const NOT_PARAMETERS = new Set([
 /**
  * Applies a request object passed by value (OIDC Core §6.1, §6.3): verifies it with the keys
  * the client registered (tokens/request-object.ts) and returns the parameters with the
- * object's members in place of the query's. `response_type` must agree with the query's.
+ * object's members in place of the query's. `response_type` must be in the query (§6.1) and
+ * agree with the object's.
  * Without a `request` parameter the parameters are returned unchanged.
  *
  * @throws OAuthError `invalid_request` for an unknown client (shown as a page: nothing is
@@ -43,6 +44,8 @@ export async function applyRequestObject(
   const jwt = optionalParam(raw, 'request');
   if (jwt === undefined) return { params: raw, requestObject: null };
   const clientId = requiredParam(raw, 'client_id');
+  // OIDC Core §6.1: response_type and client_id travel in the query even with a request object.
+  const responseType = optionalParam(raw, 'response_type');
   const redirectUri = optionalParam(raw, 'redirect_uri');
   const client = resolveClient(deps.clients, clientId, redirectUri, deps.config.issuer, deps.config.compat);
   if (client === null) {
@@ -50,6 +53,12 @@ export async function applyRequestObject(
       'invalid_request',
       'The application that sent you here is not registered with this sign-in service.',
       { detail: `unknown client_id ${clientId.slice(0, 200)}` },
+    );
+  }
+  if (responseType === undefined) {
+    throw new OAuthError(
+      'invalid_request_object',
+      'response_type must be sent outside the request object too',
     );
   }
   const verified = await verifyRequestObject(jwt, client, {
@@ -62,11 +71,8 @@ export async function applyRequestObject(
     if (NOT_PARAMETERS.has(name) || name === 'claims') continue;
     const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
     if (text === null) continue;
-    if (name === 'response_type') {
-      const fromQuery = optionalParam(raw, 'response_type');
-      if (fromQuery !== undefined && fromQuery !== text) {
-        throw new OAuthError('invalid_request_object', 'response_type differs from the request object');
-      }
+    if (name === 'response_type' && responseType !== undefined && responseType !== text) {
+      throw new OAuthError('invalid_request_object', 'response_type differs from the request object');
     }
     params.set(name, [text]);
   }

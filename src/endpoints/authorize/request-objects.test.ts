@@ -117,6 +117,13 @@ describe('a request object signed with the client’s registered key', () => {
     assert.deepEqual(authorized, { userinfo: { email: null }, id_token: { name: { essential: true } } });
   });
 
+  it('is refused when response_type travels only inside the request object (OIDC Core §6.1)', async () => {
+    const fx = await createBrowserFixture();
+    const request = await sign({ client_id: MEET_ID, response_type: 'code' });
+    const params = await aliceAt(fx, without(meetQuery(request), 'response_type'));
+    assert.equal(params.get('error'), 'invalid_request_object');
+  });
+
   it('is refused with invalid_request_object at the client when signed by a foreign key', async () => {
     const fx = await createBrowserFixture();
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
