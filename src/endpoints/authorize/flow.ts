@@ -8,8 +8,14 @@ import { IdentityUnavailableError } from '../../identity/types.js';
 import type { SessionRecord } from '../../storage/types.js';
 import type { BrowserDeps, Deps, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
-import { publicSubjectOf, subjectForGuest, subjectForUser, type GrantSubject } from '../grants/subject.js';
-import { publicSubject } from '../token/subjects.js';
+import {
+  RAW_SUB_SCOPE,
+  publicSubject,
+  publicSubjectOf,
+  subjectForGuest,
+  subjectForUser,
+  type GrantSubject,
+} from '../grant-subject.js';
 import type { AuthorizationRequest, VerifiedTarget } from './request.js';
 import { completeAuthorization, type Authorized } from './complete.js';
 import { respondToClient, respondWithError, type BrowserOutcome } from './respond.js';
@@ -61,11 +67,11 @@ export async function continueAuthorization(
   if (!client) {
     throw new OAuthError('invalid_request', 'The application that sent you here is no longer registered.');
   }
-  const browser: BrowserOutcome = { subject: session ? publicSubjectOf(session.userId, deps) : null };
+  const browser = browserOutcome(session, deps);
   try {
-    const subjectMatches = session === null || matchesRequiredSubjects(request, session.userId, deps);
-    const guest = guestToSignIn(state, session, subjectMatches, deps);
+    const guest = guestToSignIn(state, session, deps);
     if (guest) return await authorizeGuest(state, client, guest, deps);
+    const subjectMatches = session === null || matchesRequiredSubjects(request, session.userId, deps);
 
     const consent = session ? await deps.storage.consents.get(session.userId, client.id) : null;
     const decision = decideInteraction({
@@ -119,34 +125,37 @@ async function loadSessionUser(session: SessionRecord, deps: BrowserDeps): Promi
   return subjectForUser(identity, deps);
 }
 
+/** Who the browser is signed in as, for session management; computed only when that is on. */
+function browserOutcome(session: SessionRecord | null, deps: BrowserDeps): BrowserOutcome | undefined {
+  if (deps.config.sessionManagement !== true) return undefined;
+  return { subject: session ? publicSubjectOf(session.userId, deps) : null };
+}
+
 /**
  * An `id_token_hint` or a `sub` claim request names the user the response must be for
- * (OIDC Core §3.1.2.1, §3.1.2.2); the session's user must be that one, under their public
- * or (with `konnect/raw_sub`) raw subject.
+ * (OIDC Core §3.1.2.1, §3.1.2.2); the session's user must be that one, under the subject the
+ * request would give them: the public one, or the raw id when `konnect/raw_sub` is requested
+ * — never the raw id otherwise, or a client could probe a user's DN.
  */
 function matchesRequiredSubjects(request: AuthorizationRequest, userId: string, deps: BrowserDeps): boolean {
-  const own = new Set([publicSubjectOf(userId, deps), userId]);
-  return request.requiredSubjects.every((sub) => own.has(sub));
+  if (request.requiredSubjects.length === 0) return true;
+  const own = request.scopes.includes(RAW_SUB_SCOPE) ? userId : publicSubjectOf(userId, deps);
+  return request.requiredSubjects.every((sub) => sub === own);
 }
 
 /**
  * The guest to sign in: only while guests are allowed, only when the request carries one,
- * and only when no user's session can serve the request — a signed-in user opening a guest
- * link stays themselves, as in Konnect (identity/managers/identifier.go Authenticate).
+ * and only when nobody is signed in — a signed-in user opening a guest link stays themselves,
+ * as in Konnect (identity/managers/identifier.go Authenticate).
  */
 function guestToSignIn(
   state: FlowState,
   session: SessionRecord | null,
-  subjectMatches: boolean,
   deps: BrowserDeps,
 ): NonNullable<AuthorizationRequest['guest']> | null {
   const { guest } = state.request;
-  if (guest === null || deps.config.allowClientGuests !== true || state.authenticatedInInteraction)
-    return null;
-  if (session === null || !subjectMatches) return guest;
-  const maxAge = state.request.maxAge;
-  const tooOld = maxAge !== null && (maxAge === 0 || deps.clock.now() - session.authTime > maxAge * 1000);
-  return tooOld ? guest : null;
+  if (guest === null || session !== null || deps.config.allowClientGuests !== true) return null;
+  return state.authenticatedInInteraction ? null : guest;
 }
 
 /**

@@ -296,6 +296,15 @@ describe('a signed-in user opening a guest link stays themselves', () => {
     assert.equal(identity['kc.i.id'], ALICE.id);
     assert.equal(identity['kc.i.guest'], undefined);
   });
+
+  it('is asked to sign in again when max_age demands it, never replaced by the guest', async () => {
+    const fx = await createBrowserFixture(guests);
+    const cookies = await fx.signIn(ALICE);
+    const request = await signAsKwmserver(kwmserverObject());
+    const params = paramsOf(await authorize(fx, { ...meetGuestQuery(request), max_age: '0' }, { cookies }));
+    assert.equal(params.get('error'), 'login_required');
+    assert.equal(params.get('access_token'), undefined);
+  });
 });
 
 describe('a guest never gets konnect/raw_sub, groups or offline_access', () => {

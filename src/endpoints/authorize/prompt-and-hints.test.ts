@@ -195,6 +195,16 @@ describe('id_token_hint at the authorization endpoint (req. 27)', () => {
     const params = silentParams(await authorize(fx, silentRenew({ claims: claims(aliceSub) }), { cookies }));
     assert.ok(params.get('code'), params.get('error_description'));
   });
+
+  it('never confirms a guess of the user’s raw id (DN) unless konnect/raw_sub makes it the subject', async () => {
+    const fx = await createBrowserFixture();
+    const cookies = await fx.signIn(ALICE);
+    const byDn = JSON.stringify({ id_token: { sub: { value: ALICE.id } } });
+    expectSilentError(await authorize(fx, silentRenew({ claims: byDn }), { cookies }), 'login_required');
+    const withRawSub = silentRenew({ claims: byDn, scope: 'openid profile konnect/raw_sub' });
+    const params = silentParams(await authorize(fx, withRawSub, { cookies }));
+    assert.ok(params.get('code'), params.get('error_description'));
+  });
 });
 
 describe('prompt=none never shows a page once the redirect URI is verified (req. 15, 26)', () => {
