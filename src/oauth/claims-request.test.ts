@@ -7,7 +7,6 @@ import {
   requestedClaimNames,
   requestedStringValue,
   requestedSubject,
-  requestsClaim,
   withoutPassthru,
   type ClaimsRequest,
 } from './claims-request.js';
@@ -29,8 +28,8 @@ describe('parseClaimsParameter (OpenID Connect Core §5.5)', () => {
   it("accepts Kopano Meet's request with a JSON null claim", () => {
     const claims = parseClaimsParameter('{"id_token":{"name":null}}');
     assert.deepEqual(claims, { id_token: { name: null } });
-    assert.ok(requestsClaim(claims, 'id_token', 'name'));
-    assert.ok(!requestsClaim(claims, 'userinfo', 'name'));
+    assert.ok(requestedClaimNames(claims, 'id_token').includes('name'));
+    assert.ok(!requestedClaimNames(claims, 'userinfo').includes('name'));
   });
 
   it('keeps essential, value and values as given', () => {
@@ -162,7 +161,11 @@ describe('parseClaimsParameter (OpenID Connect Core §5.5)', () => {
     const long = 'x'.repeat(CLAIMS_REQUEST_LIMITS.maxNameLength + 1);
     rejects(() => parseClaimsParameter(`{"id_token":{"${long}":null}}`), /longer than 256 characters/);
     const longest = 'x'.repeat(CLAIMS_REQUEST_LIMITS.maxNameLength);
-    assert.ok(requestsClaim(parseClaimsParameter(`{"id_token":{"${longest}":null}}`), 'id_token', longest));
+    assert.ok(
+      requestedClaimNames(parseClaimsParameter(`{"id_token":{"${longest}":null}}`), 'id_token').includes(
+        longest,
+      ),
+    );
   });
 
   it('accepts 64 claims in a member and refuses 65', () => {
@@ -184,7 +187,7 @@ describe('parseClaimsParameter (OpenID Connect Core §5.5)', () => {
       const suffix = '"}}}';
       return prefix + 'a'.repeat(bytes - prefix.length - suffix.length) + suffix;
     };
-    assert.ok(requestsClaim(parseClaimsParameter(padded(8192)), 'id_token', 'name'));
+    assert.ok(requestedClaimNames(parseClaimsParameter(padded(8192)), 'id_token').includes('name'));
     rejects(() => parseClaimsParameter(padded(8193)), /larger than 8 KiB/);
     // 3000 characters, 9000 bytes.
     rejects(() => parseClaimsParameter(`{"passthru":"${'€'.repeat(3000)}"}`), /larger than 8 KiB/);

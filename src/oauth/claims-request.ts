@@ -114,12 +114,6 @@ export function requestedSubject(claims: ClaimsRequest | null): string | null {
   return inIdToken ?? inUserinfo;
 }
 
-/** True when `member` of the claims request names the claim `name`, with or without a spec. */
-export function requestsClaim(claims: ClaimsRequest | null, member: MemberName, name: string): boolean {
-  const requested = claims?.[member];
-  return requested !== undefined && Object.hasOwn(requested, name);
-}
-
 /** The claim names requested in `member`, in request order (none for a null request). */
 export function requestedClaimNames(claims: ClaimsRequest | null, member: MemberName): string[] {
   const requested = claims?.[member];

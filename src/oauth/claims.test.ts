@@ -6,7 +6,6 @@ import {
   KONNECT_CLAIMS_SUPPORTED,
   SCOPE_CLAIMS,
   supportedClaims,
-  userinfoClaims,
 } from './claims.js';
 import { parseClaimsParameter } from './claims-request.js';
 import type { Identity } from '../identity/types.js';
@@ -229,33 +228,6 @@ describe('idTokenUserClaims (OpenID Connect Core ยง5.4, ยง5.5)', () => {
   });
 });
 
-describe('userinfoClaims (OpenID Connect Core ยง5.3.2, ยง5.5)', () => {
-  it('returns the claims of the granted scopes, with sub', () => {
-    assert.deepEqual(
-      userinfoClaims(alice, ['openid', 'profile', 'email'], null, 'SUB'),
-      claimsForScopes(alice, ['openid', 'profile', 'email'], 'SUB'),
-    );
-  });
-
-  it('does not add a requested claim that no granted scope covers', () => {
-    const claims = parseClaimsParameter(
-      '{"userinfo":{"groups":{"essential":true},"email":null,"name":null}}',
-    );
-    assert.deepEqual(userinfoClaims(alice, ['openid', 'profile'], claims, 'SUB'), {
-      sub: 'SUB',
-      name: 'Alice Liddell',
-      given_name: 'Alice',
-      family_name: 'Liddell',
-      preferred_username: 'alice',
-    });
-  });
-
-  it('keeps the subject it was given even when the request asks for another one', () => {
-    const claims = parseClaimsParameter('{"userinfo":{"sub":{"value":"other"}}}');
-    assert.deepEqual(userinfoClaims(alice, ['openid'], claims, 'SUB'), { sub: 'SUB' });
-  });
-});
-
 describe('claim injection through the claims parameter is closed (konnect-spec ยง4.4 [sec])', () => {
   const injection = parseClaimsParameter(
     JSON.stringify({
@@ -298,7 +270,7 @@ describe('claim injection through the claims parameter is closed (konnect-spec ย
     for (const scopes of scopeSets) {
       it(`never releases requested values, for ${label}, scopes ${scopes.join(' ')}`, () => {
         const results = [
-          userinfoClaims(user, scopes, injection, 'SUB'),
+          claimsForScopes(user, scopes, 'SUB'),
           idTokenUserClaims(user, scopes, injection, { allScopeClaims: false }),
           idTokenUserClaims(user, scopes, injection, { allScopeClaims: true }),
         ];
@@ -321,7 +293,7 @@ describe('claim injection through the claims parameter is closed (konnect-spec ย
 
   it('leaves the user with no groups, e-mail or name when they have none, whatever is requested', () => {
     const all = ['openid', 'profile', 'email', 'groups'];
-    assert.deepEqual(userinfoClaims(lacking, all, injection, 'SUB'), {
+    assert.deepEqual(claimsForScopes(lacking, all, 'SUB'), {
       sub: 'SUB',
       preferred_username: 'mallory',
     });
@@ -335,7 +307,7 @@ describe('claim injection through the claims parameter is closed (konnect-spec ย
       email_verified: false,
       groups: ['staff'],
     });
-    const userinfo = userinfoClaims(having, all, injection, 'SUB');
+    const userinfo = claimsForScopes(having, all, 'SUB');
     assert.equal(userinfo['email'], 'alice@example.org');
     assert.deepEqual(userinfo['groups'], ['staff']);
     assert.equal(userinfo['name'], 'Alice Liddell');

@@ -94,24 +94,6 @@ export function idTokenUserClaims(
   return pickRequested(released, requestedClaimNames(claims, 'id_token'), granted);
 }
 
-/**
- * The claims userinfo returns (OpenID Connect Core §5.3.2): {@link claimsForScopes}, plus any
- * claim named in `claims.userinfo` (§5.5) that a granted scope covers and the user has. Today
- * every such claim is already released by its scope; the request is honoured here so that
- * the rule for requested claims lives in one place. Values always come from `identity`,
- * never from the request (konnect-spec §4.4 [sec]).
- */
-export function userinfoClaims(
-  identity: Identity,
-  grantedScopes: readonly string[],
-  claims: ClaimsRequest | null,
-  sub: string,
-): Record<string, unknown> {
-  const granted = new Set(grantedScopes);
-  const released = scopeClaims(identity, granted, sub);
-  return { ...released, ...pickRequested(released, requestedClaimNames(claims, 'userinfo'), granted) };
-}
-
 /** True when one of the granted scopes releases `claim` ({@link SCOPE_CLAIMS}). */
 function covered(claim: string, granted: ReadonlySet<string>): boolean {
   return Object.entries(SCOPE_CLAIMS).some(([scope, names]) => granted.has(scope) && names.includes(claim));

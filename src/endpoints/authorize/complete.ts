@@ -3,8 +3,8 @@ import { formatScope } from '../../oauth/scopes.js';
 import { returns } from '../../oauth/response-type.js';
 import type { Client } from '../../clients/types.js';
 import type { GrantRecord, GuestRecord } from '../../storage/types.js';
-import { mintTokens } from '../grants/mint.js';
-import type { GrantSubject } from '../grants/subject.js';
+import { mintTokens } from '../mint-tokens.js';
+import type { GrantSubject } from '../grant-subject.js';
 import type { Deps } from '../types.js';
 import type { AuthorizationRequest } from './request.js';
 

@@ -8,7 +8,7 @@ import { respondWithError } from '../authorize/respond.js';
 import { checkCsrf, csrfFor, currentSession } from './browser-session.js';
 import { formTargetsOf, interactionIdOf, loadInteraction, type LoadedInteraction } from './interaction.js';
 import { displayNameOf } from './user-display.js';
-import { publicSubjectOf } from '../grants/subject.js';
+import { publicSubjectOf } from '../grant-subject.js';
 
 const PURPOSE = 'consent';
 

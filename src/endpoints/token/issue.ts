@@ -1,7 +1,7 @@
 import type { Client } from '../../clients/types.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { IdentityUnavailableError } from '../../identity/types.js';
-import { loadGrantSubject, type GrantSubject } from '../grants/subject.js';
+import { loadGrantSubject, type GrantSubject } from '../grant-subject.js';
 import { hashToken, randomToken } from '../../lib/ids.js';
 import type { GrantRecord, RefreshTokenRecord } from '../../storage/types.js';
 import type { Deps } from '../types.js';

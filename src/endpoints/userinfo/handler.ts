@@ -1,11 +1,9 @@
 import { IdentityUnavailableError } from '../../identity/types.js';
-import { userinfoClaims } from '../../oauth/claims.js';
-import type { ClaimsRequest } from '../../oauth/claims-request.js';
-import { loadGrantSubject, type GrantSubject } from '../grants/subject.js';
+import { claimsForScopes } from '../../oauth/claims.js';
 import { isOAuthError, OAuthError } from '../../oauth/errors.js';
 import type { AccessTokenClaims } from '../../tokens/types.js';
 import type { GrantRecord } from '../../storage/types.js';
-import { publicSubject, userSubject } from '../token/subjects.js';
+import { loadGrantSubject, publicSubject, userSubject, type GrantSubject } from '../grant-subject.js';
 import type { Deps, EndpointRequest, EndpointResponse } from '../types.js';
 import { bearerError, claimsResponse, missingTokenChallenge, plainError } from './bearer-responses.js';
 import { parseUserinfoRequest } from './parse.js';
@@ -38,7 +36,9 @@ export async function handleUserinfo(req: EndpointRequest, deps: Deps): Promise<
     const subject = await loadUser(deps, grant);
     checkSubject(token, subject);
     const sub = userSubject(subject.identity, subject.namespace, token.scopes);
-    const claims = userinfoClaims(subject.identity, token.scopes, requestedClaims(grant), sub);
+    // A claims request's userinfo member can only select among these (OIDC Core §5.5 as
+    // Sesame applies it: requested claims are released only when a granted scope covers them).
+    const claims = claimsForScopes(subject.identity, token.scopes, sub);
     const signedAlg = deps.clients.get(token.clientId)?.userinfoSignedResponseAlg ?? null;
     if (signedAlg === null) return claimsResponse(claims);
     // OIDC Core §5.3.2 (konnect-spec §5.2): a client registered for it gets a signed JWT.
@@ -108,10 +108,6 @@ async function loadUser(deps: Deps, grant: GrantRecord): Promise<GrantSubject> {
     throw new OAuthError('invalid_token', 'the user no longer exists', { detail: `user ${grant.userId}` });
   }
   return subject;
-}
-
-function requestedClaims(grant: GrantRecord): ClaimsRequest | null {
-  return (grant.claims ?? null) as ClaimsRequest | null;
 }
 
 /**

@@ -4,7 +4,7 @@ import { assertCodeVerifier } from '../../../oauth/pkce.js';
 import { hashToken } from '../../../lib/ids.js';
 import type { AuthorizationCodeRecord, GrantRecord } from '../../../storage/types.js';
 import type { Deps } from '../../types.js';
-import { mintTokens } from '../../grants/mint.js';
+import { mintTokens } from '../../mint-tokens.js';
 import {
   loadActiveGrant,
   loadSubject,

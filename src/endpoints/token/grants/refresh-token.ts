@@ -5,7 +5,7 @@ import { hashToken } from '../../../lib/ids.js';
 import type { RefreshTokenRecord } from '../../../storage/types.js';
 import type { Deps } from '../../types.js';
 import type { AuthenticatedClient } from '../authenticate-client.js';
-import { mintTokens } from '../../grants/mint.js';
+import { mintTokens } from '../../mint-tokens.js';
 import {
   loadActiveGrant,
   loadSubject,
