@@ -42,7 +42,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       validationKeys: keys.validation,
       alg: config.signing.alg,
       lifetimes: config.lifetimes,
-      accessTokenFormat: config.accessTokenFormat ?? 'rfc9068',
+      accessTokenFormat: config.accessTokenFormat,
       clock,
     });
     const registry = await ClientRegistry.open({

@@ -57,7 +57,7 @@ export function routes(deps: Deps, demo: DemoClient | null): Route[] {
     { methods: ['GET'], path: paths.favicon, audience: 'browser', handle: favicon },
     { methods: ['GET', 'HEAD'], path: paths.healthCheck, audience: 'api', handle: healthCheck },
   ];
-  if (deps.config.sessionManagement === true) {
+  if (deps.config.sessionManagement) {
     table.push({
       methods: ['GET'],
       path: paths.checkSession,

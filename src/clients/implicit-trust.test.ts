@@ -5,6 +5,7 @@ import { isProviderPath, implicitlyTrustedClient, resolveClient } from './implic
 import { testClient } from './test-client.js';
 import type { CompatRelaxations } from '../config/types.js';
 import { paths } from '../endpoints/paths.js';
+import { demoCallbackPath } from '../demo.js';
 
 const off: CompatRelaxations = {
   anySecretForSecretlessClients: false,
@@ -54,7 +55,7 @@ describe('implicit trust on the issuer origin (konnect-spec §2.3)', () => {
   });
 
   it("never trusts a redirect URI on one of Sesame's own paths, which could pass the response on", () => {
-    for (const path of Object.values(paths)) {
+    for (const path of [...Object.values(paths), demoCallbackPath]) {
       const uri = `https://meet.example.com${path}?client_id=evil`;
       assert.equal(implicitlyTrustedClient(lookup, 'x', uri, issuer, on), null, uri);
     }

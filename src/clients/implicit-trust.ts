@@ -1,5 +1,5 @@
 import type { CompatRelaxations } from '../config/types.js';
-import { schemeHostPath } from '../oauth/redirect-uri.js';
+import { isPrintableAscii, schemeHostPath } from '../oauth/redirect-uri.js';
 import type { Client, ClientLookup } from './types.js';
 
 /**
@@ -22,7 +22,7 @@ export function implicitlyTrustedClient(
 ): Client | null {
   if (!compat.implicitTrustOnIssuerHost || clientId === '' || redirectUri === undefined) return null;
   if (lookup.get(clientId) !== null) return null;
-  if (!/^[\x21-\x7e]+$/.test(redirectUri) || !URL.canParse(redirectUri)) return null;
+  if (!isPrintableAscii(redirectUri) || !URL.canParse(redirectUri)) return null;
   const url = new URL(redirectUri);
   if (url.origin !== new URL(issuer).origin || url.username !== '' || url.password !== '') return null;
   if (isProviderPath(url.pathname)) return null;

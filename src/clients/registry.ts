@@ -38,6 +38,8 @@ export class ClientRegistry implements ClientLookup {
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
   private pending: Promise<boolean> = Promise.resolve(true);
+  private listed: { readonly from: ReadonlyMap<string, Client>; readonly list: readonly Client[] } | null =
+    null;
 
   private constructor(private readonly options: ClientRegistryOptions) {}
 
@@ -76,8 +78,12 @@ export class ClientRegistry implements ClientLookup {
     return this.clients.get(clientId) ?? null;
   }
 
+  /** The same array until the next reload, so callers may cache what they derive from it. */
   all(): readonly Client[] {
-    return [...this.clients.values()];
+    if (this.listed?.from !== this.clients) {
+      this.listed = { from: this.clients, list: Object.freeze([...this.clients.values()]) };
+    }
+    return this.listed.list;
   }
 
   /**

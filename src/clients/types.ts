@@ -32,5 +32,9 @@ export interface Client {
 /** Read access to the current set of clients; the registry swaps its contents on reload. */
 export interface ClientLookup {
   get(clientId: string): Client | null;
+  /**
+   * Every client. A returned list is never changed in place: a reload hands out a new one, so
+   * callers may cache what they derive from a list by its identity.
+   */
   all(): readonly Client[];
 }

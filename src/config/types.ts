@@ -154,19 +154,18 @@ export interface Config {
    * §1.3). Absent, null or empty: every supported scope.
    */
   readonly allowedScopes?: readonly string[] | null;
-  /** The access token profile; absent: `rfc9068`. */
-  readonly accessTokenFormat?: AccessTokenFormat;
+  /** The access token profile. */
+  readonly accessTokenFormat: AccessTokenFormat;
   /**
    * OpenID Connect Session Management 1.0 as Konnect did it (kopano-meet.md req. 32–34):
-   * `check_session_iframe`, the browser-state cookie and `session_state`. Absent: false.
+   * `check_session_iframe`, the browser-state cookie and `session_state`.
    */
-  readonly sessionManagement?: boolean;
+  readonly sessionManagement: boolean;
   /**
    * Konnect's guests (konnectd `--allow-client-guests`, kopano-meet.md req. 36–39): a
    * registered client's signed request object may sign in a guest without a session.
-   * Absent: false.
    */
-  readonly allowClientGuests?: boolean;
+  readonly allowClientGuests: boolean;
   /** Create a demo user and client on first start and print them. */
   readonly demo: boolean;
   /** Proxies whose X-Forwarded-For / -Proto are believed (addresses or CIDRs). */

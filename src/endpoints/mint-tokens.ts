@@ -57,11 +57,12 @@ export async function mintTokens(deps: Deps, input: MintInput): Promise<MintedTo
     input.accessToken === false
       ? null
       : await deps.tokens.mintAccessToken({
-          sub: deps.tokens.accessTokenFormat === 'konnect' ? idSub : publicSubject(identity, namespace),
+          sub: publicSubject(identity, namespace),
           clientId: input.client.id,
           scopes: [...input.scopes],
           grantId: input.grant.id,
           konnect: {
+            sub: idSub,
             identity: konnectIdentityClaims(identity, guest),
             provider: namespace,
             authorizedClaims: authorizedClaims(claims, guest !== null),

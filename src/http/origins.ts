@@ -1,4 +1,4 @@
-import type { ClientLookup } from '../clients/types.js';
+import type { Client, ClientLookup } from '../clients/types.js';
 
 /**
  * A web origin as browsers send it in `Origin` and report it in `event.origin`
@@ -17,17 +17,28 @@ export function webOrigin(value: string): string | null {
   return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null;
 }
 
+/** Per client list (the registry hands out one array per load): the origins derived from it. */
+const derived = new WeakMap<
+  readonly Client[],
+  { readonly issuer: string; readonly origins: readonly string[] }
+>();
+
 /**
  * The issuer's origin and every registered client's `origins` (konnect-spec §2.1; a web
  * client without any has its first redirect URI's origin), normalised by {@link webOrigin}
- * and without duplicates. Read from `clients` at each call, so a reloaded registry applies
- * at once.
+ * and without duplicates. Computed once per registry load (a reload hands out a new client
+ * list), so the CORS check on every API request does not walk the registry.
  */
-export function trustedOrigins(issuer: string, clients: ClientLookup): string[] {
+export function trustedOrigins(issuer: string, clients: ClientLookup): readonly string[] {
+  const list = clients.all();
+  const cached = derived.get(list);
+  if (cached?.issuer === issuer) return cached.origins;
   const origins = new Set<string>();
-  for (const value of [issuer, ...clients.all().flatMap((client) => client.origins)]) {
+  for (const value of [issuer, ...list.flatMap((client) => client.origins)]) {
     const origin = webOrigin(value);
     if (origin !== null) origins.add(origin);
   }
-  return [...origins];
+  const result = Object.freeze([...origins]);
+  derived.set(list, { issuer, origins: result });
+  return result;
 }

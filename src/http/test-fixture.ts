@@ -38,7 +38,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const clients: Client[] = [...(options.clients ?? fixture.deps.clients.all())];
   const lookup: ClientLookup = {
     get: (id) => clients.find((c) => c.id === id) ?? null,
-    all: () => clients,
+    // A new list each time, as after a reload: ClientLookup.all() lists are never changed in place.
+    all: () => [...clients],
   };
   const deps: BrowserDeps = {
     ...fixture.deps,

@@ -47,7 +47,7 @@ type MemberName = (typeof MEMBERS)[number];
  * which is kept as given (drop it with {@link withoutPassthru} unless it came from a signed
  * request object). Members of a claim object other than the three above are ignored (§5.5.1).
  *
- * @throws OAuthError `invalid_request` (not redirectable; the caller decides) when the text
+ * @throws OAuthError `invalid_request` (the caller decides where it is answered) when the text
  *   exceeds 8 KiB, is not JSON, or is not shaped as above: a member that is not an object,
  *   more than 64 claims in a member, a claim name that is empty or longer than 256
  *   characters, a claim that is neither null nor an object, a non-boolean `essential`, or a

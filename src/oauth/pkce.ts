@@ -34,8 +34,8 @@ const S256_CHALLENGE_FORMAT = /^[A-Za-z0-9\-_]{43}$/;
  * silently reading it as `plain` would weaken PKCE for clients that forgot the method.
  * With `compatS256Default` it is read as `S256`, as Konnect did.
  *
- * @throws OAuthError `invalid_request` (not redirectable; the caller calls `asRedirectable()`
- *   once the redirect_uri is verified) for a method without a challenge, an unknown or
+ * @throws OAuthError `invalid_request` (answered at the redirect_uri once the caller has
+ *   verified it) for a method without a challenge, an unknown or
  *   disallowed method, or a malformed challenge.
  */
 export function checkCodeChallenge(

@@ -10,8 +10,7 @@ const PROMPTS: ReadonlySet<string> = new Set<Prompt>(['none', 'login', 'consent'
  * the empty set.
  *
  * @throws OAuthError `invalid_request` for an unknown value, or `none` combined with any
- *   other value (§3.1.2.1). Not redirectable; the caller calls `asRedirectable()` once the
- *   redirect_uri is verified.
+ *   other value (§3.1.2.1); answered at the redirect_uri once the caller has verified it.
  */
 export function parsePrompt(value: string | undefined): ReadonlySet<Prompt> {
   const prompts = new Set<Prompt>();
@@ -95,8 +94,8 @@ export type InteractionDecision =
  *    consent covers the scopes. `prompt=none` ⇒ error `consent_required`, else `consent`.
  * 3. Otherwise `none`: issue the response.
  *
- * Errors are returned, not thrown, and are not redirectable: the caller has verified the
- * redirect_uri by then and calls `error.asRedirectable()`.
+ * Errors are returned, not thrown: the caller has verified the redirect_uri by then and
+ * answers them there.
  */
 export function decideInteraction(input: InteractionInput): InteractionDecision {
   const { prompt } = input;

@@ -30,6 +30,11 @@ export interface RedirectUriRelaxations {
  */
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
+/** Whether a URI as sent is printable ASCII, as every redirect URI must be (see above). */
+export function isPrintableAscii(uri: string): boolean {
+  return PRINTABLE_ASCII.test(uri);
+}
+
 /**
  * Whether `requested` may be used as this client's redirect_uri.
  *

@@ -20,8 +20,7 @@ export type AuthorizationResponse =
  * (Multiple Response Types §5: "the query encoding MUST NOT be used"); Konnect allowed it.
  *
  * @throws OAuthError `invalid_request` for an unknown mode or `query` with a token-returning
- *   type. Not redirectable; the caller calls `asRedirectable()` once the redirect_uri is
- *   verified.
+ *   type; the caller answers it at the redirect_uri once that is verified.
  */
 export function parseResponseMode(value: string | undefined, responseType: string): ResponseMode {
   const fallback = defaultResponseMode(responseType);

@@ -24,8 +24,8 @@ const CANONICAL: ReadonlyMap<string, ResponseType> = new Map(
  * are not offered: they hand out an access token, or nothing, without the ID token that
  * binds the response to the request.
  *
- * @throws OAuthError `unsupported_response_type` for anything else (not redirectable; the
- *   caller marks it so once the redirect_uri is verified).
+ * @throws OAuthError `unsupported_response_type` for anything else (answered at the
+ *   redirect_uri once the caller has verified it).
  */
 export function parseResponseType(value: string): ResponseType {
   const parts = value.split(' ');

@@ -33,7 +33,12 @@ const meetToken: AccessTokenInput = {
   clientId,
   scopes: ['openid', 'profile', 'email', 'kopano/kwm'],
   grantId: 'grant-1',
-  konnect: { identity: ldapUser, provider: 'identifier-ldap', authorizedClaims: null },
+  konnect: {
+    sub: 'hashed-sub@konnect',
+    identity: ldapUser,
+    provider: 'identifier-ldap',
+    authorizedClaims: null,
+  },
 };
 
 async function service(format: AccessTokenFormat | undefined, alg: SigningAlg = 'PS256', key = makeKey(alg)) {
@@ -115,6 +120,7 @@ describe('access token format', () => {
       ...meetToken,
       scopes: ['openid', 'konnect/guestok', 'kopano/kwm'],
       konnect: {
+        sub: 'hashed-sub@konnect',
         identity: { 'kc.i.id': 'r4nd0m@1.kwmguest', 'kc.i.guest': true, 'kc.i.da': {} },
         provider: 'guest',
         authorizedClaims: claims,

@@ -50,10 +50,11 @@ export function accessTokenContents(
   if (konnect === undefined) throw new TypeError('a konnect-format access token needs input.konnect');
   if (!isObject(konnect.identity)) throw new TypeError('konnect.identity must be an object');
   requireText('konnect.provider', konnect.provider);
+  requireText('konnect.sub', konnect.sub);
   return {
     typ: 'JWT',
     payload: {
-      sub: input.sub,
+      sub: konnect.sub,
       aud: input.clientId,
       jti,
       'kc.isAccessToken': true,

@@ -33,6 +33,7 @@ const aliceToken: AccessTokenInput = {
   scopes: ['openid', 'profile', 'email', 'kopano/kwm', 'kopano/gc', 'kopano/kvs'],
   grantId: 'grant-1',
   konnect: {
+    sub,
     identity: { 'kc.i.id': 'uid=alice,ou=people,dc=example,dc=com', 'kc.i.un': 'alice', 'kc.i.dn': 'Alice' },
     provider: 'identifier-ldap',
     authorizedClaims: null,
@@ -283,6 +284,7 @@ describe('kwmserver rtm connect for guests', () => {
     scopes: ['openid', 'profile', 'kopano/kwm', 'konnect/guestok'],
     grantId: 'grant-guest',
     konnect: {
+      sub: 'guest-hashed-subject@konnect',
       identity: { 'kc.i.id': 'Zx1@1.kwmguest', 'kc.i.guest': true, 'kc.i.da': {} },
       provider: 'guest',
       authorizedClaims: {

@@ -56,6 +56,12 @@ export interface IdTokenClaims {
  */
 export interface KonnectAccessTokenData {
   /**
+   * The `sub` of a Konnect-format token: the ID token's, raw under `konnect/raw_sub`, since
+   * kwmserver compares the two (kopano-meet.md req. 22). The input's `sub` (the public
+   * subject) is used in the rfc9068 format.
+   */
+  readonly sub: string;
+  /**
    * The `kc.identity` object: `kc.i.id` (the backend user id; kwmserver's user id), `kc.i.un`
    * (username), `kc.i.dn` (display name); for guests `kc.i.id`, `kc.i.guest: true` and
    * `kc.i.da`. Copied into the token as given.

@@ -127,7 +127,7 @@ async function loadSessionUser(session: SessionRecord, deps: BrowserDeps): Promi
 
 /** Who the browser is signed in as, for session management; computed only when that is on. */
 function browserOutcome(session: SessionRecord | null, deps: BrowserDeps): BrowserOutcome | undefined {
-  if (deps.config.sessionManagement !== true) return undefined;
+  if (!deps.config.sessionManagement) return undefined;
   return { subject: session ? publicSubjectOf(session.userId, deps) : null };
 }
 
@@ -154,7 +154,7 @@ function guestToSignIn(
   deps: BrowserDeps,
 ): NonNullable<AuthorizationRequest['guest']> | null {
   const { guest } = state.request;
-  if (guest === null || session !== null || deps.config.allowClientGuests !== true) return null;
+  if (guest === null || session !== null || !deps.config.allowClientGuests) return null;
   return state.authenticatedInInteraction ? null : guest;
 }
 

@@ -2,7 +2,7 @@ import { OAuthError, isOAuthError } from '../../oauth/errors.js';
 import { matchRedirectUri } from '../../oauth/redirect-uri.js';
 import { defaultResponseMode, parseResponseMode, type ResponseMode } from '../../oauth/response-mode.js';
 import { nonceRequired, parseResponseType, returns, type ResponseType } from '../../oauth/response-type.js';
-import { parseScope, grantableScopes, offeredScopes, KONNECT_SCOPES } from '../../oauth/scopes.js';
+import { parseScope, grantableScopes, offeredScopes } from '../../oauth/scopes.js';
 import { parsePrompt, parseMaxAge } from '../../oauth/prompt.js';
 import { checkCodeChallenge } from '../../oauth/pkce.js';
 import {
@@ -110,8 +110,8 @@ const SINGLE_VALUED = [
 /**
  * Step 2: the rest of the request (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1,
  * §3.2.2.1, §3.3.2.1, §5.5), after a request object's parameters replaced the query's.
- * Errors thrown here are not yet redirectable; the handler marks them so, since step 1 has
- * verified the target. Unknown parameters are ignored.
+ * The handler answers errors thrown here at the redirect_uri, which step 1 has verified.
+ * Unknown parameters are ignored.
  *
  * Scopes: requested scopes that are not offered (standard ones, the identity backend's
  * extras, narrowed by `allowedScopes`; konnect-spec §3.1, §4.11) are dropped silently —
@@ -228,14 +228,13 @@ function userScopes(
   deps: Deps,
 ): string[] {
   const { allowedScopes, compat } = deps.config;
-  if (client.trusted && compat.trustedClientsGetAllScopes) {
-    const allowed = allowedScopes && allowedScopes.length > 0 ? new Set(['openid', ...allowedScopes]) : null;
-    const withCode = returns(responseType, 'code');
-    return requested.filter(
-      (scope) => (allowed === null || allowed.has(scope)) && (scope !== 'offline_access' || withCode),
-    );
-  }
-  return grantableScopes(requested, offeredScopes(extraScopesOf(deps), allowedScopes), { responseType });
+  const offered =
+    client.trusted && compat.trustedClientsGetAllScopes
+      ? allowedScopes && allowedScopes.length > 0
+        ? ['openid', ...allowedScopes]
+        : requested
+      : offeredScopes(extraScopesOf(deps), allowedScopes);
+  return grantableScopes(requested, offered, { responseType });
 }
 
 /**
@@ -249,7 +248,7 @@ function guestOf(
   requestObject: RequestObject | null,
   deps: Deps,
 ): AuthorizationRequest['guest'] {
-  if (deps.config.allowClientGuests !== true) return null;
+  if (!deps.config.allowClientGuests) return null;
   // The guest's values must come from the signed object itself, not from a `claims` query
   // parameter that a signed object without claims would leave in place.
   const signed = requestObject?.signed === true && requestObject.claims !== undefined;
@@ -267,28 +266,9 @@ function guestOf(
     return null;
   }
   if (record === null) return null;
-  // Konnect's guests get openid, profile, email and konnect/id plus the client's trusted_scopes
-  // (or, from a trusted client without any, whatever it asks for) — but never a scope of the
-  // identity backend: `konnect/raw_sub` would make the client-chosen guest id the subject,
-  // `groups` and `offline_access` have no meaning for a guest. Scopes of identifier-scopes.yaml
-  // (Meet's `kopano/kwm`) are not the backend's and stay.
-  const backend = new Set(
-    [...offeredScopes(deps.identity.extraScopes ?? []), ...Object.values(KONNECT_SCOPES)].filter(
-      (scope) => !GUEST_SCOPES.has(scope),
-    ),
-  );
-  const scopes = approveGuestScopes(requested, client, []).filter((scope) => !backend.has(scope));
-  return { record, scopes };
+  const backendScopes = offeredScopes(deps.identity.extraScopes ?? []);
+  return { record, scopes: approveGuestScopes(requested, client, backendScopes) };
 }
-
-/** The standard scopes a guest may have (Konnect identity/managers/guest.go). */
-const GUEST_SCOPES: ReadonlySet<string> = new Set([
-  'openid',
-  'profile',
-  'email',
-  'konnect/id',
-  'konnect/hashed_sub',
-]);
 
 function opaque(params: Params, name: string): string | null {
   const value = optionalParam(params, name);

@@ -31,7 +31,7 @@ export function respondToClient(
   const { issuer } = deps.config;
   const fields: Record<string, string | undefined> = { ...params, state: target.state ?? undefined };
   const cookies: CookieInstruction[] = [];
-  if (deps.config.sessionManagement === true && browser !== undefined) {
+  if (deps.config.sessionManagement && browser !== undefined) {
     const state = browserState(browser.subject, issuer);
     cookies.push(browserStateCookie(state, issuer.startsWith('https:')));
     if (params.error === undefined) {

@@ -124,8 +124,6 @@ describe('discovery metadata', () => {
       providerMetadata({ ...konnect, sessionManagement: false }, 'PS256')['check_session_iframe'],
       undefined,
     );
-    assert.ok(
-      !('check_session_iframe' in providerMetadata({ ...base, sessionManagement: undefined }, 'PS256')),
-    );
+    assert.ok(!('check_session_iframe' in providerMetadata({ ...base, sessionManagement: false }, 'PS256')));
   });
 });

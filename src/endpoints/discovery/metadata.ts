@@ -50,7 +50,7 @@ export function providerMetadata(
     end_session_endpoint: url(paths.endSession),
     revocation_endpoint: url(paths.revocation),
     jwks_uri: url(paths.jwks),
-    ...(config.sessionManagement === true ? { check_session_iframe: url(paths.checkSession) } : {}),
+    ...(config.sessionManagement ? { check_session_iframe: url(paths.checkSession) } : {}),
     scopes_supported: [...scopes],
     response_types_supported: [
       'code',

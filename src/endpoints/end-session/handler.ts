@@ -1,6 +1,7 @@
 import { signOutConfirmPage, signedOutPage } from '../../views/index.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { matchPostLogoutRedirectUri } from '../../oauth/redirect-uri.js';
+import { buildAuthorizationResponse } from '../../oauth/response-mode.js';
 import { resolveClient } from '../../clients/implicit-trust.js';
 import type { Client } from '../../clients/types.js';
 import type { IdTokenHint } from '../../tokens/types.js';
@@ -63,26 +64,15 @@ export async function handleEndSession(req: EndpointRequest, deps: BrowserDeps):
   }
   const cookies = [clearSessionCookie(deps), ...clearBrowserState(deps)];
   if (request.postLogoutRedirectUri) {
-    const location =
-      request.state === null
-        ? request.postLogoutRedirectUri
-        : withState(request.postLogoutRedirectUri, request.state);
-    return { kind: 'redirect', location, cookies };
+    // `state` joins the URI's query before its fragment, encoded as authorization responses
+    // are (`%20`: oidc-client decodes with decodeURIComponent, which leaves `+` alone).
+    const response = buildAuthorizationResponse(request.postLogoutRedirectUri, 'query', {
+      state: request.state ?? undefined,
+    });
+    if (response.kind !== 'redirect') throw new Error('handleEndSession: a query response is a redirect');
+    return { kind: 'redirect', location: response.location, cookies };
   }
   return pageResponse(signedOutPage({ locale: localeOf(req) }), { cookies });
-}
-
-/**
- * `state` added to the URI's query, before its fragment (RP-Initiated Logout §3; Meet's
- * `…/meet/?state=X#oidc-endsession-callback`), encoded as the authorization responses are
- * (`%20` for a space: oidc-client decodes with decodeURIComponent), the rest kept verbatim.
- */
-function withState(uri: string, state: string): string {
-  const hash = uri.indexOf('#');
-  const base = hash === -1 ? uri : uri.slice(0, hash);
-  const fragment = hash === -1 ? '' : uri.slice(hash);
-  const separator = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&';
-  return `${base}${separator}state=${encodeURIComponent(state)}${fragment}`;
 }
 
 /** The hint belongs to this browser's session (its `sid`), so no confirmation is needed. */

@@ -29,7 +29,7 @@ export function clearSessionCookie(deps: BrowserDeps): CookieInstruction {
  * monitoring the session see a change. None without session management.
  */
 export function clearBrowserState(deps: BrowserDeps): CookieInstruction[] {
-  return deps.config.sessionManagement === true ? [clearBrowserStateCookie(https(deps))] : [];
+  return deps.config.sessionManagement ? [clearBrowserStateCookie(https(deps))] : [];
 }
 
 /**

@@ -1,4 +1,5 @@
-import { signInPage, welcomePage, type SignInError } from '../../views/index.js';
+import { signInPage, type SignInError } from '../../views/index.js';
+import { welcomeResponse } from './welcome.js';
 import { IdentityUnavailableError, type Identity } from '../../identity/types.js';
 import type { BrowserDeps, CookieInstruction, EndpointRequest, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
@@ -16,7 +17,7 @@ export async function showSignIn(req: EndpointRequest, deps: BrowserDeps): Promi
   const flow = id === null ? null : await loadInteraction(id, deps);
   if (flow === null) {
     const session = await currentSession(req, deps);
-    if (session) return welcome(req, deps, session.userId);
+    if (session) return welcomeResponse(req, deps, session.userId);
   }
   return renderSignIn(req, deps, flow, flow?.request.loginHint ?? '', null);
 }
@@ -99,18 +100,6 @@ function renderSignIn(
     cookies: csrf.cookies,
     formTargets: flow ? formTargetsOf(flow.request) : [],
   });
-}
-
-async function welcome(req: EndpointRequest, deps: BrowserDeps, userId: string): Promise<EndpointResponse> {
-  const user = await deps.identity.getUser(userId).catch(() => null);
-  const csrf = csrfFor(req, deps, 'endsession');
-  const page = welcomePage({
-    locale: localeOf(req),
-    userDisplayName: user?.name ?? user?.username ?? '',
-    signOutAction: paths.endSession,
-    csrfToken: csrf.token,
-  });
-  return pageResponse(page, { cookies: csrf.cookies });
 }
 
 function single(req: EndpointRequest, name: string): string | undefined {

@@ -141,12 +141,14 @@ describe('approveGuestScopes (kopano-meet.md req. 38)', () => {
     ]);
   });
 
-  it('also grants konnect/id and the scopes passed as supported for guests', () => {
+  it('also grants konnect/id, but never a scope of the backend or only users have', () => {
     assert.deepEqual(
-      approveGuestScopes(['konnect/guestok', 'konnect/id', 'groups', 'kopano/gc', 'openid'], meet, [
-        'kopano/gc',
-      ]),
-      ['konnect/guestok', 'konnect/id', 'kopano/gc', 'openid'],
+      approveGuestScopes(
+        ['konnect/guestok', 'konnect/id', 'groups', 'konnect/raw_sub', 'kopano/gc', 'openid'],
+        { trusted: true, trustedScopes: [] },
+        ['groups', 'kopano/gc'],
+      ),
+      ['konnect/guestok', 'konnect/id', 'openid'],
     );
   });
 
@@ -168,9 +170,11 @@ describe('approveGuestScopes (kopano-meet.md req. 38)', () => {
       'konnect/guestok',
     ]);
     assert.deepEqual(
-      approveGuestScopes(requested, { trusted: true, trustedScopes: ['konnect/guestok', 'offline_access'] }, [
-        'offline_access',
-      ]),
+      approveGuestScopes(
+        requested,
+        { trusted: true, trustedScopes: ['konnect/guestok', 'offline_access'] },
+        [],
+      ),
       ['openid', 'konnect/guestok'],
     );
   });

@@ -48,7 +48,7 @@ export interface GuestRequestInput {
  *
  * @throws OAuthError `invalid_request_object` when the claims did not come from a signed,
  *   verified request object; `invalid_request` when `guest` has no string value or an empty
- *   one. Neither is redirectable; the caller makes them so.
+ *   one. The caller decides where they are answered.
  */
 export function guestFromRequest(input: GuestRequestInput): GuestRecord | null {
   const requested = input.claims?.id_token;
@@ -73,8 +73,24 @@ export function guestFromRequest(input: GuestRequestInput): GuestRecord | null {
   });
 }
 
-/** Scopes every guest may have (Konnect's guest manager: `konnect/id`, `profile`, `email`, plus `openid`). */
-const GUEST_SCOPES: readonly string[] = Object.freeze(['openid', 'profile', 'email', 'konnect/id']);
+/**
+ * Scopes every guest may have (Konnect's guest manager: `konnect/id`, `profile`, `email`, plus
+ * `openid`; `konnect/hashed_sub` has no effect).
+ */
+const GUEST_SCOPES: ReadonlySet<string> = new Set([
+  'openid',
+  'profile',
+  'email',
+  'konnect/id',
+  'konnect/hashed_sub',
+]);
+
+/**
+ * Scopes only a directory user can have: `konnect/raw_sub` would make the client-chosen guest
+ * id the subject; `konnect/uuid`, `groups` have nothing to release for a guest; and
+ * `offline_access` needs consent (OpenID Connect Core §11), which a guest cannot give.
+ */
+const USER_ONLY_SCOPES: readonly string[] = ['konnect/raw_sub', 'konnect/uuid', 'groups', 'offline_access'];
 
 /** What {@link approveGuestScopes} needs to know about the client. */
 export interface GuestScopesClient {
@@ -89,26 +105,31 @@ export interface GuestScopesClient {
  *
  * - a trusted client without `trusted_scopes` gets every requested scope;
  * - otherwise the requested scopes that guests may have (`openid`, `profile`, `email`,
- *   `konnect/id`, and `supported`) plus the requested ones in the client's `trusted_scopes`
- *   — Kopano Meet registers `konnect/guestok` and `kopano/kwm` there.
+ *   `konnect/id`) plus the requested ones in the client's `trusted_scopes` — Kopano Meet
+ *   registers `konnect/guestok` and `kopano/kwm` there.
  *
- * `offline_access` is never granted: it needs consent (OpenID Connect Core §11), which a
- * guest cannot give.
+ * Never, whatever the client says, a scope only directory users can have: Sesame's own
+ * (`konnect/raw_sub`, `konnect/uuid`, `groups`, `offline_access`) and `backendScopes`, those
+ * the identity backend offers. Scopes of identifier-scopes.yaml (`kopano/kwm`) are not the
+ * backend's and follow the rule above.
  *
  * @throws OAuthError `invalid_request` when `konnect/guestok` is not among the approved
- *   scopes: the client does not allow guests. Not redirectable; the caller makes it so.
+ *   scopes: the client does not allow guests.
  */
 export function approveGuestScopes(
   requested: readonly string[],
   client: GuestScopesClient,
-  supported: readonly string[],
+  backendScopes: readonly string[],
 ): string[] {
+  const userOnly = new Set(
+    [...USER_ONLY_SCOPES, ...backendScopes].filter((scope) => !GUEST_SCOPES.has(scope)),
+  );
   const allowed =
     client.trusted && client.trustedScopes.length === 0
       ? null
-      : new Set([...GUEST_SCOPES, ...supported, ...client.trustedScopes]);
+      : new Set([...GUEST_SCOPES, ...client.trustedScopes]);
   const approved = [...new Set(requested)].filter(
-    (scope) => scope !== 'offline_access' && (allowed === null || allowed.has(scope)),
+    (scope) => !userOnly.has(scope) && (allowed === null || allowed.has(scope)),
   );
   if (!approved.includes(GUEST_SCOPE)) {
     throw new OAuthError('invalid_request', `the client does not allow the ${GUEST_SCOPE} scope`);
