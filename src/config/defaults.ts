@@ -190,16 +190,73 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'Window over which failed sign-ins are counted.',
   },
   {
-    path: 'throttle.max_failures_per_account',
+    path: 'throttle.max_failures_per_account_address',
     kind: 'integer',
     default: 5,
-    description: 'Failed sign-ins per account within the window before it is throttled.',
+    description:
+      'Failed sign-ins for one account from one address within the window before that pair is locked.',
+  },
+  {
+    path: 'throttle.max_failures_per_account',
+    kind: 'integer',
+    default: 10,
+    description:
+      'Failed sign-ins for one account from all addresses within the window after which its attempts are slowed down (never locked).',
+  },
+  {
+    path: 'throttle.account_interval',
+    kind: 'duration',
+    default: '10s',
+    description: 'Once an account is slowed down, attempts for it must be this far apart.',
   },
   {
     path: 'throttle.max_failures_per_address',
     kind: 'integer',
     default: 20,
-    description: 'Failed sign-ins per client IP address within the window before it is throttled.',
+    description:
+      'Failed sign-ins from one client address within the window before it is locked; set trusted_proxies behind a reverse proxy.',
+  },
+  {
+    path: 'http.request_timeout',
+    kind: 'duration',
+    default: '30s',
+    description: 'A request, headers and body, must arrive within this time.',
+  },
+  {
+    path: 'http.headers_timeout',
+    kind: 'duration',
+    default: '10s',
+    description: 'Request headers must arrive within this time.',
+  },
+  {
+    path: 'http.keep_alive_timeout',
+    kind: 'duration',
+    default: '5s',
+    description: 'An idle keep-alive connection is closed after this time.',
+  },
+  {
+    path: 'http.max_connections',
+    kind: 'integer',
+    default: 1000,
+    description: 'Connections open at once; further ones are refused.',
+  },
+  {
+    path: 'limits.pending_sign_ins',
+    kind: 'integer',
+    default: 10000,
+    description: 'Pending sign-ins (authorization requests waiting for the user) kept at once, in total.',
+  },
+  {
+    path: 'limits.pending_sign_ins_per_address',
+    kind: 'integer',
+    default: 100,
+    description: 'Pending sign-ins kept at once for one client address.',
+  },
+  {
+    path: 'limits.registration_file_bytes',
+    kind: 'integer',
+    default: 1048576,
+    description: 'Largest identifier-registration.yaml accepted, in bytes.',
   },
 ];
 

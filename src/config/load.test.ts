@@ -34,8 +34,19 @@ demo: true
 trusted_proxies: [10.0.0.0/8, "::1", 192.168.1.7]
 throttle:
   window: 5m
+  max_failures_per_account_address: 2
   max_failures_per_account: 3
+  account_interval: 1m
   max_failures_per_address: 50
+http:
+  request_timeout: 20s
+  headers_timeout: 5s
+  keep_alive_timeout: 3s
+  max_connections: 200
+limits:
+  pending_sign_ins: 500
+  pending_sign_ins_per_address: 10
+  registration_file_bytes: 65536
 `;
 
 test('with no file and no environment Sesame runs a local development instance', () => {
@@ -73,7 +84,20 @@ test('with no file and no environment Sesame runs a local development instance',
     log: { level: 'info', format: 'json' },
     demo: true,
     trustedProxies: [],
-    throttle: { windowSeconds: 900, maxFailuresPerAccount: 5, maxFailuresPerAddress: 20 },
+    throttle: {
+      windowSeconds: 900,
+      maxFailuresPerAccountAddress: 5,
+      maxFailuresPerAccount: 10,
+      accountIntervalSeconds: 10,
+      maxFailuresPerAddress: 20,
+    },
+    http: {
+      requestTimeoutSeconds: 30,
+      headersTimeoutSeconds: 10,
+      keepAliveTimeoutSeconds: 5,
+      maxConnections: 1000,
+    },
+    limits: { pendingSignIns: 10000, pendingSignInsPerAddress: 100, registrationFileBytes: 1048576 },
   });
   assert.equal(warnings.length, 1);
   assert.match(warnings[0] ?? '', /^issuer: uses http/);
@@ -131,7 +155,20 @@ test('a file setting every key gives exactly those values', () => {
     log: { level: 'debug', format: 'text' },
     demo: true,
     trustedProxies: ['10.0.0.0/8', '::1', '192.168.1.7'],
-    throttle: { windowSeconds: 300, maxFailuresPerAccount: 3, maxFailuresPerAddress: 50 },
+    throttle: {
+      windowSeconds: 300,
+      maxFailuresPerAccountAddress: 2,
+      maxFailuresPerAccount: 3,
+      accountIntervalSeconds: 60,
+      maxFailuresPerAddress: 50,
+    },
+    http: {
+      requestTimeoutSeconds: 20,
+      headersTimeoutSeconds: 5,
+      keepAliveTimeoutSeconds: 3,
+      maxConnections: 200,
+    },
+    limits: { pendingSignIns: 500, pendingSignInsPerAddress: 10, registrationFileBytes: 65536 },
   });
 });
 

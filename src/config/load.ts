@@ -179,8 +179,21 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
     trustedProxies: data.trusted_proxies,
     throttle: {
       windowSeconds: data.throttle.window,
+      maxFailuresPerAccountAddress: data.throttle.max_failures_per_account_address,
       maxFailuresPerAccount: data.throttle.max_failures_per_account,
+      accountIntervalSeconds: data.throttle.account_interval,
       maxFailuresPerAddress: data.throttle.max_failures_per_address,
+    },
+    http: {
+      requestTimeoutSeconds: data.http.request_timeout,
+      headersTimeoutSeconds: data.http.headers_timeout,
+      keepAliveTimeoutSeconds: data.http.keep_alive_timeout,
+      maxConnections: data.http.max_connections,
+    },
+    limits: {
+      pendingSignIns: data.limits.pending_sign_ins,
+      pendingSignInsPerAddress: data.limits.pending_sign_ins_per_address,
+      registrationFileBytes: data.limits.registration_file_bytes,
     },
   };
 }

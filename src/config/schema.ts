@@ -168,8 +168,21 @@ export const configSchema = section({
   trusted_proxies: z.array(proxy, { error: 'must be a list of IP addresses or CIDRs' }),
   throttle: section({
     window: duration(1),
+    max_failures_per_account_address: count,
     max_failures_per_account: count,
+    account_interval: duration(1),
     max_failures_per_address: count,
+  }),
+  http: section({
+    request_timeout: duration(1),
+    headers_timeout: duration(1),
+    keep_alive_timeout: duration(1),
+    max_connections: count,
+  }),
+  limits: section({
+    pending_sign_ins: count,
+    pending_sign_ins_per_address: count,
+    registration_file_bytes: count,
   }),
 });
 

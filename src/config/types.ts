@@ -170,9 +170,39 @@ export interface Config {
   readonly demo: boolean;
   /** Proxies whose X-Forwarded-For / -Proto are believed (addresses or CIDRs). */
   readonly trustedProxies: readonly string[];
+  /** Sign-in throttle (docs/security.md). */
   readonly throttle: {
     readonly windowSeconds: number;
+    /** Failures of one account from one address within the window before that pair is locked. */
+    readonly maxFailuresPerAccountAddress: number;
+    /**
+     * Failures of one account from all addresses within the window after which further
+     * attempts for it are slowed down — spaced `accountIntervalSeconds` apart — not locked, so
+     * an attacker elsewhere cannot lock the owner out.
+     */
     readonly maxFailuresPerAccount: number;
+    readonly accountIntervalSeconds: number;
+    /** Failures from one address (IPv6 /64) within the window before the address is locked. */
     readonly maxFailuresPerAddress: number;
+  };
+  /** Limits of the HTTP server against slow or many clients (docs/security.md). */
+  readonly http: {
+    /** A request (headers and body) must arrive within this, seconds. */
+    readonly requestTimeoutSeconds: number;
+    /** Request headers must arrive within this, seconds. */
+    readonly headersTimeoutSeconds: number;
+    /** An idle keep-alive connection is closed after this, seconds. */
+    readonly keepAliveTimeoutSeconds: number;
+    /** Connections open at once; further ones are refused. */
+    readonly maxConnections: number;
+  };
+  /** Caps on what unauthenticated requests and files may make Sesame hold (docs/security.md). */
+  readonly limits: {
+    /** Pending sign-ins (interactions) stored at once, in total. */
+    readonly pendingSignIns: number;
+    /** Pending sign-ins stored at once for one client address (IPv6 /64). */
+    readonly pendingSignInsPerAddress: number;
+    /** Largest identifier-registration.yaml accepted, bytes. */
+    readonly registrationFileBytes: number;
   };
 }

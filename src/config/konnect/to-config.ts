@@ -231,8 +231,21 @@ export function konnectdToConfig(sources: KonnectdSources): KonnectdConfig {
     trustedProxies: proxies,
     throttle: {
       windowSeconds: nativeDefault('throttle.window'),
+      maxFailuresPerAccountAddress: nativeDefault('throttle.max_failures_per_account_address'),
       maxFailuresPerAccount: nativeDefault('throttle.max_failures_per_account'),
+      accountIntervalSeconds: nativeDefault('throttle.account_interval'),
       maxFailuresPerAddress: nativeDefault('throttle.max_failures_per_address'),
+    },
+    http: {
+      requestTimeoutSeconds: nativeDefault('http.request_timeout'),
+      headersTimeoutSeconds: nativeDefault('http.headers_timeout'),
+      keepAliveTimeoutSeconds: nativeDefault('http.keep_alive_timeout'),
+      maxConnections: nativeDefault('http.max_connections'),
+    },
+    limits: {
+      pendingSignIns: nativeDefault('limits.pending_sign_ins'),
+      pendingSignInsPerAddress: nativeDefault('limits.pending_sign_ins_per_address'),
+      registrationFileBytes: nativeDefault('limits.registration_file_bytes'),
     },
   };
   return { config: deepFreeze(config), warnings, notes };

@@ -87,7 +87,20 @@ export const TEST_CONFIG: Config = {
   log: { level: 'error', format: 'json' },
   demo: false,
   trustedProxies: [],
-  throttle: { windowSeconds: 900, maxFailuresPerAccount: 10, maxFailuresPerAddress: 100 },
+  throttle: {
+    windowSeconds: 900,
+    maxFailuresPerAccountAddress: 5,
+    maxFailuresPerAccount: 10,
+    accountIntervalSeconds: 10,
+    maxFailuresPerAddress: 100,
+  },
+  http: {
+    requestTimeoutSeconds: 30,
+    headersTimeoutSeconds: 10,
+    keepAliveTimeoutSeconds: 5,
+    maxConnections: 1000,
+  },
+  limits: { pendingSignIns: 10000, pendingSignInsPerAddress: 100, registrationFileBytes: 1048576 },
 };
 
 let keys: Promise<SigningKey[]> | null = null;
