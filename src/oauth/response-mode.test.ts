@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildAuthorizationResponse, defaultResponseMode, parseResponseMode } from './response-mode.js';
+import {
+  buildAuthorizationResponse,
+  defaultResponseMode,
+  parseResponseMode,
+  withoutResponseParameters,
+} from './response-mode.js';
 import { OAuthError } from './errors.js';
 
 function isInvalidRequest(error: unknown): boolean {
@@ -137,5 +142,24 @@ describe('buildAuthorizationResponse', () => {
       kind: 'redirect',
       location: 'com.example.app:/oauth?code=abc',
     });
+  });
+});
+
+describe('withoutResponseParameters (issue 7 item 5)', () => {
+  it('drops pre-injected response parameters and keeps everything else byte for byte', () => {
+    assert.equal(
+      withoutResponseParameters('https://rp.example/cb?code=ATTACKER&state=forged&iss=evil&x=a%20b'),
+      'https://rp.example/cb?x=a%20b',
+    );
+    assert.equal(
+      withoutResponseParameters('https://rp.example/cb?a=1&%63ode=x&error_description=y&session_state=z&b#f'),
+      'https://rp.example/cb?a=1&b#f',
+    );
+    assert.equal(withoutResponseParameters('https://rp.example/cb?code=x'), 'https://rp.example/cb');
+    assert.equal(withoutResponseParameters('https://rp.example/cb'), 'https://rp.example/cb');
+    assert.equal(
+      withoutResponseParameters('https://rp.example/cb?codex=1&scope=s'),
+      'https://rp.example/cb?codex=1&scope=s',
+    );
   });
 });

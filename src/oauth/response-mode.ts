@@ -114,3 +114,49 @@ function appendFragment(fragment: string | null, params: string): string {
   if (params === '') return fragment;
   return fragment.endsWith('&') ? `${fragment}${params}` : `${fragment}&${params}`;
 }
+
+/** Parameters an authorization response carries (RFC 6749 §4.1.2, §4.2.2; OIDC Core §3; RFC 9207; OIDC Session §3). */
+const RESPONSE_PARAMETERS: ReadonlySet<string> = new Set([
+  'code',
+  'state',
+  'iss',
+  'id_token',
+  'access_token',
+  'token_type',
+  'expires_in',
+  'session_state',
+  'error',
+  'error_description',
+  'error_uri',
+]);
+
+/**
+ * The redirect URI without query parameters named like response parameters (`code`,
+ * `state`, `iss`, `id_token`, `access_token`, `token_type`, `expires_in`, `session_state`,
+ * `error*`); every other part is kept byte for byte. Under Konnect's relaxed matching the
+ * requested query is the requester's to choose, and `cb?code=ATTACKER&state=forged` would
+ * otherwise reach the client ahead of the real values.
+ */
+export function withoutResponseParameters(redirectUri: string): string {
+  const hash = redirectUri.indexOf('#');
+  const beforeHash = hash === -1 ? redirectUri : redirectUri.slice(0, hash);
+  const fragment = hash === -1 ? '' : redirectUri.slice(hash);
+  const question = beforeHash.indexOf('?');
+  if (question === -1) return redirectUri;
+  const kept = beforeHash
+    .slice(question + 1)
+    .split('&')
+    .filter((pair) => pair !== '' && !RESPONSE_PARAMETERS.has(parameterName(pair)));
+  const base = beforeHash.slice(0, question);
+  return `${base}${kept.length > 0 ? `?${kept.join('&')}` : ''}${fragment}`;
+}
+
+function parameterName(pair: string): string {
+  const eq = pair.indexOf('=');
+  const raw = (eq === -1 ? pair : pair.slice(0, eq)).replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}

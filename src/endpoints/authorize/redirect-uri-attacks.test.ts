@@ -86,3 +86,26 @@ describe('implicit trust of unregistered clients on the issuer origin (Konnect c
     assert.equal(location, null, `tokens were sent to ${location?.slice(0, 160) ?? ''}…`);
   });
 });
+
+describe('a redirect URI query cannot pre-inject response parameters under Konnect compatibility (issue 7 item 5)', () => {
+  it('drops code, state, iss and error* of the requested query; the client sees only the real values', async () => {
+    const fx = await createBrowserFixture();
+    const cookies = await fx.signIn(ALICE);
+    // Meet is trusted (no consent page), registered as https://meet.example.com/meet/.
+    const injected = 'https://meet.example.com/meet/?code=ATTACKER&state=forged&iss=evil&error=x&keep=1';
+    const response = await authorize(
+      fx,
+      request(MEET_ID, injected, { response_type: 'code', state: 'real' }),
+      {
+        cookies,
+      },
+    );
+    const location = new URL(locationOf(response));
+    assert.equal(location.searchParams.getAll('code').length, 1);
+    assert.notEqual(location.searchParams.get('code'), 'ATTACKER');
+    assert.deepEqual(location.searchParams.getAll('state'), ['real']);
+    assert.deepEqual(location.searchParams.getAll('iss'), [ISSUER]);
+    assert.equal(location.searchParams.get('error'), null);
+    assert.equal(location.searchParams.get('keep'), '1');
+  });
+});

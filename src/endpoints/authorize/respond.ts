@@ -1,4 +1,4 @@
-import { buildAuthorizationResponse } from '../../oauth/response-mode.js';
+import { buildAuthorizationResponse, withoutResponseParameters } from '../../oauth/response-mode.js';
 import type { OAuthError } from '../../oauth/errors.js';
 import { browserState, originOf, sessionState } from '../../oauth/session-state.js';
 import { browserStateCookie } from '../check-session/browser-state-cookie.js';
@@ -16,7 +16,9 @@ export interface BrowserOutcome {
 
 /**
  * Sends the authorization response to the verified redirect_uri in the requested mode, with
- * `state` (RFC 6749 §4.1.2) and `iss` (RFC 9207).
+ * `state` (RFC 6749 §4.1.2) and `iss` (RFC 9207). Under Konnect's relaxed redirect-URI
+ * matching, query parameters named like response parameters are dropped from the redirect
+ * URI first, so a requester cannot place its own `code` or `state` ahead of the real ones.
  *
  * With session management on and a `browser` outcome given, the response also sets the
  * browser-state cookie the check-session iframe reads, and a successful response carries
@@ -39,7 +41,11 @@ export function respondToClient(
     }
   }
   fields.iss = issuer;
-  const response = buildAuthorizationResponse(target.redirectUri, target.responseMode, fields);
+  // Under Konnect's relaxed matching the query was the requester's to choose (issue 7 item 5).
+  const redirectUri = deps.config.compat.redirectUriIgnoresQuery
+    ? withoutResponseParameters(target.redirectUri)
+    : target.redirectUri;
+  const response = buildAuthorizationResponse(redirectUri, target.responseMode, fields);
   const answer: EndpointResponse =
     response.kind === 'redirect'
       ? { kind: 'redirect', location: response.location }
