@@ -67,3 +67,12 @@ export function usernameKey(username: string): string {
  * counts over; sign-in throttle windows are minutes.
  */
 export const THROTTLE_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The order of `throttle.list`: UTF-16 code units, as JavaScript's `<` compares strings. Engines
+ * sort with it rather than with SQL's ORDER BY, whose collation differs between SQLite (bytes)
+ * and PostgreSQL (the database's locale).
+ */
+export function byThrottleKey(a: { readonly key: string }, b: { readonly key: string }): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}

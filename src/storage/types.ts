@@ -4,8 +4,9 @@
  * - absent records are returned as `null`, never thrown;
  * - engines throw only `StorageError`;
  * - timestamps are epoch milliseconds; lists of scopes keep their order;
- * - optional record fields (a grant's `claims` and `guest`) may be left out when creating a
- *   record, but are always present on what storage returns, as `null` when absent;
+ * - optional record fields (a grant's `claims` and `guest`, an interaction's `clientAddress`)
+ *   may be left out when creating a record, but are always present on what storage returns, as
+ *   `null` when absent;
  * - secrets (codes, refresh tokens, session ids) are stored only as hashes — callers pass the
  *   hash (`lib/ids.hashToken`), storage never sees the secret itself;
  * - `codes.consume` and `refreshTokens.rotate` are atomic: of two concurrent callers exactly
@@ -51,6 +52,17 @@ export interface InteractionRecord {
   readonly sessionId: string | null;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /**
+   * The throttle's address key of the client that started the interaction (IPv6 per /64), so
+   * pending sign-ins can be capped per address. Optional when created (absent means null), always
+   * present on what storage returns: see `StoredInteractionRecord`.
+   */
+  readonly clientAddress?: string | null;
+}
+
+/** An interaction as storage returns it: `clientAddress` always present, null when absent. */
+export interface StoredInteractionRecord extends InteractionRecord {
+  readonly clientAddress: string | null;
 }
 
 export interface AuthorizationCodeRecord {
@@ -203,16 +215,32 @@ export interface SessionStore {
 
 export interface InteractionStore {
   create(interaction: InteractionRecord): Promise<void>;
-  /** Returns the interaction only while `now` is before `expiresAt`. */
-  get(id: string, now: number): Promise<InteractionRecord | null>;
+  /**
+   * Returns the interaction only while `now` is before `expiresAt`; `clientAddress` always
+   * present, null when it was created without one.
+   */
+  get(id: string, now: number): Promise<StoredInteractionRecord | null>;
   setSession(id: string, sessionId: string | null): Promise<void>;
   delete(id: string): Promise<void>;
+  /**
+   * How many interactions are live at `now` (`now` before `expiresAt`, as `get` sees them): all
+   * of them, or only those created with `clientAddress`. Interactions without an address count
+   * only in the total. Cheap enough to call on every authorization request (SQL: a COUNT over an
+   * index).
+   */
+  countLive(now: number, clientAddress?: string): Promise<number>;
 }
 
 export interface CodeStore {
   create(code: AuthorizationCodeRecord): Promise<void>;
   /** Atomic: exactly one concurrent caller gets `consumed` for a given code. */
   consume(codeHash: string, now: number): Promise<ConsumeCodeResult>;
+  /**
+   * The code's record whatever its state — live, consumed or expired (until purged) — without
+   * changing it: a peek, so the caller can check who presents a code before spending it
+   * (issue 7 item 4). Null for an unknown hash.
+   */
+  get(codeHash: string): Promise<AuthorizationCodeRecord | null>;
 }
 
 export interface GrantStore {
@@ -242,6 +270,15 @@ export interface ConsentStore {
   delete(userId: string, clientId: string): Promise<void>;
 }
 
+/** One throttle key's failures within a window, as `ThrottleStore.list` reports them. */
+export interface ThrottleKeyFailures {
+  readonly key: string;
+  /** Failures within the window. */
+  readonly count: number;
+  /** When the latest of them was recorded, ms. */
+  readonly lastAt: number;
+}
+
 /** Counters for the sign-in throttle, over a sliding window. */
 export interface ThrottleStore {
   /** Records one failure for `key` and returns the failures within the last `windowMs`. */
@@ -254,6 +291,18 @@ export interface ThrottleStore {
    * turned out not to be a failure). Hits of the same key at the same millisecond go together.
    */
   release(key: string, at: number): Promise<void>;
+  /**
+   * Every key with at least one failure within the last `windowMs` (as `count` sees them), with
+   * that count and its latest failure; keys whose failures all left the window are left out.
+   * Sorted by key in UTF-16 code unit order (JavaScript's `<`), the same in every engine.
+   */
+  list(now: number, windowMs: number): Promise<ThrottleKeyFailures[]>;
+  /**
+   * Forgets every failure of every key that starts with `prefix`, compared literally and
+   * case-sensitively (no character is a wildcard: `%` and `_` are themselves); the empty prefix
+   * clears every key. Returns how many keys had failures stored and now have none.
+   */
+  clearPrefix(prefix: string): Promise<number>;
 }
 
 export interface Storage {

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StorageError, type Storage } from '../types.js';
-import { MINUTE, T0, aGrant, aRefreshToken, aSession, aUser, anInteraction, useStorage } from './fixtures.js';
+import {
+  MINUTE,
+  T0,
+  aGrant,
+  aRefreshToken,
+  aSession,
+  aStoredInteraction,
+  aUser,
+  anInteraction,
+  useStorage,
+} from './fixtures.js';
 
 async function rejectsWith(promise: Promise<unknown>, kind: StorageError['kind']): Promise<void> {
   await assert.rejects(promise, (error: unknown) => error instanceof StorageError && error.kind === kind);
@@ -167,7 +177,7 @@ export function describeAccountCases(factory: () => Promise<Storage>): void {
 
     it('keeps the authorization request as given, nested values included', async () => {
       await storage().interactions.create(anInteraction());
-      assert.deepEqual(await storage().interactions.get('interaction-1', T0), anInteraction());
+      assert.deepEqual(await storage().interactions.get('interaction-1', T0), aStoredInteraction());
     });
 
     it('hides an interaction from the moment it expires', async () => {

@@ -8,6 +8,7 @@ import type {
   SessionRecord,
   Storage,
   StoredGrantRecord,
+  StoredInteractionRecord,
   UserRecord,
 } from '../types.js';
 
@@ -69,6 +70,11 @@ export function anInteraction(overrides: Partial<InteractionRecord> = {}): Inter
     expiresAt: T0 + 10 * MINUTE,
     ...overrides,
   };
+}
+
+/** `anInteraction(overrides)` as storage returns it: `clientAddress` present, null when not given. */
+export function aStoredInteraction(overrides: Partial<InteractionRecord> = {}): StoredInteractionRecord {
+  return { ...anInteraction(overrides), clientAddress: overrides.clientAddress ?? null };
 }
 
 export function aCode(overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRecord {

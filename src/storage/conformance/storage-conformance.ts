@@ -2,6 +2,7 @@ import { describe } from 'node:test';
 import type { Storage } from '../types.js';
 import { describeAccountCases } from './account-cases.js';
 import { describeClaimsAndGuestCases } from './claims-and-guest-cases.js';
+import { describeHardeningCases } from './hardening-cases.js';
 import { describeTokenCases } from './token-cases.js';
 
 /**
@@ -15,5 +16,6 @@ export function runStorageConformance(name: string, factory: () => Promise<Stora
     describeAccountCases(factory);
     describeTokenCases(factory);
     describeClaimsAndGuestCases(factory);
+    describeHardeningCases(factory);
   });
 }

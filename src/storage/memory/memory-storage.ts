@@ -1,4 +1,4 @@
-import { THROTTLE_RETENTION_MS, planRotation, refuseConsume, usernameKey } from '../rules.js';
+import { planRotation, refuseConsume, usernameKey } from '../rules.js';
 import {
   StorageError,
   type AuthorizationCodeRecord,
@@ -9,8 +9,10 @@ import {
   type SessionRecord,
   type Storage,
   type StoredGrantRecord,
+  type StoredInteractionRecord,
   type UserRecord,
 } from '../types.js';
+import { createMemoryThrottle } from './memory-throttle.js';
 
 /**
  * A `Storage` held in process memory, for tests and single-process development. Every method
@@ -23,12 +25,12 @@ export function createMemoryStorage(): Storage {
   const userIdByKey = new Map<string, string>();
   const sessions = new Map<string, SessionRecord>();
   const sessionIdBySecret = new Map<string, string>();
-  const interactions = new Map<string, InteractionRecord>();
+  const interactions = new Map<string, StoredInteractionRecord>();
   const codes = new Map<string, AuthorizationCodeRecord>();
   const grants = new Map<string, StoredGrantRecord>();
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const consents = new Map<string, ConsentRecord>();
-  const throttleHits = new Map<string, number[]>();
+  const throttle = createMemoryThrottle();
 
   const consentKey = (userId: string, clientId: string): string => JSON.stringify([userId, clientId]);
 
@@ -71,8 +73,9 @@ export function createMemoryStorage(): Storage {
     return { ...grant, claims: grant.claims ?? null, guest: grant.guest ?? null };
   }
 
-  function recentHits(key: string, now: number, windowMs: number): number[] {
-    return (throttleHits.get(key) ?? []).filter((at) => at > now - windowMs);
+  /** The optional field of an interaction, made present as null: what `interactions.get` promises. */
+  function storedInteraction(interaction: InteractionRecord): StoredInteractionRecord {
+    return { ...interaction, clientAddress: interaction.clientAddress ?? null };
   }
 
   return {
@@ -141,7 +144,7 @@ export function createMemoryStorage(): Storage {
 
     interactions: {
       async create(interaction) {
-        insert(interactions, interaction.id, interaction, 'interaction');
+        insert(interactions, interaction.id, storedInteraction(interaction), 'interaction');
       },
       async get(id, now) {
         return live(interactions.get(id), now);
@@ -152,6 +155,14 @@ export function createMemoryStorage(): Storage {
       },
       async delete(id) {
         interactions.delete(id);
+      },
+      async countLive(now, clientAddress) {
+        let live = 0;
+        for (const interaction of interactions.values()) {
+          if (now >= interaction.expiresAt) continue;
+          if (clientAddress === undefined || interaction.clientAddress === clientAddress) live++;
+        }
+        return live;
       },
     },
 
@@ -166,6 +177,9 @@ export function createMemoryStorage(): Storage {
         const consumed = { ...code, consumedAt: now };
         codes.set(codeHash, consumed);
         return { kind: 'consumed', code: structuredClone(consumed) };
+      },
+      async get(codeHash) {
+        return out(codes.get(codeHash));
       },
     },
 
@@ -228,25 +242,7 @@ export function createMemoryStorage(): Storage {
       },
     },
 
-    throttle: {
-      async hit(key, now, windowMs) {
-        const hits = recentHits(key, now, Math.max(windowMs, THROTTLE_RETENTION_MS));
-        hits.push(now);
-        throttleHits.set(key, hits);
-        return hits.filter((at) => at > now - windowMs).length;
-      },
-      async count(key, now, windowMs) {
-        return recentHits(key, now, windowMs).length;
-      },
-      async clear(key) {
-        throttleHits.delete(key);
-      },
-      async release(key, at) {
-        const kept = (throttleHits.get(key) ?? []).filter((hit) => hit !== at);
-        if (kept.length === 0) throttleHits.delete(key);
-        else throttleHits.set(key, kept);
-      },
-    },
+    throttle: throttle.store,
 
     async purgeExpired(now) {
       for (const session of [...sessions.values()]) if (now >= session.expiresAt) deleteSession(session.id);
@@ -254,11 +250,7 @@ export function createMemoryStorage(): Storage {
       for (const [hash, code] of codes) if (now >= code.expiresAt) codes.delete(hash);
       for (const [hash, token] of refreshTokens) if (now >= token.expiresAt) refreshTokens.delete(hash);
       for (const grant of [...grants.values()]) if (now >= grant.expiresAt) deleteGrant(grant.id);
-      for (const [key, hits] of throttleHits) {
-        const kept = hits.filter((at) => at > now - THROTTLE_RETENTION_MS);
-        if (kept.length === 0) throttleHits.delete(key);
-        else throttleHits.set(key, kept);
-      }
+      throttle.purge(now);
     },
 
     async close() {},

@@ -7,6 +7,7 @@ import type {
   RefreshTokenRecord,
   SessionRecord,
   StoredGrantRecord,
+  StoredInteractionRecord,
   UserRecord,
 } from '../types.js';
 import type {
@@ -90,16 +91,18 @@ export function interactionToRow(i: InteractionRecord): InteractionsTable {
     session_id: i.sessionId,
     created_at: i.createdAt,
     expires_at: i.expiresAt,
+    client_address: i.clientAddress ?? null,
   };
 }
 
-export function rowToInteraction(r: InteractionsTable): InteractionRecord {
+export function rowToInteraction(r: InteractionsTable): StoredInteractionRecord {
   return {
     id: r.id,
     request: parseObject(r.request, 'interaction request'),
     sessionId: r.session_id,
     createdAt: int(r.created_at),
     expiresAt: int(r.expires_at),
+    clientAddress: r.client_address,
   };
 }
 

@@ -37,6 +37,8 @@ export interface InteractionsTable {
   session_id: string | null;
   created_at: number;
   expires_at: number;
+  /** The throttle's address key of the client that started it (migration 0003). */
+  client_address: string | null;
 }
 
 export interface AuthorizationCodesTable {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ConsentStore, InteractionStore, SessionStore, ThrottleStore } from '../types.js';
+import type { ConsentStore, InteractionStore, SessionStore } from '../types.js';
 import {
   consentToRow,
   interactionToRow,
@@ -43,6 +43,19 @@ export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
   };
 }
 
+/**
+ * The query behind `interactions.countLive`: a COUNT that SQLite and PostgreSQL answer from an
+ * index alone — `interactions_expires_at` for the total, `interactions_client_address_expires_at`
+ * for one address. Exported for the test that checks the plan.
+ */
+export function countLiveInteractions(db: Kysely<Database>, now: number, clientAddress?: string) {
+  const live = db
+    .selectFrom('interactions')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('expires_at', '>', now);
+  return clientAddress === undefined ? live : live.where('client_address', '=', clientAddress);
+}
+
 /** `InteractionStore` over SQL; the request is kept as JSON text. */
 export function createSqlInteractionStore(db: Kysely<Database>): InteractionStore {
   return {
@@ -63,6 +76,10 @@ export function createSqlInteractionStore(db: Kysely<Database>): InteractionStor
     },
     async delete(id) {
       await db.deleteFrom('interactions').where('id', '=', id).execute();
+    },
+    async countLive(now, clientAddress) {
+      const row = await countLiveInteractions(db, now, clientAddress).executeTakeFirstOrThrow();
+      return Number(row.n);
     },
   };
 }
@@ -97,32 +114,6 @@ export function createSqlConsentStore(db: Kysely<Database>): ConsentStore {
         .where('user_id', '=', userId)
         .where('client_id', '=', clientId)
         .execute();
-    },
-  };
-}
-
-/** `ThrottleStore` over SQL: one row per failure; old rows go in `purgeExpired`. */
-export function createSqlThrottleStore(db: Kysely<Database>): ThrottleStore {
-  async function count(key: string, now: number, windowMs: number): Promise<number> {
-    const row = await db
-      .selectFrom('throttle_hits')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('key', '=', key)
-      .where('at', '>', now - windowMs)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-  return {
-    async hit(key, now, windowMs) {
-      await db.insertInto('throttle_hits').values({ key, at: now }).execute();
-      return count(key, now, windowMs);
-    },
-    count,
-    async clear(key) {
-      await db.deleteFrom('throttle_hits').where('key', '=', key).execute();
-    },
-    async release(key, at) {
-      await db.deleteFrom('throttle_hits').where('key', '=', key).where('at', '=', at).execute();
     },
   };
 }

@@ -2,12 +2,8 @@ import type { Kysely } from 'kysely';
 import { THROTTLE_RETENTION_MS } from '../rules.js';
 import { StorageError, type Storage, type StorageErrorKind } from '../types.js';
 import type { Database } from './schema.js';
-import {
-  createSqlConsentStore,
-  createSqlInteractionStore,
-  createSqlSessionStore,
-  createSqlThrottleStore,
-} from './session-stores.js';
+import { createSqlConsentStore, createSqlInteractionStore, createSqlSessionStore } from './session-stores.js';
+import { createSqlThrottleStore } from './throttle-store.js';
 import { createSqlCodeStore, createSqlGrantStore, createSqlRefreshTokenStore } from './token-stores.js';
 import type { Transact } from './transact.js';
 import { createSqlUserStore } from './user-store.js';
@@ -45,7 +41,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     grants: guard(createSqlGrantStore(db, transact)),
     refreshTokens: guard(createSqlRefreshTokenStore(db, transact)),
     consents: guard(createSqlConsentStore(db)),
-    throttle: guard(createSqlThrottleStore(db)),
+    throttle: guard(createSqlThrottleStore(db, transact)),
     async purgeExpired(now) {
       try {
         await transact(async (trx) => {

@@ -49,6 +49,14 @@ export function createSqlCodeStore(db: Kysely<Database>): CodeStore {
         throw new StorageError('unavailable', 'authorization code changed during consume');
       return refused;
     },
+    async get(codeHash) {
+      const row = await db
+        .selectFrom('authorization_codes')
+        .selectAll()
+        .where('code_hash', '=', codeHash)
+        .executeTakeFirst();
+      return row === undefined ? null : rowToCode(row);
+    },
   };
 }
 

@@ -55,6 +55,7 @@ describe('sqlite storage on a file', () => {
       assert.deepEqual(rows, [
         { id: 1, name: '0001-initial' },
         { id: 2, name: '0002-grant-claims-and-guests' },
+        { id: 3, name: '0003-interaction-client-address' },
       ]);
     } finally {
       raw.close();

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import { createPrivateFileSync, makePrivateDirSync } from '../../lib/private-files.js';
 import { migrate } from '../sql/migrate.js';
 import type { Database } from '../sql/schema.js';
 import { createSqlStorage } from '../sql/sql-storage.js';
@@ -13,9 +13,11 @@ const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Opens (creating it and its parent directory if needed) the SQLite database at `path`, or an
- * in-memory one for ':memory:', in WAL mode with foreign keys on, and migrates it. Several
- * processes may open the same file: `codes.consume` and `refreshTokens.rotate` stay atomic
- * across them. Open one instance per file per process: better-sqlite3 waits for locks
+ * in-memory one for ':memory:', in WAL mode with foreign keys on, and migrates it. What it
+ * creates is owner-only: the directory 0700, the database 0600 — and so its `-wal` and `-shm`
+ * files, which SQLite creates with the database file's mode. Existing ones keep their mode.
+ * Several processes may open the same file: `codes.consume` and `refreshTokens.rotate` stay
+ * atomic across them. Open one instance per file per process: better-sqlite3 waits for locks
  * synchronously, so a second instance in the same process that writes while the first is inside
  * a transaction blocks the event loop for the busy timeout and then fails 'unavailable'.
  * Throws StorageError 'corrupt' when the file was migrated by a newer Sesame, 'unavailable'
@@ -25,7 +27,10 @@ export async function createSqliteStorage(path: string): Promise<Storage> {
   const inMemory = path === ':memory:' || path === '';
   let connection: SqliteDatabase.Database;
   try {
-    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    if (!inMemory) {
+      makePrivateDirSync(dirname(path));
+      createPrivateFileSync(path);
+    }
     connection = new SqliteDatabase(path);
     connection.pragma('journal_mode = WAL');
     connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

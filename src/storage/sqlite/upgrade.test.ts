@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import {
   MINUTE,
   T0,
@@ -15,20 +14,12 @@ import {
   aRefreshToken,
   aStoredGrant,
 } from '../conformance/fixtures.js';
-import { migrate } from '../sql/migrate.js';
-import { migrations } from '../sql/migrations/index.js';
-import type { Database } from '../sql/schema.js';
 import { createSqliteStorage } from './sqlite-storage.js';
+import { createMigratedTo, insertRow } from './test-old-database.js';
 
 /** Creates a database at `path` as Sesame did before migration 0002, holding one of each token. */
 async function createWithInitialSchemaOnly(path: string): Promise<void> {
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(path) }) });
-  try {
-    const initialOnly = migrations.filter((m) => m.id === 1);
-    assert.deepEqual(await migrate((fn) => db.transaction().execute(fn), T0, initialOnly), [1]);
-  } finally {
-    await db.destroy();
-  }
+  await createMigratedTo(path, 1);
   const raw = new SqliteDatabase(path);
   try {
     const grant = aGrant();
@@ -76,14 +67,6 @@ async function createWithInitialSchemaOnly(path: string): Promise<void> {
   } finally {
     raw.close();
   }
-}
-
-/** Inserts `row` as the code of that time wrote it: only the columns it names. */
-function insertRow(raw: SqliteDatabase.Database, table: string, row: Record<string, unknown>): void {
-  const columns = Object.keys(row);
-  raw
-    .prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`)
-    .run(...Object.values(row));
 }
 
 describe('upgrading a SQLite database created before Kopano Meet support (migration 0002)', () => {
