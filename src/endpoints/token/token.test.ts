@@ -168,6 +168,53 @@ describe('token endpoint: authorization_code', () => {
     await rejectsWith(redeem(code), 'invalid_grant', /another client/);
   });
 
+  describe('a code presented by someone who only learned it (issue 7 item 4)', () => {
+    const asOther = { client_id: OTHER.id, client_secret: 'other-secret' };
+
+    it('is not spent when another client presents it: its owner still redeems it', async () => {
+      const { code } = await seedCode(fx);
+      await rejectsWith(redeem(code, asOther), 'invalid_grant', /another client/);
+      body(await redeem(code));
+    });
+
+    it('is not spent by a wrong redirect_uri or a missing PKCE verifier', async () => {
+      const { code } = await seedCode(fx, { challenge: CHALLENGE });
+      await rejectsWith(
+        redeem(code, { redirect_uri: 'https://evil.example/cb', code_verifier: VERIFIER }),
+        'invalid_grant',
+      );
+      await rejectsWith(redeem(code), 'invalid_grant', /code_verifier/);
+      body(await redeem(code, { code_verifier: VERIFIER }));
+    });
+
+    it('cannot revoke the owner’s grant after redemption by presenting it as another client', async () => {
+      const { code } = await seedCode(fx);
+      const tokens = body(await redeem(code));
+      await rejectsWith(redeem(code, asOther), 'invalid_grant', /another client/);
+      assert.equal(await userinfoStatus(fx, tokens.access_token), 200);
+    });
+
+    it('cannot revoke a public client’s grant without the PKCE verifier', async () => {
+      const { code } = await seedCode(fx, { client: SPA, challenge: CHALLENGE });
+      const spa = (extra: RawParams) =>
+        handleToken(
+          request({
+            grant_type: 'authorization_code',
+            code,
+            redirect_uri: SPA_REDIRECT_URI,
+            client_id: SPA.id,
+            ...extra,
+          }),
+          fx.deps,
+        );
+      const tokens = body(await spa({ code_verifier: VERIFIER }));
+      await rejectsWith(spa({}), 'invalid_grant', /code_verifier/);
+      assert.equal(await userinfoStatus(fx, tokens.access_token), 200);
+      await rejectsWith(spa({ code_verifier: VERIFIER }), 'invalid_grant', /already been used/);
+      assert.equal(await userinfoStatus(fx, tokens.access_token), 401, 'a replay by the owner still revokes');
+    });
+  });
+
   it('refuses a confidential client with a wrong secret (invalid_client, 401)', async () => {
     const { code } = await seedCode(fx);
     await rejectsWith(redeem(code, { client_secret: 'wrong' }), 'invalid_client', undefined, 401);

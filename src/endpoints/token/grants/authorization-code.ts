@@ -18,15 +18,16 @@ import type { AuthenticatedClient } from '../authenticate-client.js';
 
 /**
  * The `authorization_code` grant (RFC 6749 §4.1.3, OIDC Core §3.1.3, RFC 7636 §4.6) for an
- * authenticated client. In order: consume the code (once, atomically), check it was issued
- * to this client for this redirect_uri, check PKCE, load the grant and the user, mint.
+ * authenticated client. In order: find the code and check it was issued to this client for
+ * this redirect_uri with a PKCE challenge this verifier meets — none of which spends it — then
+ * consume it (once, atomically), load the grant and the user, mint.
  *
  * Always returns an ID token (the code flow is always OIDC here) and a refresh token only
  * when `offline_access` was granted (OIDC Core §11).
  *
  * @throws OAuthError `invalid_grant` for an unknown, expired, reused or foreign code, a
- *   redirect_uri mismatch, a PKCE failure, a revoked grant or a removed user; a reused code
- *   also revokes every token issued from it (RFC 6749 §4.1.2, §10.5).
+ *   redirect_uri mismatch, a PKCE failure, a revoked grant or a removed user; a code reused by
+ *   its own client also revokes every token issued from it (RFC 6749 §4.1.2, §10.5).
  */
 export async function exchangeAuthorizationCode(
   request: AuthorizationCodeRequest,
@@ -35,10 +36,15 @@ export async function exchangeAuthorizationCode(
 ): Promise<IssuedTokens> {
   const { client } = authenticated;
   const now = deps.clock.now();
-  const code = await consumeCode(deps, request.code, now);
-  checkCodeClient(code, client);
-  checkRedirectUri(code, request.redirectUri);
-  checkPkce(code, authenticated, request.codeVerifier, deps.config.compat.anySecretForSecretlessClients);
+  const codeHash = hashToken(request.code);
+  // Who presents the code is checked before it is spent: someone who learned a code (from a log
+  // or a Referer) and presents it as another client, with another redirect_uri or without the
+  // PKCE verifier neither spends it nor, after redemption, revokes the owner's grant.
+  const presented = await findCode(deps, codeHash);
+  checkCodeClient(presented, client);
+  checkRedirectUri(presented, request.redirectUri);
+  checkPkce(presented, authenticated, request.codeVerifier, deps.config.compat.anySecretForSecretlessClients);
+  const code = await consumeCode(deps, codeHash, now);
   const grant = await loadActiveGrant(deps, code.grantId, client, now);
   const subject = await loadSubject(deps, grant);
   if (subject === null) throw userGone(code.userId);
@@ -63,9 +69,19 @@ export async function exchangeAuthorizationCode(
   };
 }
 
-/** Consumes the code; a second redemption revokes its grant (RFC 6749 §4.1.2). */
-async function consumeCode(deps: Deps, code: string, now: number): Promise<AuthorizationCodeRecord> {
-  const result = await deps.storage.codes.consume(hashToken(code), now);
+/** The code as issued, without spending it. */
+async function findCode(deps: Deps, codeHash: string): Promise<AuthorizationCodeRecord> {
+  const code = await deps.storage.codes.get(codeHash);
+  if (code === null) throw new OAuthError('invalid_grant', 'authorization code is invalid');
+  return code;
+}
+
+/**
+ * Consumes the code; a second redemption — by its own client, with its redirect_uri and PKCE
+ * verifier — revokes its grant (RFC 6749 §4.1.2).
+ */
+async function consumeCode(deps: Deps, codeHash: string, now: number): Promise<AuthorizationCodeRecord> {
+  const result = await deps.storage.codes.consume(codeHash, now);
   switch (result.kind) {
     case 'consumed':
       return result.code;
