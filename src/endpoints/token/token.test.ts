@@ -194,6 +194,13 @@ describe('token endpoint: authorization_code', () => {
       assert.equal(await userinfoStatus(fx, tokens.access_token), 200);
     });
 
+    it('is still reuse when its confidential owner replays it, with or without the verifier', async () => {
+      const { code } = await seedCode(fx, { challenge: CHALLENGE });
+      const tokens = body(await redeem(code, { code_verifier: VERIFIER }));
+      await rejectsWith(redeem(code), 'invalid_grant', /already been used/);
+      assert.equal(await userinfoStatus(fx, tokens.access_token), 401);
+    });
+
     it('cannot revoke a public client’s grant without the PKCE verifier', async () => {
       const { code } = await seedCode(fx, { client: SPA, challenge: CHALLENGE });
       const spa = (extra: RawParams) =>

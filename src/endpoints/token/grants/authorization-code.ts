@@ -43,7 +43,17 @@ export async function exchangeAuthorizationCode(
   const presented = await findCode(deps, codeHash);
   checkCodeClient(presented, client);
   checkRedirectUri(presented, request.redirectUri);
-  checkPkce(presented, authenticated, request.codeVerifier, deps.config.compat.anySecretForSecretlessClients);
+  // A client that proved its secret replaying its own code is reuse whatever the verifier
+  // (RFC 6749 §4.1.2); a client that proves nothing but its id must show the verifier first.
+  const provedBySecret = !authenticated.isPublic && client.secret !== null;
+  if (!(provedBySecret && presented.consumedAt !== null)) {
+    checkPkce(
+      presented,
+      authenticated,
+      request.codeVerifier,
+      deps.config.compat.anySecretForSecretlessClients,
+    );
+  }
   const code = await consumeCode(deps, codeHash, now);
   const grant = await loadActiveGrant(deps, code.grantId, client, now);
   const subject = await loadSubject(deps, grant);
