@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config/types.js';
@@ -6,6 +6,8 @@ import type { Storage } from './storage/types.js';
 import { hashPassword } from './identity/builtin/passwords.js';
 import { randomId, randomToken } from './lib/ids.js';
 import { endpointUrl, paths } from './endpoints/paths.js';
+import { refuseDemoOnRealData } from './demo-guard.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './lib/private-files.js';
 
 /** The demo user and client of a development instance, printed at start. */
 export interface DemoInfo {
@@ -34,11 +36,20 @@ export const demoCallbackPath = '/demo/callback';
  * Sesame's own `/demo/callback` page, so a newcomer can sign in without any app. Their
  * credentials are kept in `<dataDir>/demo-credentials.json` (0600) so every start can print
  * them. A configured `registration` file is used as it is; the demo client is added only when
- * there is none.
+ * there is none (in `<dataDir>/demo-registration.yaml`, 0600).
+ *
+ * Only on data of its own: when storage holds any other user, or the registration file any
+ * other client, nothing is written and a `DemoRefusedError` (demo-guard.ts) says what was
+ * found.
+ *
+ * @throws DemoRefusedError
  */
 export async function ensureDemo(config: Config, storage: Storage, log: Logger): Promise<DemoInfo> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const credentials = await loadOrCreateCredentials(join(config.dataDir, 'demo-credentials.json'));
+  await mkdir(config.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const credentialsFile = join(config.dataDir, 'demo-credentials.json');
+  const known = await readCredentials(credentialsFile);
+  await refuseDemoOnRealData(config, storage, known);
+  const credentials = known ?? (await createCredentials(credentialsFile));
   if (!(await storage.users.getByUsername(credentials.username))) {
     const now = Date.now();
     await storage.users.create({
@@ -60,8 +71,10 @@ export async function ensureDemo(config: Config, storage: Storage, log: Logger):
   if (registrationFile === null) {
     registrationFile = join(config.dataDir, 'demo-registration.yaml');
     await writeFile(registrationFile, demoRegistration(credentials, redirectUri, config.issuer), {
-      mode: 0o600,
+      mode: PRIVATE_FILE_MODE,
     });
+    // Rewritten on every start; one left readable by an older Sesame is closed too.
+    await chmod(registrationFile, PRIVATE_FILE_MODE);
   }
   const login = new URL(endpointUrl(config.issuer, paths.authorize));
   login.search = new URLSearchParams({
@@ -74,19 +87,23 @@ export async function ensureDemo(config: Config, storage: Storage, log: Logger):
   return { ...credentials, redirectUri, registrationFile, loginUrl: login.toString() };
 }
 
-async function loadOrCreateCredentials(path: string): Promise<DemoCredentials> {
+async function readCredentials(path: string): Promise<DemoCredentials | null> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as DemoCredentials;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
   }
+}
+
+async function createCredentials(path: string): Promise<DemoCredentials> {
   const credentials = {
     username: 'demo',
     password: randomToken(12),
     clientId: 'sesame-demo',
     clientSecret: randomToken(24),
   };
-  await writeFile(path, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
+  await writeFile(path, JSON.stringify(credentials, null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
   return credentials;
 }
 

@@ -1,12 +1,23 @@
+import type { Logger } from 'pino';
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
+import { configuringSettings } from '../config/demo-default.js';
+import { readEnvOverrides } from '../config/env.js';
+import { locateConfigFile, type LocatedConfig } from '../config/locate.js';
+import type { Config } from '../config/types.js';
 import { createLogger } from '../log.js';
-import { createApp } from '../app.js';
+import { createApp, type App } from '../app.js';
 import type { DemoInfo } from '../demo.js';
+import { DemoRefusedError } from '../demo-guard.js';
 import type { CliIo } from './io.js';
 import { runUntilSignalled } from './run-server.js';
 
-/** `sesame serve [--config sesame.yaml]`: runs the provider until SIGINT/SIGTERM; SIGHUP reloads the client registry. */
+/**
+ * `sesame serve [--config sesame.yaml]`: runs the provider until SIGINT/SIGTERM; SIGHUP
+ * reloads the client registry. Without `--config` it loads `./sesame.yaml` when there is one;
+ * the log says which file was loaded, or that there was none. A demo that would go into a
+ * real instance's data is refused: the message goes to stderr and the exit code is 1.
+ */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   let file: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -22,9 +33,14 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write('sesame serve: --config needs a file\n');
     return 2;
   }
+  const located = locateConfigFile(file, io.cwd);
   let loaded;
   try {
-    loaded = loadConfig({ ...(file === undefined ? {} : { file }), env: io.env, cwd: io.cwd });
+    loaded = loadConfig({
+      ...(located.kind === 'none' ? {} : { file: located.file }),
+      env: io.env,
+      cwd: io.cwd,
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr.write(`sesame: the configuration has ${error.problems.length} problem(s); not starting:\n`);
@@ -35,13 +51,51 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const { config, warnings } = loaded;
   const log = createLogger(config);
+  logConfigSource(log, located, config, io.env);
   for (const warning of warnings) log.warn(warning);
-  const app = await createApp(config, log);
+  let app: App;
+  try {
+    app = await createApp(config, log);
+  } catch (error) {
+    if (!(error instanceof DemoRefusedError)) throw error;
+    io.stderr.write(`sesame: ${error.message}\n`);
+    return 1;
+  }
   await runUntilSignalled(app, log, (address) => {
     log.info({ listen: address, issuer: config.issuer }, 'ready to handle requests');
     if (app.demo) io.stdout.write(demoBanner(config.issuer, app.demo));
   });
   return 0;
+}
+
+/** One info line: the file the configuration came from, or that there was none and whether that is a demo. */
+function logConfigSource(
+  log: Logger,
+  located: LocatedConfig,
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
+  if (located.kind === 'given') {
+    log.info({ file: located.file }, 'loaded configuration file');
+    return;
+  }
+  if (located.kind === 'found') {
+    log.info(
+      { file: located.file },
+      'loaded configuration file from the working directory (no --config given)',
+    );
+    return;
+  }
+  const settings = configuringSettings(readEnvOverrides(env).overrides);
+  const mode = config.demo
+    ? 'a development instance with a demo user and client'
+    : settings.length > 0
+      ? `not a demo, because ${settings.join(', ')} ${settings.length === 1 ? 'is' : 'are'} set`
+      : 'not a demo (SESAME_DEMO=false)';
+  log.info(
+    { looked: located.looked },
+    `no configuration file (no --config, no sesame.yaml in the working directory): defaults and SESAME_* settings, ${mode}`,
+  );
 }
 
 function demoBanner(issuer: string, demo: DemoInfo): string {

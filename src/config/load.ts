@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_KEYS } from './defaults.js';
+import { demoByDefault } from './demo-default.js';
 import { readEnvOverrides, type EnvOverride } from './env.js';
 import { ConfigError } from './errors.js';
 import { deepFreeze } from './freeze.js';
@@ -11,7 +12,11 @@ import type { Config, IdentityConfig, StorageConfig } from './types.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export interface LoadConfigOptions {
-  /** Path of sesame.yaml; none means defaults and environment only (a development instance). */
+  /**
+   * Path of sesame.yaml; none means defaults and environment only (a development instance
+   * unless a `SESAME_*` setting configures one: see `demo-default.ts`). Callers that look for
+   * `./sesame.yaml` themselves use `locateConfigFile`.
+   */
   readonly file?: string;
   /** The environment to read `SESAME_*` overrides from; the caller passes `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -30,8 +35,9 @@ export interface LoadedConfig {
  * the file) and the defaults in `CONFIG_KEYS`.
  *
  * Relative paths written in the file resolve against the file's directory; relative paths from
- * the environment, or with no file, resolve against `cwd`. `demo` defaults to true only when
- * there is no file.
+ * the environment, or with no file, resolve against `cwd`. `demo` defaults to true only with
+ * no configuration at all: no file, and no `SESAME_*` setting other than those a development
+ * instance may have (`demoByDefault`).
  *
  * @throws ConfigError listing every problem found, each with file:line:column or env name.
  */
@@ -57,7 +63,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   problems.push(...checkFilesExist(raw, baseFor, report));
   if (!parsed.success || problems.length > 0) throw new ConfigError(sortProblems(problems));
 
-  const built = build(parsed.data, baseFor, source === null && !env.overrides.has('demo'));
+  const built = build(parsed.data, baseFor, demoByDefault(source !== null, env.overrides));
   const config = { ...built, identity: identityConfig(parsed.data.identity, options.env ?? {}, warnings) };
   if (config.issuer.startsWith('http:')) {
     const problem = report.at(['issuer'], 'uses http; this is only for development, use https');
