@@ -120,8 +120,16 @@ export function cookieName(issuerIsHttps: boolean): string {
 /**
  * Session cookie attributes: HttpOnly (no script access), SameSite=Lax (sent on a relying
  * party's top-level redirect to authorize, not on cross-site POSTs), Path=/, Secure over
- * https. No Domain, as `__Host-` requires. No Max-Age: the server-side record decides how
- * long a session lives.
+ * https. No Domain, as `__Host-` requires.
+ *
+ * No Max-Age and no Expires: the session cookie is a browser-session cookie, and only the
+ * server-side record decides how long a session may live (`lifetimes.session_idle`,
+ * `lifetimes.session_absolute`, sign-out). Chosen over a persistent cookie because closing the
+ * browser then signs the user out, which is what a shared computer needs, while persistence
+ * would buy little: a session unused for `session_idle` (8 h by default) has ended anyway, so
+ * a persistent cookie would only help across a browser restart within that time. Kopano
+ * Konnect's logon cookie was a browser-session cookie too. A browser that restores its session
+ * keeps the cookie; the record's limits still end the session.
  */
 export function cookieOptions(issuerIsHttps: boolean): SessionCookieOptions {
   return { httpOnly: true, sameSite: 'lax', path: '/', secure: issuerIsHttps };

@@ -14,9 +14,13 @@ export function currentSession(req: EndpointRequest, deps: BrowserDeps): Promise
   return deps.sessions.resolve(req.cookies[cookieName(https(deps))]);
 }
 
-/** The cookie that carries a new session's secret; lives as long as the session may. */
+/**
+ * The cookie that carries a new session's secret: a browser-session cookie, with no Max-Age,
+ * so closing the browser drops it; the session record alone decides how long the session may
+ * live (see `cookieOptions` in sessions/session-manager.ts for why).
+ */
 export function sessionCookie(value: string, deps: BrowserDeps): CookieInstruction {
-  return { name: cookieName(https(deps)), value, maxAge: deps.config.lifetimes.sessionAbsolute };
+  return { name: cookieName(https(deps)), value };
 }
 
 export function clearSessionCookie(deps: BrowserDeps): CookieInstruction {
