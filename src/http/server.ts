@@ -7,6 +7,8 @@ import { commonHeaders, pageCsp } from './security-headers.js';
 import { renderError, toOAuthError } from './error-boundary.js';
 import { writeCookies } from './cookies.js';
 import { trustedOrigins, webOrigin } from './origins.js';
+import { warnAboutClientAddresses } from './client-address-warnings.js';
+import { capConnections, timeoutOptions } from './connection-limits.js';
 
 /** Largest request body accepted; OAuth requests are small, a request object by value included. */
 export const BODY_LIMIT = 64 * 1024;
@@ -26,12 +28,16 @@ export interface ServerOptions {
   readonly routes: readonly Route[];
 }
 
-/** Builds the Fastify instance: parsers, routes, security headers and the one error boundary. */
+/**
+ * Builds the Fastify instance: parsers, routes, security headers, the one error boundary, and
+ * the limits of `config.http` on slow and on too many clients (connection-limits.ts).
+ */
 export async function buildServer({ deps, routes }: ServerOptions): Promise<FastifyInstance> {
   const proxies = deps.config.trustedProxies;
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
+    ...timeoutOptions(deps.config.http),
     trustProxy: proxies.length > 0 ? [...proxies] : false,
     return503OnClosing: true,
     // Errors Fastify raises before routing (e.g. a malformed percent-encoding in the path)
@@ -43,8 +49,10 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
       void send(reply, renderError(oauth, audienceForPath(request.url), endpointRequest(request)), https);
     },
   });
+  capConnections(app.server, deps.config.http.maxConnections, deps.log, deps.clock);
   await app.register(cookie);
   app.decorateReply('frameable', false);
+  warnAboutClientAddresses(app, proxies, deps.log);
   const https = deps.config.issuer.startsWith('https:');
 
   // Only form bodies carry OAuth parameters; anything else is read (within the limit) and ignored.
@@ -94,8 +102,10 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
   app.setErrorHandler(async (error, request, reply) => {
     const audience = request.routeOptions.config.audience ?? audienceForPath(request.url);
     const oauth = toOAuthError(error);
-    if (oauth.status >= 500) deps.log.error({ err: error }, 'request failed');
-    else if (oauth.detail) deps.log.debug({ error: oauth.code, detail: oauth.detail }, 'request refused');
+    // `temporarily_unavailable` is logged where it is raised: an outage once, not per request.
+    if (oauth.status >= 500 && oauth.code !== 'temporarily_unavailable') {
+      deps.log.error({ err: error }, 'request failed');
+    } else if (oauth.detail) deps.log.debug({ error: oauth.code, detail: oauth.detail }, 'request refused');
     return send(reply, renderError(oauth, audience, endpointRequest(request)), https);
   });
 
