@@ -19,6 +19,8 @@ import {
 import type { AuthorizationRequest, VerifiedTarget } from './request.js';
 import { completeAuthorization, type Authorized } from './complete.js';
 import { respondToClient, respondWithError, type BrowserOutcome } from './respond.js';
+import { admitPendingSignIn } from './pending-sign-ins.js';
+import { addressKey } from '../../lib/address-key.js';
 
 /** Where an authorization stands: the request, and what the user did within its interaction. */
 export interface FlowState {
@@ -29,6 +31,11 @@ export interface FlowState {
   readonly authenticatedInInteraction: boolean;
   /** The user just allowed the consent page. */
   readonly consentedInInteraction: boolean;
+  /**
+   * The address the current request came from (`EndpointRequest.clientAddress`): pending
+   * sign-ins are capped per address.
+   */
+  readonly clientAddress: string;
 }
 
 /** The target for responses to the client of an authorization request. */
@@ -205,25 +212,33 @@ async function authorizeGuest(
 export function asAuthorizationError(error: unknown, deps: Deps): OAuthError {
   if (isOAuthError(error)) return error;
   if (error instanceof IdentityUnavailableError) {
-    deps.log.warn({ err: error }, 'identity backend unavailable at the authorization endpoint');
+    // The backend logs the outage once, when it starts; one quiet line per request here.
+    deps.log.debug({ reason: error.message }, 'identity backend unavailable at the authorization endpoint');
     return new OAuthError('temporarily_unavailable', 'the user directory is unavailable, try again later');
   }
   deps.log.error({ err: error }, 'authorization failed');
   return new OAuthError('server_error', 'an internal error occurred');
 }
 
-/** Keeps the request in an interaction record and sends the browser to a sign-in page. */
+/**
+ * Keeps the request in an interaction record and sends the browser to a sign-in page. A new
+ * record is made only while the caps on pending sign-ins allow it (pending-sign-ins.ts).
+ */
 async function goToPage(path: string, state: FlowState, deps: BrowserDeps): Promise<EndpointResponse> {
   let id = state.interactionId;
   if (id === null) {
     id = randomToken(24);
     const now = deps.clock.now();
+    const request = { ...state.request };
+    const clientAddress = addressKey(state.clientAddress);
+    await admitPendingSignIn(request, clientAddress, now, deps);
     await deps.storage.interactions.create({
       id,
-      request: { ...state.request },
+      request,
       sessionId: null,
       createdAt: now,
       expiresAt: now + deps.config.lifetimes.interaction * 1000,
+      clientAddress,
     });
   }
   return { kind: 'redirect', location: `${path}?interaction=${encodeURIComponent(id)}` };

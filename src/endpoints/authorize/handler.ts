@@ -38,7 +38,13 @@ export async function handleAuthorize(req: EndpointRequest, deps: BrowserDeps): 
     return respondWithError(target, deps, asAuthorizationError(error, deps));
   }
   return continueAuthorization(
-    { request, interactionId: null, authenticatedInInteraction: false, consentedInInteraction: false },
+    {
+      request,
+      interactionId: null,
+      authenticatedInInteraction: false,
+      consentedInInteraction: false,
+      clientAddress: req.clientAddress,
+    },
     session,
     deps,
   );

@@ -50,6 +50,7 @@ export async function submitChooseAccount(
       interactionId: flow.record.id,
       authenticatedInInteraction: true,
       consentedInInteraction: false,
+      clientAddress: req.clientAddress,
     },
     session,
     deps,

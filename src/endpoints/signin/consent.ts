@@ -62,6 +62,7 @@ export async function submitConsent(req: EndpointRequest, deps: BrowserDeps): Pr
       interactionId: flow.record.id,
       authenticatedInInteraction: flow.record.sessionId === session.id,
       consentedInInteraction: true,
+      clientAddress: req.clientAddress,
     },
     session,
     deps,
