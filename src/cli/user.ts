@@ -3,6 +3,7 @@ import { ConfigError } from '../config/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { hashPassword } from '../identity/builtin/passwords.js';
+import { MAX_PASSWORD_LENGTH, passwordTooLong } from '../identity/password-length.js';
 import { systemClock } from '../lib/clock.js';
 import { randomId } from '../lib/ids.js';
 import { openStorage } from '../storage/open.js';
@@ -25,8 +26,8 @@ Passwords are read from the first line of standard input, never from the command
 /** Usernames: 1–64 ASCII letters, digits, `.`, `_`, `@` or `-`. */
 const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
 const MIN_PASSWORD_LENGTH = 8;
-/** Longer stdin input is refused rather than buffered without bound. */
-const MAX_PASSWORD_LENGTH = 4096;
+/** Standard input read before giving up on finding a line end: bounded, and past any password. */
+const MAX_STDIN_READ = 4 * MAX_PASSWORD_LENGTH;
 
 /** A problem the user can fix; its message is printed as is and the command exits with 1. */
 class UserCommandError extends Error {
@@ -240,14 +241,16 @@ async function readPassword(stdin: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stdin) {
     text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (text.includes('\n') || text.length > MAX_PASSWORD_LENGTH) break;
+    if (text.includes('\n') || text.length > MAX_STDIN_READ) break;
   }
   const newline = text.indexOf('\n');
   const password = (newline === -1 ? text : text.slice(0, newline)).replace(/\r$/, '');
   if (password.length === 0)
     throw new UserCommandError('no password on standard input (--password-stdin reads its first line)');
-  if (password.length > MAX_PASSWORD_LENGTH) {
-    throw new UserCommandError(`the password is longer than ${MAX_PASSWORD_LENGTH} characters`);
+  if (passwordTooLong(password)) {
+    throw new UserCommandError(
+      `the password is longer than ${MAX_PASSWORD_LENGTH} characters, which sign-in accepts; choose a shorter one`,
+    );
   }
   if ([...password].length < MIN_PASSWORD_LENGTH) {
     throw new UserCommandError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters long`);

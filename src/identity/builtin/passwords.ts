@@ -1,4 +1,5 @@
 import { hash, verify, type Options } from '@node-rs/argon2';
+import { MAX_PASSWORD_LENGTH, passwordTooLong } from '../password-length.js';
 
 /**
  * argon2id with the OWASP Password Storage Cheat Sheet parameters (m=19 MiB, t=2, p=1).
@@ -14,17 +15,27 @@ const ARGON2ID_OPTIONS: Options = {
   parallelism: 1,
 };
 
-/** Hashes a password with argon2id; returns a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`). */
+/**
+ * Hashes a password with argon2id; returns a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
+ *
+ * @throws TypeError when `password` is not a string or is longer than `MAX_PASSWORD_LENGTH`
+ *   (callers refuse such a password first, with a message for the user).
+ */
 export async function hashPassword(password: string): Promise<string> {
   if (typeof password !== 'string') throw new TypeError('password must be a string');
+  if (passwordTooLong(password)) {
+    throw new TypeError(`password must be at most ${MAX_PASSWORD_LENGTH} characters long`);
+  }
   return hash(password, ARGON2ID_OPTIONS);
 }
 
 /**
  * Checks `password` against a PHC string made by `hashPassword`. Returns false for a wrong
- * password and also for a malformed hash (a corrupt record must not let anyone in).
+ * password, for one longer than `MAX_PASSWORD_LENGTH` (none can have been set), and for a
+ * malformed hash (a corrupt record must not let anyone in).
  */
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  if (passwordTooLong(password)) return false;
   try {
     return await verify(passwordHash, password);
   } catch {
