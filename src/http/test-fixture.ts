@@ -52,11 +52,10 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       absoluteSeconds: config.lifetimes.sessionAbsolute,
     }),
     throttle: new LoginThrottle({
-      throttle: fixture.storage.throttle,
+      store: fixture.storage.throttle,
+      limits: config.throttle,
       clock: fixture.clock,
-      windowSeconds: 900,
-      maxPerAccount: 10,
-      maxPerAddress: 100,
+      log: fixture.deps.log,
     }),
     csrfKey: randomBytes(32),
   };

@@ -127,11 +127,10 @@ export async function createBrowserFixture(options: BrowserFixtureOptions = {}):
     log: pino({ level: 'silent' }),
     sessions,
     throttle: new LoginThrottle({
-      throttle: storage.throttle,
+      store: storage.throttle,
+      limits: config.throttle,
       clock,
-      windowSeconds: 900,
-      maxPerAccount: 10,
-      maxPerAddress: 100,
+      log: pino({ level: 'silent' }),
     }),
     csrfKey: randomBytes(32),
   };

@@ -1,6 +1,7 @@
 import { signInPage, type SignInError } from '../../views/index.js';
 import { welcomeResponse } from './welcome.js';
 import { IdentityUnavailableError, type Identity } from '../../identity/types.js';
+import { passwordTooLong } from '../../identity/password-length.js';
 import type { BrowserDeps, CookieInstruction, EndpointRequest, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
 import { localeOf, pageResponse } from '../pages.js';
@@ -9,6 +10,7 @@ import { checkCsrf, clearBrowserState, csrfFor, currentSession, sessionCookie } 
 import { formTargetsOf, interactionIdOf, loadInteraction, type LoadedInteraction } from './interaction.js';
 
 const PURPOSE = 'signin';
+/** Longest username read from the form; real ones are far shorter. */
 const MAX_FIELD = 1024;
 
 /** GET `/signin/v1/identifier`: the sign-in form, or the welcome page when already signed in without a flow. */
@@ -28,21 +30,31 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
   const id = interactionIdOf(req);
   const flow = id === null ? null : await loadInteraction(id, deps);
   const username = (single(req, 'username') ?? '').trim().slice(0, MAX_FIELD);
-  const password = (single(req, 'password') ?? '').slice(0, MAX_FIELD);
+  // Never cut short: a prefix of a password must not sign in.
+  const password = single(req, 'password') ?? '';
 
   const attempt = await deps.throttle.begin(username, req.clientAddress);
   if (attempt.blocked) {
-    deps.log.warn({ username, address: req.clientAddress }, 'sign-in throttled');
-    return renderSignIn(req, deps, flow, username, 'throttled', 429);
+    // The throttle has logged the refusal with the limit that tripped.
+    const page = renderSignIn(req, deps, flow, username, 'throttled', 429, attempt.retryAfterSeconds);
+    if (attempt.retryAfterSeconds === null) return page;
+    // RFC 6585 §4: a 429 may say how long to wait.
+    return {
+      ...page,
+      headers: { ...page.headers, 'retry-after': String(Math.ceil(attempt.retryAfterSeconds)) },
+    };
   }
   let identity: Identity | null;
   try {
     identity =
-      username === '' || password === '' ? null : await deps.identity.authenticate(username, password);
+      username === '' || password === '' || passwordTooLong(password)
+        ? null
+        : await deps.identity.authenticate(username, password);
   } catch (error) {
     await deps.throttle.abandoned(attempt);
     if (!(error instanceof IdentityUnavailableError)) throw error;
-    deps.log.error({ err: error }, 'identity backend unavailable during sign-in');
+    // The backend logs the outage once, when it starts; one quiet line per request here.
+    deps.log.debug({ reason: error.message }, 'identity backend unavailable during sign-in');
     return renderSignIn(req, deps, flow, username, 'unavailable', 503);
   }
   if (identity === null) {
@@ -68,6 +80,7 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
       interactionId: flow.record.id,
       authenticatedInInteraction: true,
       consentedInInteraction: false,
+      clientAddress: req.clientAddress,
     },
     session,
     deps,
@@ -84,6 +97,7 @@ function renderSignIn(
   username: string,
   error: SignInError | null,
   status = 200,
+  retryAfterSeconds: number | null = null,
 ): EndpointResponse {
   const csrf = csrfFor(req, deps, PURPOSE);
   const page = signInPage({
@@ -94,6 +108,7 @@ function renderSignIn(
     clientName: flow?.client.name ?? null,
     username,
     error,
+    retryAfterSeconds,
   });
   return pageResponse(page, {
     status,

@@ -1,139 +1,250 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { LoginThrottle } from './throttle.js';
+import { pino } from 'pino';
+import { LoginThrottle, type SignInAttempt } from './throttle.js';
+import type { Config } from '../../config/types.js';
 import { ManualClock } from '../../lib/clock.js';
 import { createMemoryStorage } from '../../storage/memory/memory-storage.js';
 import type { ThrottleStore } from '../../storage/types.js';
 
-function setup(overrides: { maxPerAccount?: number; maxPerAddress?: number } = {}) {
+const LIMITS: Config['throttle'] = {
+  windowSeconds: 900,
+  maxFailuresPerAccountAddress: 5,
+  maxFailuresPerAccount: 10,
+  accountIntervalSeconds: 10,
+  maxFailuresPerAddress: 20,
+};
+const INTERVAL_MS = LIMITS.accountIntervalSeconds * 1000;
+
+interface LogLine {
+  readonly level: string;
+  readonly msg: string;
+  readonly limit?: string;
+  readonly account?: string;
+  readonly address?: string;
+  readonly setting?: string;
+}
+
+function setup(limits: Partial<Config['throttle']> = {}) {
   const clock = new ManualClock();
   const store = createMemoryStorage().throttle;
   const keys: string[] = [];
-  const throttle: ThrottleStore = {
+  const recording: ThrottleStore = {
+    ...store,
     hit: (key, now, windowMs) => {
       keys.push(key);
       return store.hit(key, now, windowMs);
     },
-    count: (key, now, windowMs) => store.count(key, now, windowMs),
-    clear: (key) => store.clear(key),
-    release: (key, at) => store.release(key, at),
   };
-  const limiter = new LoginThrottle({
-    throttle,
-    clock,
-    windowSeconds: 300,
-    maxPerAccount: overrides.maxPerAccount ?? 3,
-    maxPerAddress: overrides.maxPerAddress ?? 10,
-  });
-  return { clock, limiter, keys, store };
+  const lines: LogLine[] = [];
+  const log = pino(
+    { level: 'debug', formatters: { level: (label) => ({ level: label }) } },
+    { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+  );
+  const throttle = new LoginThrottle({ store: recording, limits: { ...LIMITS, ...limits }, clock, log });
+  return { clock, throttle, keys, lines, store };
 }
 
 /** Attempts that fail their password check: counted, and left counted. */
-async function fail(limiter: LoginThrottle, times: number, username: string, address: string): Promise<void> {
-  for (let i = 0; i < times; i++) await limiter.begin(username, address);
+async function fail(
+  throttle: LoginThrottle,
+  times: number,
+  username: string,
+  address: string,
+): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    const attempt = await throttle.begin(username, address);
+    assert.equal(attempt.blocked, false, `failure ${i + 1} of ${username} from ${address} was refused`);
+  }
 }
 
-/** Whether a new attempt would be refused; a permitted probe is withdrawn again. */
-async function isBlocked(limiter: LoginThrottle, username: string, address: string): Promise<boolean> {
-  const attempt = await limiter.begin(username, address);
-  if (!attempt.blocked) await limiter.abandoned(attempt);
-  return attempt.blocked;
+/** A new attempt's answer; a permitted probe is withdrawn again, so it changes nothing. */
+async function probe(throttle: LoginThrottle, username: string, address: string): Promise<SignInAttempt> {
+  const attempt = await throttle.begin(username, address);
+  if (!attempt.blocked) await throttle.abandoned(attempt);
+  return attempt;
+}
+
+async function refusedBy(throttle: LoginThrottle, username: string, address: string): Promise<string | null> {
+  const attempt = await probe(throttle, username, address);
+  return attempt.blocked ? attempt.limit : null;
 }
 
 describe('LoginThrottle', () => {
-  it('lets a user with few failures try again', async () => {
-    const { limiter } = setup();
-    await fail(limiter, 2, 'alice', '192.0.2.1');
-    assert.equal(await isBlocked(limiter, 'alice', '192.0.2.1'), false);
+  it('lets the owner sign in from their own address after an attacker made 50 failures elsewhere, once they wait the interval', async () => {
+    const { clock, throttle } = setup();
+    for (let i = 0; i < 50; i++) {
+      // The attacker paces itself once the account is slowed down, so that all 50 count.
+      clock.advance(i < LIMITS.maxFailuresPerAccount ? 1000 : INTERVAL_MS);
+      await fail(throttle, 1, 'alice', `203.0.113.${i + 1}`);
+    }
+    // Right after the attacker's last guess, the account's next attempt has to wait.
+    const early = await probe(throttle, 'alice', '198.51.100.7');
+    assert.equal(early.blocked, true);
+    assert.equal(early.blocked && early.limit, 'account');
+    assert.equal(early.blocked && early.retryAfterSeconds, 10);
+    // Guesses refused meanwhile do not push the owner's turn back.
+    for (let i = 0; i < 100; i++) await probe(throttle, 'alice', `203.0.113.${(i % 50) + 1}`);
+
+    clock.advance(INTERVAL_MS);
+    const owner = await throttle.begin('alice', '198.51.100.7');
+    assert.equal(owner.blocked, false, 'the owner, having waited, may try their password');
+    if (!owner.blocked) await throttle.succeeded(owner);
   });
 
-  it('blocks an account after too many failures, from any address, case-insensitively', async () => {
-    const { limiter } = setup();
-    await fail(limiter, 3, 'Alice', '192.0.2.1');
-    assert.equal(await isBlocked(limiter, 'alice', '192.0.2.99'), true);
-    assert.equal(await isBlocked(limiter, 'ALICE', '198.51.100.1'), true);
-    assert.equal(await isBlocked(limiter, 'bob', '198.51.100.1'), false);
+  it('holds a slowed-down account to one counted guess per interval, from any number of addresses', async () => {
+    const { clock, throttle } = setup();
+    for (let i = 0; i < 10; i++) {
+      await fail(throttle, 1, 'alice', `203.0.113.${i + 1}`);
+      clock.advance(1000);
+    }
+    let counted = 0;
+    for (let second = 0; second < 60; second++) {
+      for (let i = 0; i < 20; i++) {
+        const attempt = await throttle.begin('alice', `198.51.100.${i + 1}`);
+        if (!attempt.blocked) counted++;
+      }
+      clock.advance(1000);
+    }
+    assert.equal(counted, 6, 'one guess per 10 s over a minute');
   });
 
-  it('blocks an address that guesses across many accounts', async () => {
-    const { limiter } = setup();
-    for (let i = 0; i < 10; i++) await fail(limiter, 1, `user${i}`, '203.0.113.5');
-    assert.equal(await isBlocked(limiter, 'someone-else', '203.0.113.5'), true);
-    assert.equal(await isBlocked(limiter, 'someone-else', '203.0.113.6'), false);
+  it('locks one account from one address after five failures, and nothing else', async () => {
+    const { throttle } = setup();
+    await fail(throttle, 5, 'Alice', '192.0.2.1');
+    assert.equal(await refusedBy(throttle, 'alice', '192.0.2.1'), 'account_address');
+    assert.equal(await refusedBy(throttle, 'ALICE', '192.0.2.1'), 'account_address', 'usernames ignore case');
+    assert.equal(await refusedBy(throttle, 'alice', '192.0.2.2'), null, 'the same account from elsewhere');
+    assert.equal(
+      await refusedBy(throttle, 'bob', '192.0.2.1'),
+      null,
+      'another account from the same address',
+    );
+    const refused = await probe(throttle, 'alice', '192.0.2.1');
+    assert.equal(refused.blocked && refused.retryAfterSeconds, null, 'no wait is promised for a lock');
   });
 
-  it('keys attempts by the typed username alone, never by whether the account exists', async () => {
-    const { limiter, keys } = setup();
-    await fail(limiter, 3, 'no-such-user', '192.0.2.1');
-    assert.equal(await isBlocked(limiter, 'no-such-user', '192.0.2.2'), true);
-    assert.deepEqual(keys.slice(0, 2), ['acct:no-such-user', 'addr:192.0.2.1']);
+  it('locks an address that guesses across many accounts, an IPv6 /64 as one address', async () => {
+    const { throttle } = setup();
+    for (let i = 0; i < 20; i++) await fail(throttle, 1, `user${i}`, '203.0.113.5');
+    assert.equal(await refusedBy(throttle, 'someone-else', '203.0.113.5'), 'address');
+    assert.equal(await refusedBy(throttle, 'someone-else', '::ffff:203.0.113.5'), 'address');
+    assert.equal(await refusedBy(throttle, 'someone-else', '203.0.113.6'), null);
+
+    for (let i = 0; i < 20; i++) await fail(throttle, 1, `user${i}`, `2001:db8:0:1::${i + 1}`);
+    assert.equal(await refusedBy(throttle, 'someone-else', '2001:db8:0:1:ffff::1'), 'address');
+    assert.equal(await refusedBy(throttle, 'someone-else', '2001:db8:0:2::1'), null);
   });
 
-  it('unblocks once the failures leave the window', async () => {
-    const { clock, limiter } = setup();
-    await fail(limiter, 3, 'alice', '192.0.2.1');
-    clock.advance(299_000);
-    assert.equal(await isBlocked(limiter, 'alice', '192.0.2.1'), true);
-    clock.advance(2_000);
-    assert.equal(await isBlocked(limiter, 'alice', '192.0.2.1'), false);
+  it('holds a burst of parallel guesses from one address to the pair limit', async () => {
+    const { throttle } = setup();
+    const attempts = await Promise.all(
+      Array.from({ length: 40 }, () => throttle.begin('alice', '192.0.2.1')),
+    );
+    assert.equal(attempts.filter((a) => !a.blocked).length, 5);
   });
 
-  it('clears the account counter on success but keeps the address counter', async () => {
-    const { limiter } = setup({ maxPerAccount: 3, maxPerAddress: 4 });
-    await fail(limiter, 2, 'alice', '192.0.2.1');
-    await limiter.succeeded(await limiter.begin('ALICE', '192.0.2.1'));
-    await fail(limiter, 2, 'alice', '192.0.2.1');
-    assert.equal(await isBlocked(limiter, 'alice', '198.51.100.1'), false, 'account counter was reset');
-    assert.equal(await isBlocked(limiter, 'bob', '192.0.2.1'), true, 'address counter kept all four');
+  it('holds a burst of parallel guesses from many addresses to the account limit', async () => {
+    const { throttle } = setup();
+    const attempts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => throttle.begin('alice', `203.0.113.${i + 1}`)),
+    );
+    assert.equal(attempts.filter((a) => !a.blocked).length, 10);
   });
 
-  it('counts an IPv6 /64 as one address and IPv4-mapped addresses as IPv4', async () => {
-    const { limiter, keys } = setup({ maxPerAccount: 100, maxPerAddress: 3 });
-    await fail(limiter, 1, 'a', '2001:db8:0:1::1');
-    await fail(limiter, 1, 'b', '2001:0db8:0000:0001:ffff:ffff:ffff:ffff');
-    await fail(limiter, 1, 'c', '2001:db8:0:1:dead:beef::7%eth0');
-    assert.equal(await isBlocked(limiter, 'd', '2001:db8:0:1::42'), true);
-    assert.equal(await isBlocked(limiter, 'd', '2001:db8:0:2::1'), false);
-    assert.equal(keys[1], 'addr:2001:db8:0:1::/64');
-
-    await fail(limiter, 1, 'e', '::ffff:192.0.2.9');
-    await fail(limiter, 1, 'e', '::ffff:c000:209');
-    await fail(limiter, 1, 'e', '192.0.2.9');
-    assert.equal(keys.at(-1), 'addr:192.0.2.9');
-    assert.equal(keys.at(-3), 'addr:192.0.2.9');
-    assert.equal(keys.at(-5), 'addr:192.0.2.9');
-    assert.equal(await isBlocked(limiter, 'f', '192.0.2.9'), true);
+  it('counts an unknown username exactly like a known one, under keys of the typed name', async () => {
+    const { throttle, keys } = setup();
+    await fail(throttle, 5, 'No-Such-User', '192.0.2.1');
+    assert.equal(await refusedBy(throttle, 'no-such-user', '192.0.2.1'), 'account_address');
+    assert.deepEqual(keys.slice(0, 3), [
+      'pair:no-such-user|192.0.2.1',
+      'acct:no-such-user',
+      'addr:192.0.2.1',
+    ]);
   });
 
-  it('keys the IPv6 loopback and unspecified addresses correctly', async () => {
-    const { limiter, keys } = setup();
-    await fail(limiter, 1, 'a', '::1');
-    await fail(limiter, 1, 'a', '::');
-    await fail(limiter, 1, 'a', '1::');
+  it('forgets the account’s failures from the address it signed in from, and only those', async () => {
+    const { throttle } = setup({ maxFailuresPerAccount: 100 });
+    await fail(throttle, 4, 'alice', '192.0.2.1');
+    await fail(throttle, 4, 'alice', '198.51.100.1');
+    const success = await throttle.begin('alice', '192.0.2.1');
+    assert.equal(success.blocked, false);
+    if (!success.blocked) await throttle.succeeded(success);
+    await fail(throttle, 5, 'alice', '192.0.2.1');
+    await fail(throttle, 1, 'alice', '198.51.100.1');
+    assert.equal(await refusedBy(throttle, 'alice', '198.51.100.1'), 'account_address');
+  });
+
+  it('logs the first refusal by each limit at warn, naming the limit, account and address', async () => {
+    const { throttle, lines } = setup();
+    await fail(throttle, 5, 'alice', '192.0.2.1');
+    await probe(throttle, 'alice', '192.0.2.1');
+    await probe(throttle, 'alice', '192.0.2.1');
+    const warnings = lines.filter((line) => line.level === 'warn');
+    assert.equal(warnings.length, 1, 'a repeated refusal is not warned about again');
     assert.deepEqual(
-      [keys[1], keys[3], keys[5]],
-      ['addr:0:0:0:0::/64', 'addr:0:0:0:0::/64', 'addr:1:0:0:0::/64'],
+      {
+        limit: warnings[0]?.limit,
+        account: warnings[0]?.account,
+        address: warnings[0]?.address,
+        setting: warnings[0]?.setting,
+      },
+      {
+        limit: 'account_address',
+        account: 'alice',
+        address: '192.0.2.1',
+        setting: 'throttle.max_failures_per_account_address',
+      },
+    );
+    assert.match(
+      warnings[0]?.msg ?? '',
+      /sign-in throttled: too many failures for this account from this address/,
+    );
+    assert.equal(
+      lines.filter((line) => line.level === 'debug' && line.limit === 'account_address').length,
+      1,
+    );
+
+    for (let i = 0; i < 20; i++) await fail(throttle, 1, `user${i}`, '203.0.113.5');
+    await probe(throttle, 'bob', '203.0.113.5');
+    assert.deepEqual(
+      lines.filter((line) => line.level === 'warn').map((line) => [line.limit, line.account, line.address]),
+      [
+        ['account_address', 'alice', '192.0.2.1'],
+        ['address', 'bob', '203.0.113.5'],
+      ],
     );
   });
 
-  it('limits a burst of parallel guesses to the account limit', async () => {
-    const { limiter } = setup({ maxPerAccount: 3, maxPerAddress: 100 });
-    const attempts = await Promise.all(Array.from({ length: 40 }, () => limiter.begin('alice', '192.0.2.1')));
-    assert.equal(attempts.filter((a) => !a.blocked).length, 3);
+  it('unlocks once the failures leave the window', async () => {
+    const { clock, throttle } = setup();
+    await fail(throttle, 5, 'alice', '192.0.2.1');
+    clock.advance(899_000);
+    assert.equal(await refusedBy(throttle, 'alice', '192.0.2.1'), 'account_address');
+    clock.advance(2_000);
+    assert.equal(await refusedBy(throttle, 'alice', '192.0.2.1'), null);
   });
 
   it('does not count an attempt the backend could not check', async () => {
-    const { limiter } = setup({ maxPerAccount: 1 });
-    await limiter.abandoned(await limiter.begin('alice', '192.0.2.1'));
-    assert.equal(await isBlocked(limiter, 'alice', '192.0.2.1'), false);
+    const { throttle } = setup({ maxFailuresPerAccountAddress: 1 });
+    const attempt = await throttle.begin('alice', '192.0.2.1');
+    assert.equal(attempt.blocked, false);
+    if (!attempt.blocked) await throttle.abandoned(attempt);
+    assert.equal(await refusedBy(throttle, 'alice', '192.0.2.1'), null);
   });
 
   it('refuses nonsensical limits', () => {
-    const clock = new ManualClock();
-    const throttle = createMemoryStorage().throttle;
-    const base = { throttle, clock, windowSeconds: 60, maxPerAccount: 5, maxPerAddress: 20 };
-    assert.throws(() => new LoginThrottle({ ...base, windowSeconds: 0 }), TypeError);
-    assert.throws(() => new LoginThrottle({ ...base, maxPerAccount: 0 }), TypeError);
-    assert.throws(() => new LoginThrottle({ ...base, maxPerAddress: 1.5 }), TypeError);
+    const base = {
+      store: createMemoryStorage().throttle,
+      clock: new ManualClock(),
+      log: pino({ level: 'silent' }),
+    };
+    const make = (limits: Partial<Config['throttle']>) => () =>
+      new LoginThrottle({ ...base, limits: { ...LIMITS, ...limits } });
+    assert.throws(make({ windowSeconds: 0 }), TypeError);
+    assert.throws(make({ accountIntervalSeconds: -1 }), TypeError);
+    assert.throws(make({ maxFailuresPerAccountAddress: 0 }), TypeError);
+    assert.throws(make({ maxFailuresPerAccount: 2.5 }), TypeError);
+    assert.throws(make({ maxFailuresPerAddress: Number.NaN }), TypeError);
   });
 });

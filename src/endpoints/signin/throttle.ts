@@ -1,146 +1,190 @@
-import { isIPv6 } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/types.js';
 import type { Clock } from '../../lib/clock.js';
 import type { ThrottleStore } from '../../storage/types.js';
+import { throttleKeysOf, type ThrottleKeys } from './throttle-keys.js';
+
+/** The limit that refused an attempt, named after its part of `throttle` in sesame.yaml. */
+export type ThrottleLimit = 'account_address' | 'account' | 'address';
 
 export interface LoginThrottleOptions {
-  readonly throttle: ThrottleStore;
-  /** Length of the sliding window failures are counted over, seconds. */
-  readonly windowSeconds: number;
-  /** Failures for one username within the window after which sign-in is refused. */
-  readonly maxPerAccount: number;
-  /** Failures from one address within the window after which sign-in is refused. */
-  readonly maxPerAddress: number;
+  readonly store: ThrottleStore;
+  /** `config.throttle`: the window, the three limits and the account's interval. */
+  readonly limits: Config['throttle'];
   readonly clock: Clock;
+  /** Where each refusal is reported: at warn once per limit and key per window, else at debug. */
+  readonly log: Logger;
 }
 
+/** A sign-in attempt counted by {@link LoginThrottle.begin}. */
+export type SignInAttempt = PermittedAttempt | RefusedAttempt;
+
+/** The password may be checked; report the outcome with `succeeded` or `abandoned` (a failure needs nothing). */
+export interface PermittedAttempt {
+  readonly blocked: false;
+  readonly at: number;
+  readonly keys: ThrottleKeys;
+}
+
+/** Refused before the password was checked; the attempt was not counted. */
+export interface RefusedAttempt {
+  readonly blocked: true;
+  readonly at: number;
+  readonly keys: ThrottleKeys;
+  readonly limit: ThrottleLimit;
+  /** When a new attempt can succeed at the latest, if known: seconds. */
+  readonly retryAfterSeconds: number | null;
+}
+
+const SETTING: Readonly<Record<ThrottleLimit, string>> = {
+  account_address: 'throttle.max_failures_per_account_address',
+  account: 'throttle.max_failures_per_account',
+  address: 'throttle.max_failures_per_address',
+};
+
+/** Keys remembered as already reported at warn; beyond this the oldest are forgotten. */
+const MAX_REPORTED = 10_000;
+
 /**
- * Limits password guessing at sign-in (OWASP ASVS V2.2.1; RFC 6749 §10.10 asks for the
- * same at any password check). Failures are counted over a sliding window per account
- * (`acct:<lower-cased username>`) and per address (`addr:<address>`); once either has
- * reached its limit, further attempts are refused until old failures leave the window.
- * Attempts are counted before the password check and withdrawn when they turn out not to
- * be failures, so concurrent guesses are limited too.
+ * Limits password guessing at sign-in (OWASP ASVS V2.2.1; RFC 6749 §10.10 asks for the same at
+ * any password check) without letting anyone lock an account's owner out. Failures are counted
+ * over a sliding window (`windowSeconds`), under the keys of `throttle-keys.ts`:
  *
- * Unknown usernames are counted exactly like known ones, so the throttle's answers reveal
- * nothing about which accounts exist. IPv6 addresses are counted per /64 (one customer's
- * allocation, which an attacker can rotate through freely) and IPv4-mapped IPv6 addresses
- * as the IPv4 address, so `addr:` keys hold e.g. `2001:db8:0:1::/64` or `192.0.2.7`.
+ * - per account and address: beyond `maxFailuresPerAccountAddress` that pair is refused;
+ * - per address (IPv6 per /64): beyond `maxFailuresPerAddress` the address is refused;
+ * - per account from all addresses: beyond `maxFailuresPerAccount` the account is slowed down,
+ *   never locked — an attempt for it is refused unless `accountIntervalSeconds` have passed
+ *   since its last counted attempt. Guesses from many addresses are held to one per interval,
+ *   and the owner, once they wait the interval, can sign in from an address of their own.
+ *
+ * Attempts are counted before the password check and withdrawn when refused or when they turn
+ * out not to be failures, so parallel guesses are held to the limits too. Unknown usernames are
+ * counted exactly like known ones (keys are the typed username, lower-cased), so the throttle's
+ * answers reveal nothing about which accounts exist. A success forgets the account's failures
+ * from that address, not those from elsewhere, and not the address's failures for other accounts.
  */
 export class LoginThrottle {
   readonly #store: ThrottleStore;
   readonly #clock: Clock;
+  readonly #log: Logger;
   readonly #windowMs: number;
-  readonly #maxPerAccount: number;
-  readonly #maxPerAddress: number;
+  readonly #intervalMs: number;
+  readonly #max: Readonly<Record<ThrottleLimit, number>>;
+  /** Refused keys already reported at warn, with when, oldest first. */
+  readonly #reported = new Map<string, number>();
   #lastAt = 0;
 
-  /** @throws TypeError when the window is not positive or a limit is not a positive integer. */
+  /** @throws TypeError when the window or interval is not positive or a limit is not a positive integer. */
   constructor(options: LoginThrottleOptions) {
-    if (!Number.isFinite(options.windowSeconds) || options.windowSeconds <= 0) {
-      throw new TypeError('windowSeconds must be a positive number');
-    }
+    const { limits } = options;
     for (const [name, value] of [
-      ['maxPerAccount', options.maxPerAccount],
-      ['maxPerAddress', options.maxPerAddress],
+      ['windowSeconds', limits.windowSeconds],
+      ['accountIntervalSeconds', limits.accountIntervalSeconds],
     ] as const) {
-      if (!Number.isSafeInteger(value) || value <= 0)
-        throw new TypeError(`${name} must be a positive integer`);
+      if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number`);
     }
-    this.#store = options.throttle;
+    this.#max = {
+      account_address: limits.maxFailuresPerAccountAddress,
+      account: limits.maxFailuresPerAccount,
+      address: limits.maxFailuresPerAddress,
+    };
+    for (const [limit, value] of Object.entries(this.#max)) {
+      if (!Number.isSafeInteger(value) || value <= 0) {
+        throw new TypeError(`the ${limit} limit must be a positive integer`);
+      }
+    }
+    this.#store = options.store;
     this.#clock = options.clock;
-    this.#windowMs = options.windowSeconds * 1000;
-    this.#maxPerAccount = options.maxPerAccount;
-    this.#maxPerAddress = options.maxPerAddress;
+    this.#log = options.log;
+    this.#windowMs = limits.windowSeconds * 1000;
+    this.#intervalMs = limits.accountIntervalSeconds * 1000;
   }
 
   /**
-   * Counts a sign-in attempt before the password is checked, so that parallel guesses cannot
-   * all pass a check made before any of them is recorded. The attempt is `blocked` when the
-   * account or the address has more than its limit within the window; a blocked attempt is
-   * withdrawn again, so the lock ends one window after the last real failure. A failed
-   * password needs nothing more: it stays counted.
+   * Counts a sign-in attempt for the typed `username` from the client `address`, before the
+   * password is checked. A refused (`blocked`) attempt is withdrawn again, so a lock ends one
+   * window after the last real failure and a slowed-down account's interval runs from its last
+   * counted attempt. A failed password needs nothing more: it stays counted.
    */
   async begin(username: string, address: string): Promise<SignInAttempt> {
     // Each attempt gets its own millisecond, so withdrawing one never withdraws another.
     const at = Math.max(this.#clock.now(), this.#lastAt + 1);
     this.#lastAt = at;
-    const keys = { account: accountKey(username), address: addressKey(address) };
-    const [account, fromAddress] = await Promise.all([
+    const keys = throttleKeysOf(username, address);
+    const [pair, account, fromAddress] = await Promise.all([
+      this.#store.hit(keys.pair, at, this.#windowMs),
       this.#store.hit(keys.account, at, this.#windowMs),
       this.#store.hit(keys.address, at, this.#windowMs),
     ]);
-    const attempt = { at, keys, blocked: account > this.#maxPerAccount || fromAddress > this.#maxPerAddress };
-    if (attempt.blocked) await this.#withdraw(attempt);
-    return attempt;
+    let limit: ThrottleLimit | null = null;
+    if (fromAddress > this.#max.address) limit = 'address';
+    else if (pair > this.#max.account_address) limit = 'account_address';
+    else if (account > this.#max.account && (await this.#tooSoonForAccount(keys, at))) limit = 'account';
+    if (limit === null) return { blocked: false, at, keys };
+
+    await this.#withdraw(keys, at);
+    this.#report(limit, username, address, keys, at);
+    const retryAfterSeconds = limit === 'account' ? this.#intervalMs / 1000 : null;
+    return { blocked: true, at, keys, limit, retryAfterSeconds };
   }
 
   /**
-   * The password was right: the account's failures are forgotten, and this attempt is taken
-   * off the address counter. Earlier failures from the address stay: one valid sign-in must
-   * not reset an attacker's budget for guessing other accounts.
+   * The password was right: the account's failures from this address are forgotten, and this
+   * attempt is taken off the other counters. Failures from other addresses stay, as do the
+   * address's failures for other accounts: one valid sign-in must not reset anyone's budget.
    */
-  async succeeded(attempt: SignInAttempt): Promise<void> {
+  async succeeded(attempt: PermittedAttempt): Promise<void> {
     await Promise.all([
-      this.#store.clear(attempt.keys.account),
+      this.#store.clear(attempt.keys.pair),
+      this.#store.release(attempt.keys.account, attempt.at),
       this.#store.release(attempt.keys.address, attempt.at),
     ]);
   }
 
   /** The password could not be checked (backend unavailable): the attempt does not count. */
-  async abandoned(attempt: SignInAttempt): Promise<void> {
-    await this.#withdraw(attempt);
+  async abandoned(attempt: PermittedAttempt): Promise<void> {
+    await this.#withdraw(attempt.keys, attempt.at);
   }
 
-  async #withdraw(attempt: SignInAttempt): Promise<void> {
+  /** Whether the account had another counted attempt within the interval before this one. */
+  async #tooSoonForAccount(keys: ThrottleKeys, at: number): Promise<boolean> {
+    return (await this.#store.count(keys.account, at, this.#intervalMs)) > 1;
+  }
+
+  async #withdraw(keys: ThrottleKeys, at: number): Promise<void> {
     await Promise.all([
-      this.#store.release(attempt.keys.account, attempt.at),
-      this.#store.release(attempt.keys.address, attempt.at),
+      this.#store.release(keys.pair, at),
+      this.#store.release(keys.account, at),
+      this.#store.release(keys.address, at),
     ]);
   }
-}
 
-/** A sign-in attempt counted by {@link LoginThrottle.begin}. */
-export interface SignInAttempt {
-  readonly at: number;
-  readonly keys: { readonly account: string; readonly address: string };
-  readonly blocked: boolean;
-}
-
-function accountKey(username: string): string {
-  return `acct:${username.toLowerCase()}`;
-}
-
-function addressKey(address: string): string {
-  const unzoned = address.split('%')[0] ?? address;
-  if (!isIPv6(unzoned)) return `addr:${address}`;
-  const groups = ipv6Groups(unzoned);
-  const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
-  if (mapped) {
-    const [high = 0, low = 0] = groups.slice(6);
-    return `addr:${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+  /** At warn the first time a key is refused within a window (a trip); at debug the rest. */
+  #report(limit: ThrottleLimit, account: string, address: string, keys: ThrottleKeys, at: number): void {
+    const key = keys[limit === 'account_address' ? 'pair' : limit];
+    const fields = { limit, account, address, setting: SETTING[limit] };
+    const reportedAt = this.#reported.get(key);
+    if (reportedAt !== undefined && at - reportedAt < this.#windowMs) {
+      this.#log.debug(fields, 'sign-in throttled');
+      return;
+    }
+    this.#reported.delete(key);
+    this.#reported.set(key, at);
+    for (const [old, when] of this.#reported) {
+      if (this.#reported.size <= MAX_REPORTED && at - when < this.#windowMs) break;
+      this.#reported.delete(old);
+    }
+    this.#log.warn(fields, `sign-in throttled: ${describe(limit)}`);
   }
-  return `addr:${groups
-    .slice(0, 4)
-    .map((g) => g.toString(16))
-    .join(':')}::/64`;
 }
 
-/** The eight 16-bit groups of a valid (`isIPv6`) address, `::` and dotted tails expanded. */
-function ipv6Groups(text: string): number[] {
-  let head = text;
-  const tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  const last = text.slice(lastColon + 1);
-  if (last.includes('.')) {
-    const [a = 0, b = 0, c = 0, d = 0] = last.split('.').map(Number);
-    tail.push((a << 8) | b, (c << 8) | d);
-    head = text.slice(0, lastColon + 1);
-    if (!head.endsWith('::')) head = head.slice(0, -1);
+function describe(limit: ThrottleLimit): string {
+  switch (limit) {
+    case 'account_address':
+      return 'too many failures for this account from this address';
+    case 'account':
+      return 'too many failures for this account; its attempts are slowed down';
+    case 'address':
+      return 'too many failures from this address';
   }
-  const [left = '', right] = head.split('::');
-  const leftGroups = left === '' ? [] : left.split(':');
-  const rightGroups = right === undefined || right === '' ? [] : right.split(':');
-  const missing = 8 - tail.length - leftGroups.length - rightGroups.length;
-  const zeros: string[] = right === undefined ? [] : new Array<string>(missing).fill('0');
-  return [...leftGroups, ...zeros, ...rightGroups].map((g) => parseInt(g, 16)).concat(tail);
 }

@@ -11,6 +11,8 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'signin.error.invalid_credentials': 'Benutzername oder Passwort ist falsch.',
   'signin.error.throttled':
     'Zu viele fehlgeschlagene Versuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.',
+  'signin.error.throttled_seconds':
+    'Zu viele fehlgeschlagene Versuche. Bitte warten Sie {seconds} Sekunden und versuchen Sie es dann erneut.',
   'signin.error.unavailable':
     'Die Anmeldung ist vorübergehend nicht möglich. Bitte versuchen Sie es in Kürze erneut.',
 

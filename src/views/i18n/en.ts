@@ -11,6 +11,7 @@ export const en = {
   'signin.submit': 'Sign in',
   'signin.error.invalid_credentials': 'The username or password is incorrect.',
   'signin.error.throttled': 'Too many failed attempts. Please wait a few minutes and try again.',
+  'signin.error.throttled_seconds': 'Too many failed attempts. Please wait {seconds} seconds and try again.',
   'signin.error.unavailable': 'Sign-in is temporarily unavailable. Please try again shortly.',
 
   'consent.title': '{client} wants to access your account',

@@ -21,6 +21,8 @@ export interface SignInProps {
   /** Prefill (OpenID Connect Core §3.1.2.1 `login_hint`, or the last attempt); '' for none. */
   readonly username: string;
   readonly error: SignInError | null;
+  /** With `throttled`: the seconds to wait, when known (the page then names them). */
+  readonly retryAfterSeconds?: number | null;
 }
 
 /**
@@ -42,7 +44,7 @@ export function signInPage(props: SignInProps): SafeHtml {
     title: t(locale, 'signin.title'),
     body: html`<h1>${t(locale, 'signin.title')}</h1>
       <p class="lead">${subtitle}</p>
-      ${error === null ? null : alertBox(t(locale, `signin.error.${error}`))}
+      ${error === null ? null : alertBox(errorMessage(locale, error, props.retryAfterSeconds ?? null))}
       <form method="post" action="${props.action}">
         ${csrfField(props.csrfToken)} ${hiddenField(formFields.interaction, props.interactionId)}
         <div class="field">
@@ -74,4 +76,11 @@ export function signInPage(props: SignInProps): SafeHtml {
         </div>
       </form>`,
   });
+}
+
+function errorMessage(locale: Locale, error: SignInError, retryAfterSeconds: number | null): string {
+  if (error === 'throttled' && retryAfterSeconds !== null) {
+    return t(locale, 'signin.error.throttled_seconds', { seconds: Math.ceil(retryAfterSeconds) });
+  }
+  return t(locale, `signin.error.${error}`);
 }
