@@ -10,6 +10,8 @@ export async function userOf(userId: string, deps: Deps): Promise<{ displayName:
     return { displayName: user.name ?? user.username, username: user.username };
   } catch (error) {
     if (error instanceof IdentityUnavailableError) {
+      // The backend logs the outage once, when it starts; one quiet line per request here.
+      deps.log.debug({ reason: error.message }, 'identity backend unavailable on a sign-in page');
       throw new OAuthError(
         'temporarily_unavailable',
         'Sign-in is temporarily unavailable. Please try again shortly.',

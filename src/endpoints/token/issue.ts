@@ -56,7 +56,8 @@ export async function loadSubject(deps: Deps, grant: GrantRecord): Promise<Grant
     return await loadGrantSubject(deps, grant);
   } catch (error) {
     if (error instanceof IdentityUnavailableError) {
-      deps.log.warn({ err: error }, 'identity backend unavailable at the token endpoint');
+      // The backend logs the outage once, when it starts; one quiet line per request here.
+      deps.log.debug({ reason: error.message }, 'identity backend unavailable at the token endpoint');
       throw new OAuthError('temporarily_unavailable', 'the user directory is unavailable, try again later', {
         status: 503,
       });

@@ -101,7 +101,8 @@ async function loadUser(deps: Deps, grant: GrantRecord): Promise<GrantSubject> {
     subject = await loadGrantSubject(deps, grant);
   } catch (error) {
     if (!(error instanceof IdentityUnavailableError)) throw error;
-    deps.log.warn({ err: error }, 'identity backend unavailable at userinfo');
+    // The backend logs the outage once, when it starts; one quiet line per request here.
+    deps.log.debug({ reason: error.message }, 'identity backend unavailable at userinfo');
     throw new OAuthError('temporarily_unavailable', 'the user directory is unavailable, try again later');
   }
   if (subject === null) {

@@ -4,6 +4,7 @@ import { Client, InappropriateAuthError, InvalidCredentialsError, ResultCodeErro
 import type { Logger } from 'pino';
 import type { LdapConfig } from '../../config/types.js';
 import { IdentityUnavailableError } from '../types.js';
+import type { DirectoryHealth } from './directory-health.js';
 
 /** What opening a connection needs from the configuration. */
 export type ConnectionConfig = Pick<LdapConfig, 'uri' | 'startTls' | 'insecureTls' | 'timeoutSeconds'>;
@@ -51,21 +52,25 @@ export async function openConnection(
 /**
  * Checks a user's password by binding as their DN on a connection of its own (konnect-spec
  * §1.4). Returns false for rejected credentials; throws `IdentityUnavailableError` when the
- * directory cannot be reached or refuses for another reason.
+ * directory cannot be reached (reported to `health`) or refuses for another reason.
  */
 export async function checkPassword(
   config: ConnectionConfig,
   dn: string,
   password: string,
+  health: DirectoryHealth,
   log: Logger,
 ): Promise<boolean> {
   let client: Client | null = null;
   try {
     client = await openConnection(config, dn, password);
+    health.answered();
     return true;
   } catch (error) {
+    if (!(error instanceof ResultCodeError)) throw unavailable(error, health, 'LDAP user bind failed');
+    health.answered();
     if (error instanceof InvalidCredentialsError || error instanceof InappropriateAuthError) return false;
-    throw unavailable(error, log, 'LDAP user bind failed');
+    throw refused(error, log, 'LDAP user bind failed');
   } finally {
     if (client !== null) await closeQuietly(client);
   }
@@ -77,7 +82,8 @@ export async function checkPassword(
  * recovers by itself when the directory comes back. An operation that fails on a connection
  * reused from earlier is tried once more on a fresh one (the server may have closed it while
  * idle). Directory result codes (`ResultCodeError`) reach the caller unchanged; everything
- * else becomes `IdentityUnavailableError`.
+ * else becomes `IdentityUnavailableError`. Whether the directory answers is reported to
+ * `health`, which logs when that changes.
  */
 export class ServiceConnection {
   #client: Client | null = null;
@@ -89,29 +95,27 @@ export class ServiceConnection {
   constructor(
     private readonly config: LdapConfig,
     private readonly log: Logger,
+    private readonly health: DirectoryHealth,
   ) {}
 
   async use<T>(operation: (client: Client) => Promise<T>): Promise<T> {
     const client = await this.#acquire();
     try {
-      const result = await operation(client);
-      this.#proven.add(client);
-      return result;
+      return await this.#run(client, operation);
     } catch (error) {
       if (!isConnectionFailure(error)) throw error;
       this.#discard(client);
-      if (!this.#proven.has(client)) throw unavailable(error, this.log, 'LDAP operation failed');
-      this.log.debug({ err: error }, 'LDAP connection went stale, reconnecting');
+      if (!this.#proven.has(client)) throw unavailable(error, this.health, 'LDAP operation failed');
+      // Routine after an idle period; if the directory is really gone, the retry reports it.
+      this.log.trace({ reason: messageOf(error) }, 'LDAP connection went stale, reconnecting');
     }
     const fresh = await this.#acquire();
     try {
-      const result = await operation(fresh);
-      this.#proven.add(fresh);
-      return result;
+      return await this.#run(fresh, operation);
     } catch (error) {
       if (!isConnectionFailure(error)) throw error;
       this.#discard(fresh);
-      throw unavailable(error, this.log, 'LDAP operation failed');
+      throw unavailable(error, this.health, 'LDAP operation failed');
     }
   }
 
@@ -122,6 +126,19 @@ export class ServiceConnection {
     const client = this.#client;
     this.#client = null;
     if (client !== null) await closeQuietly(client);
+  }
+
+  /** Runs `operation`; any answer from the directory, a result code included, shows it is there. */
+  async #run<T>(client: Client, operation: (client: Client) => Promise<T>): Promise<T> {
+    try {
+      const result = await operation(client);
+      this.#proven.add(client);
+      this.health.answered();
+      return result;
+    } catch (error) {
+      if (!isConnectionFailure(error)) this.health.answered();
+      throw error;
+    }
   }
 
   #acquire(): Promise<Client> {
@@ -145,13 +162,10 @@ export class ServiceConnection {
     } catch (error) {
       if (error instanceof ResultCodeError) {
         // The server answered but refused the service account: a configuration problem.
-        this.log.error(
-          { bindDn, err: error },
-          'LDAP service bind rejected: check LDAP_BINDDN and LDAP_BINDPW',
-        );
+        this.health.failed('service-bind-rejected', `${bindDn ?? 'anonymous'}: ${messageOf(error)}`);
         throw new IdentityUnavailableError('the LDAP service account cannot bind', { cause: error });
       }
-      throw unavailable(error, this.log, 'cannot connect to the LDAP server');
+      throw unavailable(error, this.health, 'cannot connect to the LDAP server');
     }
     if (this.#closed) {
       await closeQuietly(client);
@@ -172,16 +186,34 @@ export function isConnectionFailure(error: unknown): boolean {
   return !(error instanceof ResultCodeError || error instanceof TypeError || error instanceof RangeError);
 }
 
-/** Logs a directory failure and turns it into `IdentityUnavailableError`. */
-export function unavailable(error: unknown, log: Logger, message: string): IdentityUnavailableError {
+/**
+ * Turns a failure to reach the directory into `IdentityUnavailableError`, reporting it to
+ * `health` (which logs it when the directory was reachable until now). Nothing is logged per
+ * request here: callers log the error they catch at debug.
+ */
+export function unavailable(
+  error: unknown,
+  health: DirectoryHealth,
+  message: string,
+): IdentityUnavailableError {
   if (error instanceof IdentityUnavailableError) return error;
-  log.warn({ err: error }, message);
-  return new IdentityUnavailableError(
-    `${message}: ${error instanceof Error ? error.message : String(error)}`,
-    {
-      cause: error,
-    },
-  );
+  const reason = `${message}: ${messageOf(error)}`;
+  health.failed('unreachable', reason);
+  return new IdentityUnavailableError(reason, { cause: error });
+}
+
+/**
+ * The directory answered a search with an unexpected result code: logged (without a stack, it
+ * says nothing about Sesame) and turned into `IdentityUnavailableError`.
+ */
+export function refused(error: ResultCodeError, log: Logger, message: string): IdentityUnavailableError {
+  const reason = `${message}: ${messageOf(error)}`;
+  log.warn({ code: error.code, reason }, message);
+  return new IdentityUnavailableError(reason, { cause: error });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function closeQuietly(client: Client): Promise<void> {

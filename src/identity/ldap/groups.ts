@@ -2,7 +2,7 @@ import { NoSuchObjectError, ResultCodeError, type Entry } from 'ldapts';
 import type { Logger } from 'pino';
 import type { LdapConfig } from '../../config/types.js';
 import type { ServiceConnection } from './connection.js';
-import { unavailable } from './connection.js';
+import { refused } from './connection.js';
 import { firstRdnValue } from './dn.js';
 import { MEMBER_OF, firstText, textValues } from './entry.js';
 import { andFilter, equalityFilter, orFilter, parenthesize } from './filter.js';
@@ -56,7 +56,7 @@ async function searchGroups(
       log.warn({ baseDn }, 'LDAP groups base DN does not exist; no groups');
       return [];
     }
-    if (error instanceof ResultCodeError) throw unavailable(error, log, 'LDAP group search failed');
+    if (error instanceof ResultCodeError) throw refused(error, log, 'LDAP group search failed');
     throw error;
   }
 }

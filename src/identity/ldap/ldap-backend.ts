@@ -2,7 +2,9 @@ import { InvalidDNSyntaxError, NoSuchObjectError, ResultCodeError, type Entry } 
 import type { Logger } from 'pino';
 import type { LdapConfig } from '../../config/types.js';
 import type { Identity, IdentityBackend } from '../types.js';
-import { checkPassword, ServiceConnection, unavailable } from './connection.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
+import { checkPassword, refused, ServiceConnection } from './connection.js';
+import { DirectoryHealth } from './directory-health.js';
 import { isWithinScope } from './dn.js';
 import { binaryAttributes, textValues, toIdentity, userAttributes } from './entry.js';
 import { andFilter, equalityFilter, parenthesize } from './filter.js';
@@ -23,7 +25,9 @@ import { decodeRawSubject, encodeRawSubject } from './raw-subject.js';
  * either form, under the same base, scope and filter; anything else is null.
  *
  * Every directory call is limited to `timeoutSeconds`. Unreachable servers, timeouts and
- * unexpected directory errors throw `IdentityUnavailableError`; the next call reconnects.
+ * unexpected directory errors throw `IdentityUnavailableError`; the next call reconnects. An
+ * outage is logged once when it starts and once when it ends (`directory-health.ts`), not per
+ * call; `clock` dates those lines.
  */
 /** The LDAP backend, with a lookup by username for operators (`sesame ldap whois`). */
 export interface LdapBackend extends IdentityBackend {
@@ -31,8 +35,9 @@ export interface LdapBackend extends IdentityBackend {
   findByUsername(username: string): Promise<Identity | null>;
 }
 
-export function createLdapBackend(config: LdapConfig, log: Logger): LdapBackend {
-  const service = new ServiceConnection(config, log);
+export function createLdapBackend(config: LdapConfig, log: Logger, clock: Clock = systemClock): LdapBackend {
+  const health = new DirectoryHealth(log, clock);
+  const service = new ServiceConnection(config, log, health);
   const userFilter = parenthesize(config.filter);
   const attributes = userAttributes(config);
   const explicitBufferAttributes = binaryAttributes(config);
@@ -48,7 +53,7 @@ export function createLdapBackend(config: LdapConfig, log: Logger): LdapBackend 
       return result.searchEntries;
     } catch (error) {
       if (error instanceof NoSuchObjectError || error instanceof InvalidDNSyntaxError) return [];
-      if (error instanceof ResultCodeError) throw unavailable(error, log, 'LDAP user search failed');
+      if (error instanceof ResultCodeError) throw refused(error, log, 'LDAP user search failed');
       throw error;
     }
   }
@@ -105,12 +110,12 @@ export function createLdapBackend(config: LdapConfig, log: Logger): LdapBackend 
         // Bind anyway, as a DN that cannot exist, so an unknown username costs what a wrong
         // password costs and the response time does not tell which accounts exist.
         // Whatever the server says to that bind, the answer is "no such user".
-        await checkPassword(config, `cn=sesame-no-such-user,${config.baseDn}`, password, log).catch(
+        await checkPassword(config, `cn=sesame-no-such-user,${config.baseDn}`, password, health, log).catch(
           () => false,
         );
         return null;
       }
-      if (!(await checkPassword(config, entry.dn, password, log))) return null;
+      if (!(await checkPassword(config, entry.dn, password, health, log))) return null;
       return identify(entry);
     },
 
