@@ -50,6 +50,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       issuer: config.issuer,
       compat: config.compat,
       log,
+      maxFileBytes: config.limits.registrationFileBytes,
     });
     const scopeDefinitions = config.identifierScopes
       ? await loadScopeDefinitions(config.identifierScopes)
@@ -76,13 +77,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
         idleSeconds: config.lifetimes.sessionIdle,
         absoluteSeconds: config.lifetimes.sessionAbsolute,
       }),
-      throttle: new LoginThrottle({
-        throttle: storage.throttle,
-        clock,
-        windowSeconds: config.throttle.windowSeconds,
-        maxPerAccount: config.throttle.maxFailuresPerAccount,
-        maxPerAddress: config.throttle.maxFailuresPerAddress,
-      }),
+      throttle: new LoginThrottle({ store: storage.throttle, limits: config.throttle, clock, log }),
       csrfKey,
     };
     const server = await buildServer({ deps, routes: routes(deps, demo) });

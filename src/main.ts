@@ -1,18 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { serveCommand } from './cli/serve.js';
 import { userCommand } from './cli/user.js';
+import { throttleCommand } from './cli/throttle.js';
 import { ldapCommand } from './cli/ldap.js';
 import { checkCommand } from './cli/check.js';
+import { clientsCommand } from './cli/clients.js';
 import { formatDefaults } from './config/defaults.js';
 import type { CliIo } from './cli/io.js';
 import { runCommand } from './cli/process-io.js';
 
 const usage = `usage: sesame <command>
 
-  serve [--config sesame.yaml]     run the provider (no config: a development instance with a demo user and client)
+  serve [--config sesame.yaml]     run the provider (default: ./sesame.yaml when present; with no
+                                   configuration at all, a development instance with a demo user and client)
   check [--config sesame.yaml]     check the configuration, clients file, storage, keys and directory
   config defaults                  print every configuration key with its default and description
   user add|passwd|list|remove|revoke   manage built-in users (see: sesame user --help)
+  throttle list|clear [<username>]     show or clear the sign-in throttle (see: sesame throttle --help)
+  clients reload --force           make the running server apply its registration file (see: sesame clients --help)
   ldap whois <username>            print the sub Sesame (and Konnect) issue for an LDAP user
   version                          print the version
 `;
@@ -40,6 +45,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 2;
     case 'user':
       return userCommand(rest, io);
+    case 'throttle':
+      return throttleCommand(rest, io);
+    case 'clients':
+      return clientsCommand(rest, io);
     case 'ldap':
       return ldapCommand(rest, io);
     case 'check':

@@ -1,16 +1,22 @@
 import type { Logger } from 'pino';
 import type { App } from '../app.js';
+import { warnAboutExposedSecrets } from '../exposed-secrets.js';
+import { pidFilePath, writePidFile } from './pid-file.js';
 
 /**
  * Serves `app` until SIGINT or SIGTERM, reloading the client registry on SIGHUP, then closes
- * it. A listen failure (port taken, address not available) closes the app and is rethrown,
- * so the process can exit instead of idling on the registry's file watcher.
+ * it. First warns about each data directory or file holding secrets that other local users
+ * can access (`warnAboutExposedSecrets`). A listen failure (port taken, address not
+ * available) closes the app and is rethrown, so the process can exit instead of idling on the
+ * registry's file watcher. While it serves, `<data_dir>/sesame.pid` (0600) holds the process
+ * id, for `sesame clients reload`.
  */
 export async function runUntilSignalled(
   app: App,
   log: Logger,
   onListening: (address: string) => void,
 ): Promise<void> {
+  warnAboutExposedSecrets(app.config, log);
   const { host, port } = app.config.listen;
   let address: string;
   try {
@@ -20,6 +26,7 @@ export async function runUntilSignalled(
     throw error;
   }
   onListening(address);
+  const removePidFile = await recordPid(app.config.dataDir, log);
   const reload = () => {
     log.info('received SIGHUP, reloading the client registry');
     void app.registry.reload();
@@ -36,4 +43,18 @@ export async function runUntilSignalled(
   process.off('SIGHUP', reload);
   log.info('clean server shutdown start');
   await app.close();
+  await removePidFile();
+}
+
+/** Writes the pid file; a failure costs only `sesame clients reload`, so it is a warning. */
+async function recordPid(dataDir: string, log: Logger): Promise<() => Promise<void>> {
+  try {
+    return await writePidFile(dataDir, process.pid);
+  } catch (error) {
+    log.warn(
+      { err: error, path: pidFilePath(dataDir) },
+      'cannot write the pid file: `sesame clients reload` will not find this server (SIGHUP still reloads the clients)',
+    );
+    return async () => {};
+  }
 }

@@ -238,4 +238,26 @@ describe('parseRegistration (konnect-spec §2.1)', () => {
     ).clients;
     assert.deepEqual(c!.codeChallengeMethods, ['S256', 'plain']);
   });
+
+  it('refuses a billion-laughs file at once instead of expanding its aliases', () => {
+    // Nine levels of nine aliases each: 9^9 ≈ 387 million values if expanded.
+    let text = 'lol: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    for (let level = 1; level <= 9; level++) {
+      text += `l${level}: &l${level} [${Array(9)
+        .fill(`*l${level - 1}`)
+        .join(', ')}]\n`;
+    }
+    text += entry('id: a', 'redirect_uris: [https://a.example/cb]', 'jwks: { keys: [*l9] }');
+    const started = performance.now();
+    throwsFileError(text, /^identifier-registration\.yaml:2:\d+: YAML aliases expand this file too far/);
+    assert.ok(performance.now() - started < 1000, 'refused within a second');
+  });
+
+  it('accepts a file that shares a value through a few aliases', () => {
+    const text =
+      'shared: &cb https://a.example/cb\n' +
+      'clients:\n' +
+      Array.from({ length: 50 }, (_, i) => `  - { id: c${i}, uri: *cb }\n`).join('');
+    assert.doesNotThrow(() => parse(text));
+  });
 });

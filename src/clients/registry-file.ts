@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Client } from './types.js';
 import { knownClientKeys, mythicalClientKeys, readClientEntry } from './client-entry.js';
 import { EntryRejected, RegistrationFileError } from './registration-error.js';
@@ -6,6 +6,13 @@ import { isLoopbackHttpIssuer } from './registration-rules.js';
 import { FieldReader } from './yaml-fields.js';
 
 export { RegistrationFileError } from './registration-error.js';
+
+/**
+ * How far YAML aliases may expand, in yaml's `maxAliasCount` measure (an anchored value and
+ * each alias of it, weighted by the aliases nested inside it): enough for sharing a few
+ * values, far too little for a "billion laughs" file, which is refused before it expands.
+ */
+export const maxYamlAliasCount = 100;
 
 /** What a usable registration file yields. Every message reads `file:line:col: text`. */
 export interface ParsedRegistration {
@@ -23,7 +30,8 @@ export interface ParsedRegistration {
  * go-yaml v2 does (`yes/no/on/off` are booleans). Entries that break the registration rules
  * are skipped with a warning, as Konnect does; unknown keys give a warning (Konnect ignored
  * them silently). Throws {@link RegistrationFileError} when the file is not YAML, has
- * duplicate keys, is not a map, or its `clients` is not a list. An empty file has no clients.
+ * duplicate keys, is not a map, or its `clients` is not a list, or when its aliases would
+ * expand beyond {@link maxYamlAliasCount}. An empty file has no clients.
  *
  * @param context.issuer decides the development allowance for loopback redirect URIs.
  */
@@ -41,6 +49,7 @@ export function parseRegistration(
   if (doc.errors.length > 0) {
     throw new RegistrationFileError(doc.errors.map((e) => `${at(e.pos[0])}: ${e.message}`));
   }
+  checkAliases(doc, at);
   const result: ParsedRegistration = { clients: [], warnings: [], skipped: [], notes: [] };
   for (const w of doc.warnings) result.warnings.push(`${at(w.pos[0])}: ${w.message}`);
 
@@ -114,6 +123,31 @@ export function parseRegistration(
     result.clients.push(client);
   }
   return result;
+}
+
+/**
+ * Refuses a document whose aliases expand too far. yaml counts while it resolves and stops at
+ * the limit, so a billion-laughs file costs a few hundred resolutions, not its expansion.
+ */
+function checkAliases(doc: Document, at: (offset: number) => string): void {
+  const aliases: Node[] = [];
+  visit(doc, {
+    Alias(_key, node) {
+      aliases.push(node);
+      return visit.BREAK;
+    },
+  });
+  const first = aliases[0];
+  if (first === undefined) return;
+  try {
+    doc.toJS({ maxAliasCount: maxYamlAliasCount });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new RegistrationFileError([
+      `${at(first.range?.[0] ?? 0)}: YAML aliases expand this file too far ` +
+        `(more than ${maxYamlAliasCount} aliased values); it is refused rather than expanded`,
+    ]);
+  }
 }
 
 /** The entry's id for messages, if it has a usable one. */

@@ -25,6 +25,7 @@ const strict: CompatRelaxations = {
   trustedClientsGetAllScopes: false,
 };
 const issuer = 'https://meet.example';
+const maxFileBytes = 1024 * 1024;
 
 const oneClient = (id: string): string =>
   `clients:\n  - id: ${id}\n    trusted: yes\n    redirect_uris: [https://${id}.example/cb]\n`;
@@ -50,7 +51,7 @@ describe('ClientRegistry (konnect-spec §2, §6)', () => {
     const file = join(dir, 'log.yaml');
     await writeFile(file, oneClient('cloud') + '  - id: bad\n    redirect_uris: [http://bad.example/cb]\n');
     const { log, lines } = capture();
-    const registry = await ClientRegistry.open({ file, issuer, compat: strict, log });
+    const registry = await ClientRegistry.open({ file, issuer, compat: strict, log, maxFileBytes });
     assert.deepEqual(
       registry.all().map((c) => c.id),
       ['cloud'],
@@ -83,20 +84,23 @@ describe('ClientRegistry (konnect-spec §2, §6)', () => {
     const file = join(dir, 'broken.yaml');
     await writeFile(file, 'clients:\n  - id: a\n   bad: [\n');
     const { log } = capture();
-    await assert.rejects(ClientRegistry.open({ file, issuer, compat: strict, log }), (e: unknown) => {
-      assert.ok(e instanceof RegistrationFileError);
-      assert.match(e.messages[0]!, /broken\.yaml:\d+:\d+: /);
-      return true;
-    });
     await assert.rejects(
-      ClientRegistry.open({ file: join(dir, 'missing.yaml'), issuer, compat: strict, log }),
+      ClientRegistry.open({ file, issuer, compat: strict, log, maxFileBytes }),
+      (e: unknown) => {
+        assert.ok(e instanceof RegistrationFileError);
+        assert.match(e.messages[0]!, /broken\.yaml:\d+:\d+: /);
+        return true;
+      },
+    );
+    await assert.rejects(
+      ClientRegistry.open({ file: join(dir, 'missing.yaml'), issuer, compat: strict, log, maxFileBytes }),
       /missing\.yaml: cannot read the registration file \(ENOENT\)/,
     );
   });
 
   it('has no clients without a file, and fromClients serves the given ones', async () => {
     const { log } = capture();
-    const empty = await ClientRegistry.open({ file: null, issuer, compat: strict, log });
+    const empty = await ClientRegistry.open({ file: null, issuer, compat: strict, log, maxFileBytes });
     assert.deepEqual(empty.all(), []);
     assert.equal(await empty.reload(), true);
     const fixed = ClientRegistry.fromClients(empty.all());
@@ -108,7 +112,7 @@ describe('ClientRegistry (konnect-spec §2, §6)', () => {
     const file = join(dir, 'reload.yaml');
     await writeFile(file, oneClient('first'));
     const { log, lines } = capture();
-    const registry = await ClientRegistry.open({ file, issuer, compat: strict, log });
+    const registry = await ClientRegistry.open({ file, issuer, compat: strict, log, maxFileBytes });
     await writeFile(file, oneClient('second'));
     assert.equal(await registry.reload(), true);
     assert.deepEqual(
@@ -140,7 +144,7 @@ describe('ClientRegistry (konnect-spec §2, §6)', () => {
     const file = join(dir, 'watched.yaml');
     await writeFile(file, oneClient('one'));
     const { log, lines } = capture();
-    const registry = await ClientRegistry.open({ file, issuer, compat: strict, log });
+    const registry = await ClientRegistry.open({ file, issuer, compat: strict, log, maxFileBytes });
     registry.watch();
     try {
       await writeFile(file, oneClient('two'));
@@ -177,6 +181,7 @@ describe('ClientRegistry (konnect-spec §2, §6)', () => {
       issuer,
       compat: { ...strict, anySecretForSecretlessClients: true },
       log: on.log,
+      maxFileBytes,
     });
     const secretWarnings = on.lines.filter((l) => l['relaxation'] === 'anySecretForSecretlessClients');
     assert.deepEqual(
@@ -191,7 +196,7 @@ describe('ClientRegistry (konnect-spec §2, §6)', () => {
     );
 
     const off = capture();
-    await ClientRegistry.open({ file, issuer, compat: strict, log: off.log });
+    await ClientRegistry.open({ file, issuer, compat: strict, log: off.log, maxFileBytes });
     assert.equal(off.lines.filter((l) => l['relaxation'] === 'anySecretForSecretlessClients').length, 0);
   });
 });

@@ -1,12 +1,14 @@
-import { watch as watchDirectory, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import type { CompatRelaxations } from '../config/types.js';
 import type { Client, ClientLookup } from './types.js';
 import { RegistrationFileError } from './registration-error.js';
-import { parseRegistration, type ParsedRegistration } from './registry-file.js';
+import type { ParsedRegistration } from './registry-file.js';
 import { compatWarnings } from './compat-warnings.js';
+import { parseRegistrationText } from './load-registration.js';
+import { readRegistrationFile } from './read-registration-file.js';
+import { suspectLoss, type ClientLoss } from './suspect-reload.js';
+import { watchFile, type FileWatch } from './watch-file.js';
 
 export interface ClientRegistryOptions {
   /** Path of a Konnect `identifier-registration.yaml`, or null for no file clients. */
@@ -14,7 +16,12 @@ export interface ClientRegistryOptions {
   readonly issuer: string;
   readonly compat: CompatRelaxations;
   readonly log: Logger;
+  /** The largest file accepted, bytes (`limits.registration_file_bytes`). */
+  readonly maxFileBytes: number;
 }
+
+/** What started a reload: the file watcher, or the operator (SIGHUP). */
+type Trigger = 'watch' | 'explicit';
 
 /** How long file events are collected before one reload (editors write, rename, chmod…). */
 const debounceMs = 200;
@@ -30,13 +37,18 @@ const noCompat: CompatRelaxations = {
 /**
  * The clients of the registration file (konnect-spec §2.1), read-only and hot-reloaded.
  * Invariants: `get`/`all` always answer from one complete, valid load — a reload swaps the
- * whole set at once, and a broken file never replaces the last good set.
+ * whole set at once, and a broken file never replaces the last good set. `get`/`all` never
+ * touch the file: it is read and parsed only at `open`, by the file watcher and by `reload`
+ * (SIGHUP), and a large one is parsed in a worker thread, so no request waits for a parse.
  */
 export class ClientRegistry implements ClientLookup {
   private clients: ReadonlyMap<string, Client> = new Map();
-  private lastText: string | null = null;
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  /** SHA-256 of the text in force. */
+  private appliedHash: string | null = null;
+  /** What the last refusal was about (a text's hash, or a read error), so it is logged once. */
+  private lastRefusal: string | null = null;
+  private watcher: FileWatch | null = null;
+  private readonly closing = new AbortController();
   private pending: Promise<boolean> = Promise.resolve(true);
   private listed: { readonly from: ReadonlyMap<string, Client>; readonly list: readonly Client[] } | null =
     null;
@@ -44,8 +56,9 @@ export class ClientRegistry implements ClientLookup {
   private constructor(private readonly options: ClientRegistryOptions) {}
 
   /**
-   * Loads the file once. A file that cannot be read or parsed throws
-   * {@link RegistrationFileError}: Sesame refuses to start rather than run without clients.
+   * Loads the file once. A file that cannot be read, is larger than `maxFileBytes`, or cannot
+   * be parsed throws {@link RegistrationFileError}: Sesame refuses to start rather than run
+   * without clients.
    */
   static async open(options: ClientRegistryOptions): Promise<ClientRegistry> {
     const registry = new ClientRegistry(options);
@@ -56,8 +69,8 @@ export class ClientRegistry implements ClientLookup {
       );
     }
     if (options.file !== null) {
-      const text = await registry.read(options.file);
-      registry.apply(registry.parse(text, options.file), text);
+      const text = await readRegistrationFile(options.file, options.maxFileBytes);
+      registry.apply(await registry.parse(text, options.file), hashOf(text));
     }
     return registry;
   }
@@ -69,6 +82,7 @@ export class ClientRegistry implements ClientLookup {
       issuer: '',
       compat: noCompat,
       log: pino({ enabled: false }),
+      maxFileBytes: 0,
     });
     registry.clients = new Map(clients.map((c) => [c.id, c]));
     return registry;
@@ -87,81 +101,121 @@ export class ClientRegistry implements ClientLookup {
   }
 
   /**
-   * Re-reads the file (on file change, and by the app on SIGHUP). Resolves true when the new
-   * set is in force; on a broken file logs every problem with its `file:line:col`, keeps the
-   * last good clients and resolves false. Never rejects. Reloads run one after another.
+   * The operator's reload (SIGHUP, `sesame clients reload --force`): re-reads the file and
+   * applies whatever parses, even a file that removes most clients — that is how such a file
+   * is confirmed. Resolves true when the new set is in force; on a broken file logs every
+   * problem with its `file:line:col`, keeps the last good clients and resolves false. Never
+   * rejects. Reloads run one after another.
    */
   reload(): Promise<boolean> {
-    return this.enqueue(false);
+    return this.enqueue('explicit');
   }
 
   /**
-   * Reloads whenever the file changes. Watches the file's directory, because editors and
-   * config management replace files by rename; events are debounced by ~200 ms and an
-   * unchanged file is not reloaded.
+   * Reloads when the file changes (see {@link watchFile}: the file's own name, renames
+   * included; other files in its directory are ignored), ~200 ms after events settle. Such a
+   * reload skips an unchanged text, logs a refused text once however often it is saved, and
+   * never applies a suspect file (see {@link suspectLoss}): it keeps the last good clients and
+   * logs at error how to confirm the file.
    */
   watch(): void {
-    const file = this.options.file;
+    const { file, log } = this.options;
     if (file === null || this.watcher !== null) return;
-    this.watcher = watchDirectory(dirname(file), () => {
-      if (this.timer !== null) clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.enqueue(true);
-      }, debounceMs);
-    });
-    this.watcher.on('error', (error) => {
-      this.options.log.error({ err: error, file }, 'cannot watch the identifier registration file');
+    this.watcher = watchFile(file, () => void this.enqueue('watch'), {
+      debounceMs,
+      onError: (error) => log.error({ err: error, file }, 'cannot watch the identifier registration file'),
     });
   }
 
-  /** Stops watching. Idempotent. */
+  /** Stops watching and ends a parse under way. Idempotent. */
   close(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
     this.watcher?.close();
     this.watcher = null;
+    this.closing.abort(new Error('the client registry is closed'));
   }
 
-  private enqueue(onlyIfChanged: boolean): Promise<boolean> {
-    this.pending = this.pending.then(() => this.reloadNow(onlyIfChanged));
+  private enqueue(trigger: Trigger): Promise<boolean> {
+    this.pending = this.pending.then(() => this.reloadNow(trigger));
     return this.pending;
   }
 
-  private async reloadNow(onlyIfChanged: boolean): Promise<boolean> {
+  private async reloadNow(trigger: Trigger): Promise<boolean> {
     const { file, log } = this.options;
     if (file === null) return true;
+    if (this.closing.signal.aborted) return false;
+    let text: string;
     try {
-      const text = await this.read(file);
-      if (onlyIfChanged && text === this.lastText) return true;
-      this.apply(this.parse(text, file), text);
-      log.info({ file, clients: this.clients.size }, 'reloaded identifier registration conf');
-      return true;
+      text = await readRegistrationFile(file, this.options.maxFileBytes);
     } catch (error) {
-      const errors = error instanceof RegistrationFileError ? error.messages : [String(error)];
-      log.error(
-        { file, errors, kept_clients: this.clients.size },
-        `identifier registration conf not reloaded, keeping the last good clients: ${errors.join('; ')}`,
+      return this.refuse(trigger, `read: ${describe(error).join('; ')}`, describe(error));
+    }
+    const hash = hashOf(text);
+    if (trigger === 'watch') {
+      if (hash === this.appliedHash) {
+        this.lastRefusal = null;
+        return true;
+      }
+      if (this.lastRefusal === `text: ${hash}`) return false;
+    }
+    let parsed: ParsedRegistration;
+    try {
+      parsed = await this.parse(text, file);
+    } catch (error) {
+      if (this.closing.signal.aborted) return false;
+      return this.refuse(trigger, `text: ${hash}`, describe(error));
+    }
+    const loss = suspectLoss(
+      this.clients.keys(),
+      parsed.clients.map((c) => c.id),
+    );
+    if (loss !== null && trigger === 'watch') return this.holdBack(loss, hash);
+    if (loss !== null) {
+      log.warn(
+        { file, removed_clients: loss.removed.slice(0, 20) },
+        `applying the identifier registration conf as requested, although it ${lossText(loss)}`,
       );
-      return false;
     }
+    this.apply(parsed, hash);
+    log.info({ file, clients: this.clients.size }, 'reloaded identifier registration conf');
+    return true;
   }
 
-  private async read(file: string): Promise<string> {
-    try {
-      return await readFile(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new RegistrationFileError([`${file}: cannot read the registration file (${code})`]);
-    }
+  /** Keeps the clients in force instead of a suspect file, saying how to confirm it. */
+  private holdBack(loss: ClientLoss, hash: string): false {
+    this.lastRefusal = `text: ${hash}`;
+    this.options.log.error(
+      {
+        file: this.options.file,
+        kept_clients: loss.before,
+        clients_in_file: loss.after,
+        removed_clients: loss.removed.slice(0, 20),
+      },
+      `identifier registration conf not applied: it ${lossText(loss)}, which looks like an emptied or truncated file; keeping the last good clients. If it is intended, apply it with SIGHUP or \`sesame clients reload --force\``,
+    );
+    return false;
   }
 
-  private parse(text: string, file: string): ParsedRegistration {
+  /** Logs a refused reload — the operator's always, the watcher's once per distinct cause. */
+  private refuse(trigger: Trigger, cause: string, errors: readonly string[]): false {
+    if (trigger === 'watch' && cause === this.lastRefusal) return false;
+    this.lastRefusal = cause;
+    this.options.log.error(
+      { file: this.options.file, errors, kept_clients: this.clients.size },
+      `identifier registration conf not reloaded, keeping the last good clients: ${errors.join('; ')}`,
+    );
+    return false;
+  }
+
+  private parse(text: string, file: string): Promise<ParsedRegistration> {
     this.options.log.debug({ file }, `parsing identifier registration conf from ${file}`);
-    return parseRegistration(text, file, { issuer: this.options.issuer });
+    return parseRegistrationText(text, file, {
+      issuer: this.options.issuer,
+      maxFileBytes: this.options.maxFileBytes,
+      signal: this.closing.signal,
+    });
   }
 
-  private apply(parsed: ParsedRegistration, text: string): void {
+  private apply(parsed: ParsedRegistration, hash: string): void {
     const { log, compat } = this.options;
     const skipped = new Set(parsed.skipped);
     for (const note of parsed.notes) log.info(note);
@@ -188,6 +242,20 @@ export class ClientRegistry implements ClientLookup {
       }
     }
     this.clients = new Map(parsed.clients.map((c) => [c.id, c]));
-    this.lastText = text;
+    this.appliedHash = hash;
+    this.lastRefusal = null;
   }
+}
+
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+function describe(error: unknown): readonly string[] {
+  return error instanceof RegistrationFileError ? error.messages : [String(error)];
+}
+
+function lossText(loss: ClientLoss): string {
+  const all = loss.removed.length === loss.before ? ' (all of them)' : '';
+  return `removes ${loss.removed.length} of the ${loss.before} clients in force${all}, leaving ${loss.after}`;
 }
