@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadConfig } from '../config/load.js';
+import { loadCommandConfig } from './load-config.js';
 import { ConfigError } from '../config/errors.js';
 import type { Config } from '../config/types.js';
-import { parseRegistration, RegistrationFileError } from '../clients/registry-file.js';
+import { RegistrationFileError } from '../clients/registry-file.js';
+import { loadRegistrationFile } from '../clients/load-registration.js';
 import { openStorage } from '../storage/open.js';
 import { loadConfiguredKeys } from '../tokens/keys.js';
 import { createLdapBackend } from '../identity/ldap/index.js';
@@ -44,11 +44,11 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   }
   let config: Config;
   try {
-    const loaded = loadConfig({ ...(file === undefined ? {} : { file }), env: io.env, cwd: io.cwd });
+    const loaded = loadCommandConfig(file, io);
     config = loaded.config;
     report(io, {
       ok: true,
-      text: `configuration${file === undefined ? ' (defaults and environment)' : ` ${file}`}`,
+      text: `configuration${loaded.located.kind === 'none' ? ' (defaults and environment)' : ` ${loaded.located.file}`}`,
       details: loaded.warnings.map((warning) => `warning: ${warning}`),
     });
   } catch (error) {
@@ -73,8 +73,10 @@ function report(io: CliIo, outcome: Outcome): void {
 async function checkRegistration(config: Config): Promise<Outcome> {
   if (config.registration === null) return { ok: true, text: 'clients: no registration file configured' };
   try {
-    const text = await readFile(config.registration, 'utf8');
-    const parsed = parseRegistration(text, config.registration, { issuer: config.issuer });
+    const parsed = await loadRegistrationFile(config.registration, {
+      issuer: config.issuer,
+      maxFileBytes: config.limits.registrationFileBytes,
+    });
     return {
       ok: true,
       text: `clients: ${parsed.clients.length} registered from ${config.registration}`,

@@ -1,6 +1,5 @@
 import { ConfigError } from '../config/errors.js';
-import { loadConfig } from '../config/load.js';
-import { locateConfigFile } from '../config/locate.js';
+import { loadCommandConfig } from './load-config.js';
 import type { Config } from '../config/types.js';
 import { loadRegistrationFile } from '../clients/load-registration.js';
 import { RegistrationFileError } from '../clients/registration-error.js';
@@ -108,12 +107,7 @@ async function reload(argv: string[], io: CliIo): Promise<number> {
 
 /** The configuration `sesame serve` would load from the same directory and arguments. */
 function load(file: string | undefined, io: CliIo): Config {
-  const located = locateConfigFile(file, io.cwd);
-  const { config, warnings } = loadConfig({
-    ...(located.kind === 'none' ? {} : { file: located.file }),
-    env: io.env,
-    cwd: io.cwd,
-  });
+  const { config, warnings } = loadCommandConfig(file, io);
   for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   return config;
 }

@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import { ConfigError } from '../config/errors.js';
-import { loadConfig } from '../config/load.js';
+import { loadCommandConfig } from './load-config.js';
 import type { Config } from '../config/types.js';
 import { accountKeysOf, describeThrottleKey, type DescribedKey } from '../endpoints/signin/throttle-keys.js';
 import { systemClock, type Clock } from '../lib/clock.js';
@@ -185,12 +184,7 @@ async function withStorage(
   io: CliIo,
   action: (storage: Storage, config: Config) => Promise<void>,
 ): Promise<number> {
-  // Resolved here so a relative --config means the same file whatever the process's directory.
-  const { config, warnings } = loadConfig({
-    ...(file === undefined ? {} : { file: resolve(io.cwd, file) }),
-    env: io.env,
-    cwd: io.cwd,
-  });
+  const { config, warnings } = loadCommandConfig(file, io);
   for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   let storage: Storage;
   try {

@@ -276,3 +276,16 @@ describe('sesame user', () => {
     assert.equal((await run(['revoke', 'nobody', 'wiki'])).code, 1);
   });
 });
+
+describe('sesame user without --config', () => {
+  it('works on the ./sesame.yaml that sesame serve would use from the same directory', async () => {
+    const stdout = new PassThrough();
+    const out: string[] = [];
+    stdout.on('data', (chunk: Buffer) => out.push(chunk.toString('utf8')));
+    const io = { stdin: Readable.from(['']), stdout, stderr: new PassThrough(), env: {}, cwd: dir };
+    const withConfig = await run(['list']);
+    assert.match(withConfig.stdout, /@example\.org/, 'the users of ./t.db');
+    assert.equal(await userCommand(['list'], io), 0);
+    assert.equal(out.join(''), withConfig.stdout);
+  });
+});

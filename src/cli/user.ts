@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import { ConfigError } from '../config/errors.js';
-import { loadConfig } from '../config/load.js';
+import { loadCommandConfig } from './load-config.js';
 import type { Config } from '../config/types.js';
 import { hashPassword } from '../identity/builtin/passwords.js';
 import { MAX_PASSWORD_LENGTH, passwordTooLong } from '../identity/password-length.js';
@@ -220,9 +219,7 @@ async function open(config: Config): Promise<Storage> {
 }
 
 function load(file: string | undefined, io: CliIo): Config {
-  // Resolved here so a relative --config means the same file whatever the process's directory.
-  const options = file === undefined ? {} : { file: resolve(io.cwd, file) };
-  const { config, warnings } = loadConfig({ ...options, env: io.env, cwd: io.cwd });
+  const { config, warnings } = loadCommandConfig(file, io);
   for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   return config;
 }
