@@ -175,7 +175,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     path: 'demo',
     kind: 'boolean',
     default: false,
-    description: 'Create and print a demo user and client; true when Sesame runs with no config file.',
+    description:
+      'Create and print a demo user and client; by default true only with no config file, no SESAME_* settings but issuer, listen and log, and no other users or clients in the data.',
   },
   {
     path: 'trusted_proxies',
