@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { WarningGate } from './lib/warning-gate.js';
 import type { Config } from './config/types.js';
 import type { Storage } from './storage/types.js';
 import { openStorage } from './storage/open.js';
@@ -79,6 +80,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       }),
       throttle: new LoginThrottle({ store: storage.throttle, limits: config.throttle, clock, log }),
       csrfKey,
+      warnings: new WarningGate(),
     };
     const server = await buildServer({ deps, routes: routes(deps, demo) });
     registry.watch();

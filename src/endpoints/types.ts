@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.js';
 import type { ScopeDefinitions } from '../clients/scopes-file.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import type { LoginThrottle } from './signin/throttle.js';
+import type { WarningGate } from '../lib/warning-gate.js';
 
 /**
  * Request parameters as they arrived: every value of a repeated name is kept, so `parse.ts`
@@ -97,4 +98,6 @@ export interface BrowserDeps extends Deps {
   readonly throttle: LoginThrottle;
   /** Key for the CSRF tokens of every form (HMAC-SHA256). */
   readonly csrfKey: Uint8Array;
+  /** Rate-limits the warnings of refusals (one per key per minute), for this app. */
+  readonly warnings: WarningGate;
 }

@@ -5,6 +5,7 @@
  * reload would.
  */
 import { randomBytes } from 'node:crypto';
+import { WarningGate } from '../lib/warning-gate.js';
 import type { FastifyInstance } from 'fastify';
 import type { Client, ClientLookup } from '../clients/types.js';
 import type { Config } from '../config/types.js';
@@ -58,6 +59,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       log: fixture.deps.log,
     }),
     csrfKey: randomBytes(32),
+    warnings: new WarningGate(),
   };
   const app = await buildServer({ deps, routes: options.routes(deps) });
   await app.ready();

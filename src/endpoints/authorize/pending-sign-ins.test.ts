@@ -95,27 +95,41 @@ async function live(c: Capped, address?: string): Promise<number> {
   return c.deps.storage.interactions.countLive(c.fx.clock.now(), address);
 }
 
+/** Half fills the store from other addresses, so the per-address share applies. */
+async function underPressure(c: Capped, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) interactionOf(await authorizeFrom(c.deps, `203.0.113.${i + 1}`));
+}
+
 describe('pending sign-ins are capped', () => {
-  it('answers temporarily_unavailable at the redirect URI once one address has its share, storing nothing more', async () => {
-    const c = await capped({ perAddress: 2, total: 100 });
+  it('holds one address to its share once the store is half full, answering temporarily_unavailable and storing nothing more', async () => {
+    const c = await capped({ perAddress: 2, total: 8 });
+    await underPressure(c, 4);
     interactionOf(await authorizeFrom(c.deps, '192.0.2.10'));
     interactionOf(await authorizeFrom(c.deps, '192.0.2.10'));
     for (let i = 0; i < 5; i++) assertTooMany(await authorizeFrom(c.deps, '192.0.2.10'));
-    assert.equal(await live(c), 2);
+    assert.equal(await live(c), 6);
     assert.equal(await live(c, '192.0.2.10'), 2);
   });
 
+  it('never holds an office behind one address to its share while the store is under half full', async () => {
+    const c = await capped({ perAddress: 2, total: 100 });
+    for (let i = 0; i < 10; i++) interactionOf(await authorizeFrom(c.deps, '192.0.2.10'));
+    assert.equal(await live(c, '192.0.2.10'), 10);
+  });
+
   it('still serves other addresses while one is capped', async () => {
-    const c = await capped({ perAddress: 1, total: 100 });
+    const c = await capped({ perAddress: 1, total: 8 });
+    await underPressure(c, 4);
     interactionOf(await authorizeFrom(c.deps, '192.0.2.10'));
     assertTooMany(await authorizeFrom(c.deps, '192.0.2.10'));
     interactionOf(await authorizeFrom(c.deps, '198.51.100.7'));
     interactionOf(await authorizeFrom(c.deps, '2001:db8:0:1::1'));
-    assert.equal(await live(c), 3);
+    assert.equal(await live(c), 7);
   });
 
   it('counts an IPv6 /64 as one address and an IPv4-mapped address as its IPv4 address', async () => {
-    const c = await capped({ perAddress: 1, total: 100 });
+    const c = await capped({ perAddress: 1, total: 10 });
+    await underPressure(c, 5);
     interactionOf(await authorizeFrom(c.deps, '2001:db8:0:1::1'));
     assertTooMany(await authorizeFrom(c.deps, '2001:db8:0:1:ffff:ffff:ffff:ffff'));
     interactionOf(await authorizeFrom(c.deps, '2001:db8:0:2::1'));
@@ -170,7 +184,8 @@ describe('pending sign-ins are capped', () => {
   });
 
   it('logs a capped address at warn once a minute, however many requests it sends', async () => {
-    const c = await capped({ perAddress: 1, total: 100 });
+    const c = await capped({ perAddress: 1, total: 10 });
+    await underPressure(c, 5);
     for (const address of ['192.0.2.10', '2001:db8:0:1::1']) {
       interactionOf(await authorizeFrom(c.deps, address));
       for (let i = 0; i < 50; i++) assertTooMany(await authorizeFrom(c.deps, address));

@@ -9,6 +9,7 @@
  * themselves (expected-values.ts).
  */
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { WarningGate } from '../../lib/warning-gate.js';
 import { pino } from 'pino';
 import { ClientRegistry } from '../../clients/registry.js';
 import type { Client } from '../../clients/types.js';
@@ -133,6 +134,7 @@ export async function createBrowserFixture(options: BrowserFixtureOptions = {}):
       log: pino({ level: 'silent' }),
     }),
     csrfKey: randomBytes(32),
+    warnings: new WarningGate(),
   };
   const sessionCookie = cookieName(issuer.startsWith('https:'));
   return {
