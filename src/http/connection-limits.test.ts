@@ -11,10 +11,11 @@ const HTTP = {
 };
 
 describe('timeoutOptions', () => {
-  it('turns the http settings into milliseconds, with a socket idle limit of the request timeout', () => {
+  it('turns the http settings into milliseconds, with a socket idle limit that outlasts a slow directory', () => {
     const options = timeoutOptions(HTTP);
     assert.equal(options.requestTimeout, 30_000);
-    assert.equal(options.connectionTimeout, 30_000);
+    assert.equal(options.connectionTimeout, 120_000, 'at least two minutes');
+    assert.equal(timeoutOptions({ ...HTTP, requestTimeoutSeconds: 90 }).connectionTimeout, 180_000);
     assert.equal(options.keepAliveTimeout, 5_000);
     assert.equal(options.http.requestTimeout, 30_000);
     assert.equal(options.http.headersTimeout, 10_000);

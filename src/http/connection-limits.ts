@@ -12,6 +12,9 @@ const CHECK_INTERVAL_MS = 1000;
 /** While connections are refused, one warning per this interval, with how many were refused. */
 const REFUSAL_WARN_INTERVAL_MS = 60_000;
 
+/** The shortest a connection may be idle both ways before it is closed, ms. */
+const MIN_CONNECTION_TIMEOUT_MS = 120_000;
+
 /** The Fastify server options {@link timeoutOptions} sets. */
 export interface TimeoutOptions {
   readonly requestTimeout: number;
@@ -34,17 +37,19 @@ export interface TimeoutOptions {
  *   nothing as well. Node requires it to be no longer than the request timeout; it is capped
  *   at that.
  * - `keepAliveTimeout`: an idle connection between two requests is closed after it.
- * - `connectionTimeout`: a connection without traffic either way for the request timeout is
- *   closed, so a client that stops reading, or a handler that never answers, cannot keep a
- *   connection (and its place under `maxConnections`) for ever. Sesame's handlers wait only on
- *   storage and the identity backend, which time out on their own.
+ * - `connectionTimeout`: a connection without traffic either way for twice the request
+ *   timeout, and at least two minutes, is closed, so a client that stops reading, or a handler
+ *   that never answers, cannot keep a connection (and its place under `maxConnections`) for
+ *   ever. It is that long because a socket is idle while its handler waits: a sign-in against
+ *   a slow directory (search, bind, a retry on a stale connection, each with its own LDAP
+ *   timeout) must still get its answer.
  */
 export function timeoutOptions(http: Config['http']): TimeoutOptions {
   const requestTimeout = http.requestTimeoutSeconds * 1000;
   const headersTimeout = Math.min(http.headersTimeoutSeconds * 1000, requestTimeout);
   return {
     requestTimeout,
-    connectionTimeout: requestTimeout,
+    connectionTimeout: Math.max(2 * requestTimeout, MIN_CONNECTION_TIMEOUT_MS),
     keepAliveTimeout: http.keepAliveTimeoutSeconds * 1000,
     // Given to Node's createServer, which checks them together (Fastify sets requestTimeout
     // again after it, to the same value).
