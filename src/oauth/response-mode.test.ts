@@ -156,6 +156,10 @@ describe('withoutResponseParameters (issue 7 item 5)', () => {
       'https://rp.example/cb?a=1&b#f',
     );
     assert.equal(withoutResponseParameters('https://rp.example/cb?code=x'), 'https://rp.example/cb');
+    assert.equal(
+      withoutResponseParameters('https://rp.example/cb?a=1;code=X&b=2'),
+      'https://rp.example/cb?b=2',
+    );
     assert.equal(withoutResponseParameters('https://rp.example/cb'), 'https://rp.example/cb');
     assert.equal(
       withoutResponseParameters('https://rp.example/cb?codex=1&scope=s'),

@@ -146,7 +146,10 @@ export function withoutResponseParameters(redirectUri: string): string {
   const kept = beforeHash
     .slice(question + 1)
     .split('&')
-    .filter((pair) => pair !== '' && !RESPONSE_PARAMETERS.has(parameterName(pair)));
+    // Some parsers also split on `;`: a piece hiding a response parameter behind one goes too.
+    .filter(
+      (pair) => pair !== '' && !pair.split(';').some((part) => RESPONSE_PARAMETERS.has(parameterName(part))),
+    );
   const base = beforeHash.slice(0, question);
   return `${base}${kept.length > 0 ? `?${kept.join('&')}` : ''}${fragment}`;
 }
