@@ -287,8 +287,9 @@ export interface ThrottleStore {
   count(key: string, now: number, windowMs: number): Promise<number>;
   clear(key: string): Promise<void>;
   /**
-   * Withdraws the hits recorded for `key` at exactly `at` (an attempt counted in advance that
-   * turned out not to be a failure). Hits of the same key at the same millisecond go together.
+   * Withdraws one hit recorded for `key` at exactly `at` (an attempt counted in advance that
+   * turned out not to be a failure), and only one: of several hits of `key` at the same
+   * millisecond the others stay. Nothing happens when there is none.
    */
   release(key: string, at: number): Promise<void>;
   /**

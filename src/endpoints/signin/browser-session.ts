@@ -1,6 +1,12 @@
 import { OAuthError } from '../../oauth/errors.js';
 import { cookieName } from '../../sessions/session-manager.js';
 import { csrfCookieName, csrfToken, newCsrfSecret, verifyCsrf } from '../../sessions/csrf.js';
+import {
+  DEVICE_COOKIE_MAX_AGE_SECONDS,
+  deviceCookieName,
+  hasDeviceToken,
+  withDeviceToken,
+} from '../../sessions/device-cookie.js';
 import type { SessionRecord } from '../../storage/types.js';
 import type { BrowserDeps, CookieInstruction, EndpointRequest } from '../types.js';
 import { clearBrowserStateCookie } from '../check-session/browser-state-cookie.js';
@@ -25,6 +31,28 @@ export function sessionCookie(value: string, deps: BrowserDeps): CookieInstructi
 
 export function clearSessionCookie(deps: BrowserDeps): CookieInstruction {
   return { name: cookieName(https(deps)), value: null };
+}
+
+/**
+ * Whether the browser signed in as `username` before: it carries that account's device token
+ * (sessions/device-cookie.ts), which exempts it from the throttle's account slowdown.
+ */
+export function isKnownDevice(req: EndpointRequest, deps: BrowserDeps, username: string): boolean {
+  return hasDeviceToken(deps.csrfKey, req.cookies[deviceCookieName(https(deps))], username);
+}
+
+/**
+ * The device cookie to set when the browser signed in as `username` (as typed): it adds that
+ * account's token to those the browser holds and lasts 90 days from this sign-in. Sign-out
+ * leaves it: it says the browser signed in before, not that it is signed in.
+ */
+export function deviceCookie(req: EndpointRequest, deps: BrowserDeps, username: string): CookieInstruction {
+  const name = deviceCookieName(https(deps));
+  return {
+    name,
+    value: withDeviceToken(deps.csrfKey, req.cookies[name], username),
+    maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
+  };
 }
 
 /**

@@ -6,7 +6,15 @@ import type { BrowserDeps, CookieInstruction, EndpointRequest, EndpointResponse 
 import { paths } from '../paths.js';
 import { localeOf, pageResponse } from '../pages.js';
 import { continueAuthorization } from '../authorize/flow.js';
-import { checkCsrf, clearBrowserState, csrfFor, currentSession, sessionCookie } from './browser-session.js';
+import {
+  checkCsrf,
+  clearBrowserState,
+  csrfFor,
+  currentSession,
+  deviceCookie,
+  isKnownDevice,
+  sessionCookie,
+} from './browser-session.js';
 import { formTargetsOf, interactionIdOf, loadInteraction, type LoadedInteraction } from './interaction.js';
 
 const PURPOSE = 'signin';
@@ -33,7 +41,9 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
   // Never cut short: a prefix of a password must not sign in.
   const password = single(req, 'password') ?? '';
 
-  const attempt = await deps.throttle.begin(username, req.clientAddress);
+  const attempt = await deps.throttle.begin(username, req.clientAddress, {
+    knownDevice: isKnownDevice(req, deps, username),
+  });
   if (attempt.blocked) {
     // The throttle has logged the refusal with the limit that tripped.
     const page = renderSignIn(req, deps, flow, username, 'throttled', 429, attempt.retryAfterSeconds);
@@ -67,7 +77,8 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
   const previous = await currentSession(req, deps);
   if (previous) await deps.sessions.end(previous.id);
   const { session, cookieValue } = await deps.sessions.create(identity.id, deps.clock.now());
-  const cookies: CookieInstruction[] = [sessionCookie(cookieValue, deps)];
+  // The device cookie lets this browser past the account slowdown the next time (throttle.ts).
+  const cookies: CookieInstruction[] = [sessionCookie(cookieValue, deps), deviceCookie(req, deps, username)];
   deps.log.info({ username: identity.username, sid: session.id }, 'signed in');
 
   if (flow === null) {

@@ -70,6 +70,14 @@ async function refusedBy(throttle: LoginThrottle, username: string, address: str
   return attempt.blocked ? attempt.limit : null;
 }
 
+/** Failures from as many addresses, a second apart, that bring `username` to the account limit. */
+async function slowDown(clock: ManualClock, throttle: LoginThrottle, username: string): Promise<void> {
+  for (let i = 0; i < LIMITS.maxFailuresPerAccount; i++) {
+    clock.advance(1000);
+    await fail(throttle, 1, username, `203.0.113.${i + 1}`);
+  }
+}
+
 describe('LoginThrottle', () => {
   it('lets the owner sign in from their own address after an attacker made 50 failures elsewhere, once they wait the interval', async () => {
     const { clock, throttle } = setup();
@@ -90,6 +98,70 @@ describe('LoginThrottle', () => {
     const owner = await throttle.begin('alice', '198.51.100.7');
     assert.equal(owner.blocked, false, 'the owner, having waited, may try their password');
     if (!owner.blocked) await throttle.succeeded(owner);
+  });
+
+  it('lets the owner’s browser that signed in before straight in, while an attacker keeps the account slowed down', async () => {
+    const { clock, throttle } = setup();
+    await slowDown(clock, throttle, 'alice');
+    for (let i = 0; i < 30; i++) {
+      // The attacker guesses as soon as each interval allows, from ever new addresses.
+      clock.advance(INTERVAL_MS);
+      await fail(throttle, 1, 'alice', `198.51.100.${i + 1}`);
+      clock.advance(1000);
+      assert.equal(
+        await refusedBy(throttle, 'alice', '192.0.2.7'),
+        'account',
+        'a browser new to alice waits',
+      );
+      const owner = await throttle.begin('ALICE', '192.0.2.7', { knownDevice: true });
+      assert.equal(owner.blocked, false, `the owner's known browser, interval ${i + 1}`);
+      if (!owner.blocked) await throttle.succeeded(owner);
+    }
+  });
+
+  it('holds a known device to the pair and address locks, and counts its failures', async () => {
+    const { throttle } = setup();
+    const known = { knownDevice: true };
+    for (let i = 0; i < LIMITS.maxFailuresPerAccountAddress; i++) {
+      assert.equal((await throttle.begin('alice', '192.0.2.1', known)).blocked, false);
+    }
+    const paired = await throttle.begin('alice', '192.0.2.1', known);
+    assert.equal(paired.blocked && paired.limit, 'account_address');
+
+    for (let i = 0; i < LIMITS.maxFailuresPerAddress; i++) await fail(throttle, 1, `user${i}`, '203.0.113.5');
+    const fromAddress = await throttle.begin('bob', '203.0.113.5', known);
+    assert.equal(fromAddress.blocked && fromAddress.limit, 'address');
+
+    // Its five failures counted towards alice's ten: five more from anywhere slow her down.
+    await fail(throttle, 5, 'alice', '198.51.100.1');
+    assert.equal(await refusedBy(throttle, 'alice', '198.51.100.2'), 'account');
+  });
+
+  it('holds a slowed-down account to its interval however many attempts arrive within a millisecond', async () => {
+    const { clock, throttle } = setup({ accountIntervalSeconds: 1 });
+    await slowDown(clock, throttle, 'alice');
+    clock.advance(1000);
+    await fail(throttle, 1, 'alice', '198.51.100.1');
+    for (let i = 0; i < 1000; i++) await probe(throttle, 'alice', `198.51.100.${(i % 200) + 2}`);
+    assert.equal(
+      await refusedBy(throttle, 'alice', '198.51.100.250'),
+      'account',
+      'the interval has not passed',
+    );
+  });
+
+  it('records each failure at the time it happened, however many arrive at once', async () => {
+    const { clock, throttle, store } = setup();
+    await fail(throttle, 3, 'alice', '192.0.2.1');
+    const listed = await store.list(clock.now(), LIMITS.windowSeconds * 1000);
+    assert.deepEqual(
+      listed.map(({ key, count, lastAt }) => ({ key, count, lastAt })),
+      ['acct:alice', 'addr:192.0.2.1', 'pair:alice|192.0.2.1'].map((key) => ({
+        key,
+        count: 3,
+        lastAt: clock.now(),
+      })),
+    );
   });
 
   it('holds a slowed-down account to one counted guess per interval, from any number of addresses', async () => {

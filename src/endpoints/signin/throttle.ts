@@ -16,6 +16,16 @@ export interface LoginThrottleOptions {
   readonly log: Logger;
 }
 
+/** What the throttle knows of the browser an attempt comes from. */
+export interface AttemptContext {
+  /**
+   * The browser carries a valid device token for the account it signs in to (it signed in as
+   * that account before: sessions/device-cookie.ts). Exempts the attempt from the account
+   * slowdown only.
+   */
+  readonly knownDevice?: boolean;
+}
+
 /** A sign-in attempt counted by {@link LoginThrottle.begin}. */
 export type SignInAttempt = PermittedAttempt | RefusedAttempt;
 
@@ -54,14 +64,20 @@ const MAX_REPORTED = 10_000;
  * - per address (IPv6 per /64): beyond `maxFailuresPerAddress` the address is refused;
  * - per account from all addresses: beyond `maxFailuresPerAccount` the account is slowed down,
  *   never locked — an attempt for it is refused unless `accountIntervalSeconds` have passed
- *   since its last counted attempt. Guesses from many addresses are held to one per interval,
- *   and the owner, once they wait the interval, can sign in from an address of their own.
+ *   since its last counted attempt, by anyone. Guesses from many addresses are held to one per
+ *   interval. An attempt from a browser that signed in as the account before (`knownDevice`,
+ *   OWASP's device cookie) is exempt, so the owner's own browser gets in however closely an
+ *   attacker paces its guesses; a browser new to the account has to find a free interval.
  *
- * Attempts are counted before the password check and withdrawn when refused or when they turn
- * out not to be failures, so parallel guesses are held to the limits too. Unknown usernames are
- * counted exactly like known ones (keys are the typed username, lower-cased), so the throttle's
- * answers reveal nothing about which accounts exist. A success forgets the account's failures
- * from that address, not those from elsewhere, and not the address's failures for other accounts.
+ * The pair and address limits apply to every attempt, a known device's included, and a known
+ * device's failures count like any other.
+ *
+ * Attempts are counted, at the clock's time, before the password check and withdrawn when
+ * refused or when they turn out not to be failures, so parallel guesses are held to the limits
+ * too. Unknown usernames are counted exactly like known ones (keys are the typed username,
+ * lower-cased), so the throttle's answers reveal nothing about which accounts exist. A success
+ * forgets the account's failures from that address, not those from elsewhere, and not the
+ * address's failures for other accounts.
  */
 export class LoginThrottle {
   readonly #store: ThrottleStore;
@@ -72,7 +88,6 @@ export class LoginThrottle {
   readonly #max: Readonly<Record<ThrottleLimit, number>>;
   /** Refused keys already reported at warn, with when, oldest first. */
   readonly #reported = new Map<string, number>();
-  #lastAt = 0;
 
   /** @throws TypeError when the window or interval is not positive or a limit is not a positive integer. */
   constructor(options: LoginThrottleOptions) {
@@ -104,12 +119,11 @@ export class LoginThrottle {
    * Counts a sign-in attempt for the typed `username` from the client `address`, before the
    * password is checked. A refused (`blocked`) attempt is withdrawn again, so a lock ends one
    * window after the last real failure and a slowed-down account's interval runs from its last
-   * counted attempt. A failed password needs nothing more: it stays counted.
+   * counted attempt. A failed password needs nothing more: it stays counted. A `knownDevice`
+   * is not held to the account's interval; the other limits hold it as they hold anyone.
    */
-  async begin(username: string, address: string): Promise<SignInAttempt> {
-    // Each attempt gets its own millisecond, so withdrawing one never withdraws another.
-    const at = Math.max(this.#clock.now(), this.#lastAt + 1);
-    this.#lastAt = at;
+  async begin(username: string, address: string, context: AttemptContext = {}): Promise<SignInAttempt> {
+    const at = this.#clock.now();
     const keys = throttleKeysOf(username, address);
     const [pair, account, fromAddress] = await Promise.all([
       this.#store.hit(keys.pair, at, this.#windowMs),
@@ -119,7 +133,9 @@ export class LoginThrottle {
     let limit: ThrottleLimit | null = null;
     if (fromAddress > this.#max.address) limit = 'address';
     else if (pair > this.#max.account_address) limit = 'account_address';
-    else if (account > this.#max.account && (await this.#tooSoonForAccount(keys, at))) limit = 'account';
+    else if (account > this.#max.account && context.knownDevice !== true) {
+      if (await this.#tooSoonForAccount(keys, at)) limit = 'account';
+    }
     if (limit === null) return { blocked: false, at, keys };
 
     await this.#withdraw(keys, at);

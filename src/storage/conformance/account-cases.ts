@@ -252,7 +252,20 @@ export function describeAccountCases(factory: () => Promise<Storage>): void {
       assert.equal(await t.count('alice', T0 + 200_000, MINUTE), 0);
     });
 
-    it('release withdraws the hits of one key at one moment only', async () => {
+    it('release withdraws one of two hits of a key at the same millisecond, and the other stays', async () => {
+      const t = storage().throttle;
+      await t.hit('alice', T0, MINUTE);
+      await t.hit('alice', T0, MINUTE);
+      await t.release('alice', T0);
+      assert.equal(await t.count('alice', T0, MINUTE), 1);
+      await t.release('alice', T0);
+      assert.equal(await t.count('alice', T0, MINUTE), 0);
+      await t.release('alice', T0);
+      assert.equal(await t.count('alice', T0, MINUTE), 0, 'releasing what is not there changes nothing');
+      assert.equal(await t.hit('alice', T0, MINUTE), 1);
+    });
+
+    it('release withdraws a hit of one key at one moment only', async () => {
       const t = storage().throttle;
       await t.hit('alice', T0, MINUTE);
       await t.hit('alice', T0 + 1, MINUTE);

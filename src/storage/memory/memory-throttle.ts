@@ -37,10 +37,9 @@ export function createMemoryThrottle(): MemoryThrottle {
       hitsByKey.delete(key);
     },
     async release(key, at) {
-      keep(
-        key,
-        (hitsByKey.get(key) ?? []).filter((hit) => hit !== at),
-      );
+      const hits = hitsByKey.get(key) ?? [];
+      const index = hits.indexOf(at);
+      if (index !== -1) keep(key, hits.toSpliced(index, 1));
     },
     async list(now, windowMs) {
       const listed: ThrottleKeyFailures[] = [];

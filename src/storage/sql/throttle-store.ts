@@ -14,8 +14,23 @@ function keyStartsWith(prefix: string): Expression<SqlBool> {
   return sql<SqlBool>`substr(${sql.ref('key')}, 1, length(${literal})) = ${literal}`;
 }
 
-/** `ThrottleStore` over SQL: one row per failure; old rows go in `purgeExpired`. */
-export function createSqlThrottleStore(db: Kysely<Database>, transact: Transact): ThrottleStore {
+/**
+ * The hidden column that tells apart rows a table has no key for (`throttle_hits` holds one row
+ * per failure, and two of a key at the same millisecond are alike): SQLite's `rowid`,
+ * PostgreSQL's `ctid`.
+ */
+export type RowIdentity = 'rowid' | 'ctid';
+
+/**
+ * `ThrottleStore` over SQL: one row per failure; old rows go in `purgeExpired`. `rowIdentity`
+ * is the engine's (default: SQLite's); `release` deletes by it to withdraw a single row.
+ */
+export function createSqlThrottleStore(
+  db: Kysely<Database>,
+  transact: Transact,
+  rowIdentity: RowIdentity = 'rowid',
+): ThrottleStore {
+  const rowId = sql.ref(rowIdentity);
   async function count(key: string, now: number, windowMs: number): Promise<number> {
     const row = await db
       .selectFrom('throttle_hits')
@@ -35,7 +50,20 @@ export function createSqlThrottleStore(db: Kysely<Database>, transact: Transact)
       await db.deleteFrom('throttle_hits').where('key', '=', key).execute();
     },
     async release(key, at) {
-      await db.deleteFrom('throttle_hits').where('key', '=', key).where('at', '=', at).execute();
+      // DELETE … LIMIT is not portable (PostgreSQL lacks it, SQLite has it only when built
+      // with it); deleting the one row a subquery picks works in both. On PostgreSQL two
+      // concurrent releases of alike hits may pick the same row, and then one withdraws
+      // nothing: that attempt stays counted, which errs on the strict side.
+      const oneHit = db
+        .selectFrom('throttle_hits')
+        .select(rowId.as('row_id'))
+        .where('key', '=', key)
+        .where('at', '=', at)
+        .limit(1);
+      await db
+        .deleteFrom('throttle_hits')
+        .where(sql<SqlBool>`${rowId} = ${oneHit}`)
+        .execute();
     },
     async list(now, windowMs) {
       const rows = await db
