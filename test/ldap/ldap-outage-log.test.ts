@@ -164,10 +164,13 @@ describe('LDAP outage in the log', () => {
       password: 'alice password',
     });
     assert.equal(signedIn.status, 200);
-    const userinfo = await fetch(`${sesame.issuer}/konnect/v1/userinfo`, {
-      headers: { authorization: `Bearer ${tokens.access_token}` },
-    });
-    assert.equal(userinfo.status, 200);
+    // The directory counts as back after three answers in a row; these give one each.
+    for (let i = 0; i < 3; i++) {
+      const userinfo = await fetch(`${sesame.issuer}/konnect/v1/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      assert.equal(userinfo.status, 200);
+    }
 
     const recovery = (await linesSince(recoveryStart)).filter(isLoud);
     assert.equal(recovery.length, 1, JSON.stringify(recovery, null, 1));

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { LdapConfig } from '../../config/types.js';
 import { IdentityUnavailableError } from '../types.js';
 import type { DirectoryHealth } from './directory-health.js';
+import { isDirectoryUnavailable, serviceBindTrouble } from './result-codes.js';
 
 /** What opening a connection needs from the configuration. */
 export type ConnectionConfig = Pick<LdapConfig, 'uri' | 'startTls' | 'insecureTls' | 'timeoutSeconds'>;
@@ -51,8 +52,10 @@ export async function openConnection(
 
 /**
  * Checks a user's password by binding as their DN on a connection of its own (konnect-spec
- * §1.4). Returns false for rejected credentials; throws `IdentityUnavailableError` when the
- * directory cannot be reached (reported to `health`) or refuses for another reason.
+ * §1.4). Returns false for rejected credentials (invalidCredentials, inappropriateAuthentication).
+ * Throws `IdentityUnavailableError` when the directory cannot be reached or answers that it
+ * cannot serve now (`result-codes.ts`), both reported to `health`, or refuses for another reason
+ * (logged at warn, with the code).
  */
 export async function checkPassword(
   config: ConnectionConfig,
@@ -67,7 +70,9 @@ export async function checkPassword(
     health.answered();
     return true;
   } catch (error) {
-    if (!(error instanceof ResultCodeError)) throw unavailable(error, health, 'LDAP user bind failed');
+    if (!(error instanceof ResultCodeError) || isDirectoryUnavailable(error)) {
+      throw unavailable(error, health, 'LDAP user bind failed');
+    }
     health.answered();
     if (error instanceof InvalidCredentialsError || error instanceof InappropriateAuthError) return false;
     throw refused(error, log, 'LDAP user bind failed');
@@ -81,9 +86,13 @@ export async function checkPassword(
  * use. A connection that fails is dropped and the next call opens a new one, so the backend
  * recovers by itself when the directory comes back. An operation that fails on a connection
  * reused from earlier is tried once more on a fresh one (the server may have closed it while
- * idle). Directory result codes (`ResultCodeError`) reach the caller unchanged; everything
- * else becomes `IdentityUnavailableError`. Whether the directory answers is reported to
- * `health`, which logs when that changes.
+ * idle). Result codes that say the directory cannot serve now (busy, unavailable, unwilling,
+ * limits exceeded: `result-codes.ts`) become `IdentityUnavailableError`, like network failures;
+ * other directory result codes (`ResultCodeError`) reach the caller unchanged. Whether the
+ * directory can be used is reported to `health`, which logs when that changes.
+ *
+ * A rejected service bind is told apart from a directory that cannot serve
+ * (`serviceBindTrouble`): only the first asks the operator to check LDAP_BINDDN and LDAP_BINDPW.
  */
 export class ServiceConnection {
   #client: Client | null = null;
@@ -98,24 +107,25 @@ export class ServiceConnection {
     private readonly health: DirectoryHealth,
   ) {}
 
-  async use<T>(operation: (client: Client) => Promise<T>): Promise<T> {
+  /** Runs `operation` on the connection; `what` names it in reasons ("LDAP user search"). */
+  async use<T>(what: string, operation: (client: Client) => Promise<T>): Promise<T> {
     const client = await this.#acquire();
     try {
-      return await this.#run(client, operation);
+      return await this.#run(client, what, operation);
     } catch (error) {
       if (!isConnectionFailure(error)) throw error;
       this.#discard(client);
-      if (!this.#proven.has(client)) throw unavailable(error, this.health, 'LDAP operation failed');
+      if (!this.#proven.has(client)) throw unavailable(error, this.health, `${what} failed`);
       // Routine after an idle period; if the directory is really gone, the retry reports it.
       this.log.trace({ reason: messageOf(error) }, 'LDAP connection went stale, reconnecting');
     }
     const fresh = await this.#acquire();
     try {
-      return await this.#run(fresh, operation);
+      return await this.#run(fresh, what, operation);
     } catch (error) {
       if (!isConnectionFailure(error)) throw error;
       this.#discard(fresh);
-      throw unavailable(error, this.health, 'LDAP operation failed');
+      throw unavailable(error, this.health, `${what} failed`);
     }
   }
 
@@ -128,14 +138,18 @@ export class ServiceConnection {
     if (client !== null) await closeQuietly(client);
   }
 
-  /** Runs `operation`; any answer from the directory, a result code included, shows it is there. */
-  async #run<T>(client: Client, operation: (client: Client) => Promise<T>): Promise<T> {
+  /**
+   * Runs `operation`. Any answer from the directory, a result code included, shows it is there
+   * — except one saying it cannot serve now, which is an outage (`IdentityUnavailableError`).
+   */
+  async #run<T>(client: Client, what: string, operation: (client: Client) => Promise<T>): Promise<T> {
     try {
       const result = await operation(client);
       this.#proven.add(client);
       this.health.answered();
       return result;
     } catch (error) {
+      if (isDirectoryUnavailable(error)) throw unavailable(error, this.health, `${what} failed`);
       if (!isConnectionFailure(error)) this.health.answered();
       throw error;
     }
@@ -161,8 +175,13 @@ export class ServiceConnection {
       client = await openConnection(this.config, bindDn, bindPassword);
     } catch (error) {
       if (error instanceof ResultCodeError) {
-        // The server answered but refused the service account: a configuration problem.
-        this.health.failed('service-bind-rejected', `${bindDn ?? 'anonymous'}: ${messageOf(error)}`);
+        const account = bindDn ?? 'anonymous';
+        const trouble = serviceBindTrouble(error, bindPassword);
+        if (trouble === 'unavailable') {
+          throw unavailable(error, this.health, `LDAP service bind as ${account} failed`);
+        }
+        // The server answered but refused the service account: only the operator can fix it.
+        this.health.failed(trouble, `${account}: ${messageOf(error)}`);
         throw new IdentityUnavailableError('the LDAP service account cannot bind', { cause: error });
       }
       throw unavailable(error, this.health, 'cannot connect to the LDAP server');
@@ -181,15 +200,24 @@ export class ServiceConnection {
   }
 }
 
-/** True for network failures and timeouts; false for directory answers and programming errors. */
+/**
+ * True for network failures and timeouts; false for directory answers, programming errors and
+ * failures already reported (`IdentityUnavailableError`).
+ */
 export function isConnectionFailure(error: unknown): boolean {
-  return !(error instanceof ResultCodeError || error instanceof TypeError || error instanceof RangeError);
+  return !(
+    error instanceof ResultCodeError ||
+    error instanceof IdentityUnavailableError ||
+    error instanceof TypeError ||
+    error instanceof RangeError
+  );
 }
 
 /**
- * Turns a failure to reach the directory into `IdentityUnavailableError`, reporting it to
- * `health` (which logs it when the directory was reachable until now). Nothing is logged per
- * request here: callers log the error they catch at debug.
+ * Turns a failure to reach the directory, or an answer that it cannot serve now
+ * (`isDirectoryUnavailable`), into `IdentityUnavailableError`, reporting it to `health` (which
+ * logs it when the outage begins). Nothing is logged per request here: callers log the error
+ * they catch at debug.
  */
 export function unavailable(
   error: unknown,
@@ -198,13 +226,14 @@ export function unavailable(
 ): IdentityUnavailableError {
   if (error instanceof IdentityUnavailableError) return error;
   const reason = `${message}: ${messageOf(error)}`;
-  health.failed('unreachable', reason);
+  health.failed(isDirectoryUnavailable(error) ? 'unavailable' : 'unreachable', reason);
   return new IdentityUnavailableError(reason, { cause: error });
 }
 
 /**
- * The directory answered a search with an unexpected result code: logged (without a stack, it
- * says nothing about Sesame) and turned into `IdentityUnavailableError`.
+ * The directory answered with a result code Sesame does not expect there (not one of
+ * `UNAVAILABLE_CODES`, which are an outage): logged at warn for each request (without a stack,
+ * it says nothing about Sesame) and turned into `IdentityUnavailableError`.
  */
 export function refused(error: ResultCodeError, log: Logger, message: string): IdentityUnavailableError {
   const reason = `${message}: ${messageOf(error)}`;

@@ -47,7 +47,7 @@ async function searchGroups(
   if (login !== null) membership.push(equalityFilter('memberUid', login));
   const filter = andFilter([parenthesize(groups.filter), orFilter(membership)]);
   try {
-    const result = await service.use((client) =>
+    const result = await service.use('LDAP group search', (client) =>
       client.search(baseDn, { scope: 'sub', filter, attributes: [groups.nameAttribute], paged: true }),
     );
     return result.searchEntries.map((group) => firstText(group, groups.nameAttribute));

@@ -24,10 +24,12 @@ import { decodeRawSubject, encodeRawSubject } from './raw-subject.js';
  * query encoding of those attributes (`raw-subject.ts`). `getUser` finds the entry again by
  * either form, under the same base, scope and filter; anything else is null.
  *
- * Every directory call is limited to `timeoutSeconds`. Unreachable servers, timeouts and
- * unexpected directory errors throw `IdentityUnavailableError`; the next call reconnects. An
- * outage is logged once when it starts and once when it ends (`directory-health.ts`), not per
- * call; `clock` dates those lines.
+ * Every directory call is limited to `timeoutSeconds`. Unreachable servers, timeouts, answers
+ * that the directory cannot serve now (busy, unavailable, unwilling to perform, a limit
+ * exceeded: `result-codes.ts`) and unexpected directory errors throw `IdentityUnavailableError`;
+ * the next call tries again. An outage is logged when it starts and when it ends, with at most
+ * a summary a minute while the directory flaps (`directory-health.ts`), not per call; `clock`
+ * dates those lines. Unexpected result codes are logged at warn per call, with the code.
  */
 /** The LDAP backend, with a lookup by username for operators (`sesame ldap whois`). */
 export interface LdapBackend extends IdentityBackend {
@@ -47,7 +49,7 @@ export function createLdapBackend(config: LdapConfig, log: Logger, clock: Clock 
   /** Up to two entries (enough to tell "exactly one"); [] when the base does not exist. */
   async function findUsers(baseDn: string, scope: LdapConfig['scope'], filter: string): Promise<Entry[]> {
     try {
-      const result = await service.use((client) =>
+      const result = await service.use('LDAP user search', (client) =>
         client.search(baseDn, { scope, filter, attributes, explicitBufferAttributes, sizeLimit: 2 }),
       );
       return result.searchEntries;
