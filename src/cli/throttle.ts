@@ -18,7 +18,8 @@ const USAGE = `Usage:
 
 The throttle (docs/security.md): beyond throttle.max_failures_per_account_address an
 account is locked from that address; beyond throttle.max_failures_per_account its
-attempts are slowed down to one per throttle.account_interval; beyond
+attempts are slowed down to one per throttle.account_interval (except from a browser
+that signed in as the account before); beyond
 throttle.max_failures_per_address the address is locked. Locks end by themselves
 when failures leave the window.
 `;
