@@ -6,6 +6,7 @@ import { openStorage } from './storage/open.js';
 import { loadConfiguredKeys } from './tokens/keys.js';
 import { createTokenService } from './tokens/token-service.js';
 import { ClientRegistry } from './clients/registry.js';
+import { pidFilePath } from './cli/pid-file.js';
 import { loadScopeDefinitions, noScopeDefinitions } from './clients/scopes-file.js';
 import { createBuiltinBackend } from './identity/builtin/builtin-backend.js';
 import { createLdapBackend } from './identity/ldap/index.js';
@@ -52,6 +53,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       compat: config.compat,
       log,
       maxFileBytes: config.limits.registrationFileBytes,
+      pidFile: pidFilePath(config.dataDir),
     });
     const scopeDefinitions = config.identifierScopes
       ? await loadScopeDefinitions(config.identifierScopes)

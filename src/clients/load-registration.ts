@@ -3,10 +3,11 @@ import { parseRegistrationInWorker } from './parse-in-worker.js';
 import { readRegistrationFile } from './read-registration-file.js';
 
 /**
- * Texts up to this many characters are parsed in place: a few dozen clients, a few
- * milliseconds. Larger ones go to a worker thread (yaml needs about a second for 1 MiB).
+ * Texts up to this many characters are parsed in place when nothing is served yet: a few
+ * dozen clients, a few milliseconds. Larger ones go to a worker thread (yaml needs about a
+ * second for 1 MiB), whose heap limit also bounds what a hostile file can make the process use.
  */
-export const inPlaceParseChars = 32 * 1024;
+const inPlaceParseChars = 32 * 1024;
 
 export interface RegistrationContext {
   readonly issuer: string;
@@ -17,12 +18,15 @@ export interface RegistrationContext {
 }
 
 /**
- * {@link parseRegistration} without holding up the event loop for a large text: small texts
- * are parsed in place, larger ones by {@link parseRegistrationInWorker}.
+ * {@link parseRegistration} for a one-off load, when no request is being served (start-up, a
+ * command): a small text is parsed in place, a larger one by
+ * {@link parseRegistrationInWorker}. A server that is serving parses with
+ * `parseRegistrationInWorker` alone: even a small text can hold the event loop for most of a
+ * second (32 KB of nested `[`).
  *
  * @throws RegistrationFileError as `parseRegistration` and `parseRegistrationInWorker` do.
  */
-export async function parseRegistrationText(
+export async function parseRegistrationOnce(
   text: string,
   file: string,
   context: RegistrationContext,
@@ -33,7 +37,7 @@ export async function parseRegistrationText(
 
 /**
  * Reads (see {@link readRegistrationFile}: refused above `maxFileBytes`) and parses a
- * registration file, for commands that check it.
+ * registration file with {@link parseRegistrationOnce}, for start-up and for commands.
  *
  * @throws RegistrationFileError naming the file and every problem.
  */
@@ -41,5 +45,5 @@ export async function loadRegistrationFile(
   file: string,
   context: RegistrationContext,
 ): Promise<ParsedRegistration> {
-  return parseRegistrationText(await readRegistrationFile(file, context.maxFileBytes), file, context);
+  return parseRegistrationOnce(await readRegistrationFile(file, context.maxFileBytes), file, context);
 }

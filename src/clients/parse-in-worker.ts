@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import { RegistrationFileError } from './registration-error.js';
 import type { ParsedRegistration } from './registry-file.js';
+import { startWorker } from './start-worker.js';
 
 /** What the parse worker is given. */
 export interface ParseJob {
@@ -21,11 +21,6 @@ export type ParseOutcome =
  */
 const heapMbPerMiB = 256;
 
-const here = import.meta.url;
-/** Running from the TypeScript sources (tests, development) rather than the build. */
-const fromSources = here.endsWith('.ts');
-const entry = new URL(fromSources ? './parse-worker.ts' : './parse-worker.js', here);
-
 /**
  * `parseRegistration` (registry-file.ts) in a worker thread, so that parsing a large file —
  * yaml needs about a second for 1 MiB — never holds up the event loop, and a file that needs
@@ -44,10 +39,11 @@ export async function parseRegistrationInWorker(
 ): Promise<ParsedRegistration> {
   context.signal?.throwIfAborted();
   const heapMb = heapMbPerMiB * Math.max(1, Math.ceil(context.maxFileBytes / 2 ** 20));
-  const worker = startWorker(
-    { text, file, issuer: context.issuer },
-    { resourceLimits: { maxOldGenerationSizeMb: heapMb } },
-  );
+  const job: ParseJob = { text, file, issuer: context.issuer };
+  const worker = startWorker(new URL('./parse-worker.js', import.meta.url), {
+    workerData: job,
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+  });
   const stop = () => void worker.terminate();
   context.signal?.addEventListener('abort', stop, { once: true });
   const outcome = await new Promise<ParseOutcome>((resolve, reject) => {
@@ -75,13 +71,4 @@ export async function parseRegistrationInWorker(
   });
   if (!outcome.ok) throw new RegistrationFileError(outcome.messages);
   return outcome.parsed;
-}
-
-function startWorker(job: ParseJob, options: { resourceLimits: { maxOldGenerationSizeMb: number } }): Worker {
-  if (!fromSources) return new Worker(entry, { ...options, workerData: job });
-  // Node 20 does not apply the main thread's module hooks (tsx's) to workers
-  // (privatenumber/tsx#354), so under tsx the worker registers tsx before loading its entry.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(code, { ...options, eval: true, workerData: job });
 }

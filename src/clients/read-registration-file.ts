@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { RegistrationFileError } from './registration-error.js';
 
 /** The `sesame.yaml` key that sets the largest registration file accepted. */
-export const registrationFileBytesKey = 'limits.registration_file_bytes';
+const registrationFileBytesKey = 'limits.registration_file_bytes';
 
 /**
  * Reads a registration file as UTF-8, never holding more than `maxBytes + 1` bytes of it: a

@@ -12,7 +12,7 @@ export { RegistrationFileError } from './registration-error.js';
  * each alias of it, weighted by the aliases nested inside it): enough for sharing a few
  * values, far too little for a "billion laughs" file, which is refused before it expands.
  */
-export const maxYamlAliasCount = 100;
+const maxYamlAliasCount = 100;
 
 /** What a usable registration file yields. Every message reads `file:line:col: text`. */
 export interface ParsedRegistration {
@@ -31,7 +31,7 @@ export interface ParsedRegistration {
  * are skipped with a warning, as Konnect does; unknown keys give a warning (Konnect ignored
  * them silently). Throws {@link RegistrationFileError} when the file is not YAML, has
  * duplicate keys, is not a map, or its `clients` is not a list, or when its aliases would
- * expand beyond {@link maxYamlAliasCount}. An empty file has no clients.
+ * expand beyond `maxYamlAliasCount` (100). An empty file has no clients.
  *
  * @param context.issuer decides the development allowance for loopback redirect URIs.
  */

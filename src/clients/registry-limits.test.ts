@@ -86,6 +86,29 @@ describe('registration file limits (limits.registration_file_bytes, YAML aliases
     );
   });
 
+  it('reloads a small file that is slow to parse (32 KB of nested [) without holding up the event loop', async () => {
+    const file = join(dir, 'nested.yaml');
+    await writeFile(file, clientsYaml('kept'));
+    const { log, lines } = captureLog();
+    const registry = await openRegistry(file, log);
+    await writeFile(file, '['.repeat(32 * 1024 - 1));
+    const busy = performance.eventLoopUtilization();
+    assert.equal(await registry.reload(), false);
+    const { utilization, active, idle } = performance.eventLoopUtilization(busy);
+    assert.deepEqual(
+      registry.all().map((c) => c.id),
+      ['kept'],
+    );
+    assert.match(lines.find((l) => l.level === level.error)?.msg ?? '', /nested\.yaml:1:\d+: /);
+    // Parsed in place, this text holds the event loop 300–700 ms here (utilization ≈ 1, and a
+    // few such parses in one process can abort it in V8's regexp compiler); in a worker the
+    // main thread only reads the file and starts the worker.
+    assert.ok(
+      utilization < 0.5,
+      `event loop busy ${Math.round(active)} of ${Math.round(active + idle)} ms while reloading`,
+    );
+  });
+
   it('refuses a file within the limit whose parse would need hundreds of MB, and goes on serving', async () => {
     const file = join(dir, 'scalars.yaml');
     await writeFile(file, clientsYaml('kept'));

@@ -28,18 +28,19 @@ describe('ClientRegistry.watch', () => {
   });
 
   /** A registry watching `<fresh dir>/identifier-registration.yaml`, first holding `text`. */
-  async function watched(text: string) {
+  async function watched(text: string, options: { pidFile?: string } = {}) {
     const dir = await mkdtemp(join(root, 'dir-'));
     const file = join(dir, 'identifier-registration.yaml');
     await writeFile(file, text);
     const { log, lines } = captureLog();
-    const registry = await openRegistry(file, log);
+    const registry = await openRegistry(file, log, options);
     registry.watch();
     return { dir, file, lines, registry };
   }
 
-  it('keeps every client when the file is emptied, and says at error how to confirm it', async () => {
-    const { file, lines, registry } = await watched(clientsYaml('wiki', 'chat'));
+  it('keeps every client when the file is emptied, and says at error how to confirm it: the commands that signal this server', async () => {
+    const pidFile = '/var/lib/sesame/sesame.pid';
+    const { file, lines, registry } = await watched(clientsYaml('wiki', 'chat'), { pidFile });
     try {
       await writeFile(file, '');
       await eventually(() => errors(lines).length > 0);
@@ -50,9 +51,33 @@ describe('ClientRegistry.watch', () => {
         /not applied: it removes 2 of the 2 clients in force \(all of them\), leaving 0/,
       );
       assert.match(error!.msg, /keeping the last good clients/);
-      assert.match(error!.msg, /SIGHUP or `sesame clients reload --force`/);
+      assert.ok(
+        error!.msg.endsWith(
+          'If it is intended, apply it: `kill -HUP $(cat /var/lib/sesame/sesame.pid)`, or `sesame clients reload --force --data-dir /var/lib/sesame`',
+        ),
+        error!.msg,
+      );
+      assert.equal(error!['pid_file'], pidFile);
       assert.deepEqual(error!['removed_clients'], ['wiki', 'chat']);
       assert.equal(lines.filter((l) => l.msg === 'reloaded identifier registration conf').length, 0);
+    } finally {
+      registry.close();
+    }
+  });
+
+  it('quotes a data directory the shell would split, so the commands can be pasted', async () => {
+    const { file, lines, registry } = await watched(clientsYaml('wiki', 'chat'), {
+      pidFile: "/srv/it's data/sesame.pid",
+    });
+    try {
+      await writeFile(file, '');
+      await eventually(() => errors(lines).length > 0);
+      assert.ok(
+        errors(lines)[0]!.msg.endsWith(
+          "`kill -HUP $(cat '/srv/it'\\''s data/sesame.pid')`, or `sesame clients reload --force --data-dir '/srv/it'\\''s data'`",
+        ),
+        errors(lines)[0]!.msg,
+      );
     } finally {
       registry.close();
     }

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { CompatRelaxations } from '../config/types.js';
 import type { Client, ClientLookup } from './types.js';
 import { RegistrationFileError } from './registration-error.js';
 import type { ParsedRegistration } from './registry-file.js';
 import { compatWarnings } from './compat-warnings.js';
-import { parseRegistrationText } from './load-registration.js';
+import { parseRegistrationOnce } from './load-registration.js';
+import { parseRegistrationInWorker } from './parse-in-worker.js';
 import { readRegistrationFile } from './read-registration-file.js';
 import { suspectLoss, type ClientLoss } from './suspect-reload.js';
 import { watchFile, type FileWatch } from './watch-file.js';
@@ -18,6 +20,11 @@ export interface ClientRegistryOptions {
   readonly log: Logger;
   /** The largest file accepted, bytes (`limits.registration_file_bytes`). */
   readonly maxFileBytes: number;
+  /**
+   * The server's pid file (`<data_dir>/sesame.pid`), named with the commands that signal the
+   * server in the error about a file held back; absent, the error names SIGHUP alone.
+   */
+  readonly pidFile?: string;
 }
 
 /** What started a reload: the file watcher, or the operator (SIGHUP). */
@@ -38,8 +45,9 @@ const noCompat: CompatRelaxations = {
  * The clients of the registration file (konnect-spec §2.1), read-only and hot-reloaded.
  * Invariants: `get`/`all` always answer from one complete, valid load — a reload swaps the
  * whole set at once, and a broken file never replaces the last good set. `get`/`all` never
- * touch the file: it is read and parsed only at `open`, by the file watcher and by `reload`
- * (SIGHUP), and a large one is parsed in a worker thread, so no request waits for a parse.
+ * touch the file: it is read and parsed only at `open` (in place when small: nothing is served
+ * yet), by the file watcher and by `reload` (SIGHUP) — every reload parses in a worker
+ * thread, so no request waits for a parse, however slow the text.
  */
 export class ClientRegistry implements ClientLookup {
   private clients: ReadonlyMap<string, Client> = new Map();
@@ -70,7 +78,12 @@ export class ClientRegistry implements ClientLookup {
     }
     if (options.file !== null) {
       const text = await readRegistrationFile(options.file, options.maxFileBytes);
-      registry.apply(await registry.parse(text, options.file), hashOf(text));
+      options.log.debug({ file: options.file }, `parsing identifier registration conf from ${options.file}`);
+      const parsed = await parseRegistrationOnce(text, options.file, {
+        issuer: options.issuer,
+        maxFileBytes: options.maxFileBytes,
+      });
+      registry.apply(parsed, hashOf(text));
     }
     return registry;
   }
@@ -159,7 +172,7 @@ export class ClientRegistry implements ClientLookup {
     }
     let parsed: ParsedRegistration;
     try {
-      parsed = await this.parse(text, file);
+      parsed = await this.parseInWorker(text, file);
     } catch (error) {
       if (this.closing.signal.aborted) return false;
       return this.refuse(trigger, `text: ${hash}`, describe(error));
@@ -180,6 +193,16 @@ export class ClientRegistry implements ClientLookup {
     return true;
   }
 
+  /** A serving registry parses in a worker, whatever the size: no text can hold up requests. */
+  private parseInWorker(text: string, file: string): Promise<ParsedRegistration> {
+    this.options.log.debug({ file }, `parsing identifier registration conf from ${file}`);
+    return parseRegistrationInWorker(text, file, {
+      issuer: this.options.issuer,
+      maxFileBytes: this.options.maxFileBytes,
+      signal: this.closing.signal,
+    });
+  }
+
   /** Keeps the clients in force instead of a suspect file, saying how to confirm it. */
   private holdBack(loss: ClientLoss, hash: string): false {
     this.lastRefusal = `text: ${hash}`;
@@ -189,8 +212,9 @@ export class ClientRegistry implements ClientLookup {
         kept_clients: loss.before,
         clients_in_file: loss.after,
         removed_clients: loss.removed.slice(0, 20),
+        pid_file: this.options.pidFile,
       },
-      `identifier registration conf not applied: it ${lossText(loss)}, which looks like an emptied or truncated file; keeping the last good clients. If it is intended, apply it with SIGHUP or \`sesame clients reload --force\``,
+      `identifier registration conf not applied: it ${lossText(loss)}, which looks like an emptied or truncated file; keeping the last good clients. If it is intended, apply it: ${confirmText(this.options.pidFile)}`,
     );
     return false;
   }
@@ -204,15 +228,6 @@ export class ClientRegistry implements ClientLookup {
       `identifier registration conf not reloaded, keeping the last good clients: ${errors.join('; ')}`,
     );
     return false;
-  }
-
-  private parse(text: string, file: string): Promise<ParsedRegistration> {
-    this.options.log.debug({ file }, `parsing identifier registration conf from ${file}`);
-    return parseRegistrationText(text, file, {
-      issuer: this.options.issuer,
-      maxFileBytes: this.options.maxFileBytes,
-      signal: this.closing.signal,
-    });
   }
 
   private apply(parsed: ParsedRegistration, hash: string): void {
@@ -253,6 +268,18 @@ function hashOf(text: string): string {
 
 function describe(error: unknown): readonly string[] {
   return error instanceof RegistrationFileError ? error.messages : [String(error)];
+}
+
+/** How the operator makes the server apply a held-back file, with the server's pid file when known. */
+function confirmText(pidFile: string | undefined): string {
+  if (pidFile === undefined) return 'send the server SIGHUP, or run `sesame clients reload --force`';
+  const dataDir = dirname(pidFile);
+  return `\`kill -HUP $(cat ${shellWord(pidFile)})\`, or \`sesame clients reload --force --data-dir ${shellWord(dataDir)}\``;
+}
+
+/** `text` as one shell word, quoted when it needs to be. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 function lossText(loss: ClientLoss): string {

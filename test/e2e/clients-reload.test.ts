@@ -2,10 +2,17 @@
 // (issue 7, items 3 and 10), and how the operator confirms a file on purpose.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { access, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, sesameCli, startSesame, type RunningSesame } from '../helpers/sesame-process.js';
+import { join, resolve } from 'node:path';
+import {
+  freePort,
+  sesameCli,
+  startSesame,
+  waitUntilReady,
+  type RunningSesame,
+} from '../helpers/sesame-process.js';
 
 const REDIRECT = 'http://127.0.0.1:9/cb';
 const registration = (...ids: string[]): string =>
@@ -51,7 +58,9 @@ describe('sesame clients reload --force', () => {
 
   it('records the server process in <data_dir>/sesame.pid, readable by its user alone', async () => {
     const pidFile = join(sesame.dir, 'data', 'sesame.pid');
-    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    const text = await readFile(pidFile, 'utf8');
+    assert.match(text, /^\d+\n$/, 'the pid alone, so that kill -HUP $(cat sesame.pid) signals it alone');
+    const pid = Number(text.trim());
     assert.ok(Number.isSafeInteger(pid) && pid > 1);
     process.kill(pid, 0);
     assert.equal((await stat(pidFile)).mode & 0o777, 0o600);
@@ -62,6 +71,15 @@ describe('sesame clients reload --force', () => {
     await eventually(
       () => /identifier registration conf not applied: it removes 4 of the 5/.test(sesame.logs()),
       'held back',
+    );
+    const dataDir = join(sesame.dir, 'data');
+    assert.ok(
+      sesame
+        .logs()
+        .includes(
+          `apply it: \`kill -HUP $(cat ${dataDir}/sesame.pid)\`, or \`sesame clients reload --force --data-dir ${dataDir}\``,
+        ),
+      'the log says how to confirm the file',
     );
     assert.equal(await accepts(sesame, 'e'), true, 'a client the save dropped still works');
 
@@ -150,4 +168,85 @@ describe('starting with an oversized registration file', () => {
       /identifier-registration\.yaml: the registration file is \d+ bytes, more than the 2048 bytes accepted; raise limits\.registration_file_bytes in sesame\.yaml/,
     );
   });
+});
+
+describe('sesame clients reload --force --data-dir, for konnectd (no sesame.yaml)', () => {
+  const repo = resolve(import.meta.dirname, '../..');
+  const tsx = import.meta.resolve('tsx');
+  let dir: string;
+  let child: ChildProcess;
+  let log = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sesame-konnectd-reload-'));
+  });
+  after(async () => {
+    if (child?.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'finds konnectd by its data directory and makes it apply a held-back file',
+    { timeout: 90_000 },
+    async () => {
+      const port = await freePort();
+      const issuer = `http://127.0.0.1:${port}`;
+      const registrationFile = join(dir, 'identifier-registration.yaml');
+      const dataDir = join(dir, 'konnectd-data');
+      await writeFile(registrationFile, registration('a', 'b', 'c', 'd', 'e'));
+      child = spawn(
+        process.execPath,
+        [
+          '--import',
+          tsx,
+          join(repo, 'test/konnectd/run-konnectd.ts'),
+          'serve',
+          `--iss=${issuer}`,
+          `--listen=127.0.0.1:${port}`,
+          `--identifier-registration-conf=${registrationFile}`,
+          `--data-dir=${dataDir}`,
+          '--log-level=debug',
+          'builtin',
+        ],
+        { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+      const exited = new Promise<number>((done) => child.on('exit', (c) => done(c ?? 1)));
+      await waitUntilReady(issuer, exited, () => log);
+      await eventually(
+        () =>
+          access(join(dataDir, 'sesame.pid')).then(
+            () => true,
+            () => false,
+          ),
+        'pid file',
+      );
+
+      await writeFile(registrationFile, registration('a'));
+      await eventually(() => /identifier registration conf not applied/.test(log), 'held back');
+      assert.ok(log.includes(`sesame clients reload --force --data-dir ${dataDir}`), log);
+      assert.ok(log.includes(`kill -HUP $(cat ${dataDir}/sesame.pid)`));
+
+      const elsewhere = await mkdtemp(join(tmpdir(), 'sesame-no-config-'));
+      try {
+        const result = await sesameCli(
+          ['clients', 'reload', '--force', '--data-dir', dataDir],
+          '',
+          elsewhere,
+        );
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, /Sent SIGHUP to the Sesame server on .*konnectd-data \(pid \d+\)/);
+      } finally {
+        await rm(elsewhere, { recursive: true, force: true });
+      }
+      await eventually(
+        () =>
+          /applying the identifier registration conf as requested, although it removes 4 of the 5/.test(log),
+        'applied',
+      );
+    },
+  );
 });
