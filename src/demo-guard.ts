@@ -1,11 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
 import type { Config, StorageConfig } from './config/types.js';
-import { parseRegistration } from './clients/registry-file.js';
+import { loadRegistrationFile } from './clients/load-registration.js';
+import { RegistrationFileError } from './clients/registration-error.js';
 import { verifyPassword } from './identity/builtin/passwords.js';
 import type { Storage } from './storage/types.js';
 
 /** The demo account an earlier start created, as kept in `demo-credentials.json`. */
-export interface KnownDemoAccount {
+interface KnownDemoAccount {
   readonly username: string;
   readonly password: string;
   readonly clientId: string;
@@ -26,8 +26,9 @@ export class DemoRefusedError extends Error {
         ...found.map((line) => `  found: ${line}`),
         'A demo adds a user "demo" whose password it prints, so it starts only on data with no',
         'other users or clients. To start this instance, give it its configuration:',
-        'sesame serve --config <file>, or run sesame serve in the directory that holds its',
-        'sesame.yaml. To serve this data without a demo, set demo: false (SESAME_DEMO=false).',
+        'sesame serve --config <file> (or SESAME_CONFIG=<file>), or run sesame serve in the',
+        'directory that holds its sesame.yaml. To serve this data without a demo, set',
+        'demo: false (SESAME_DEMO=false).',
         'For a demo, start Sesame in an empty directory.',
       ].join('\n'),
     );
@@ -88,18 +89,15 @@ async function otherClients(
   config: Pick<Config, 'issuer' | 'limits'>,
   demoClientId: string | null,
 ): Promise<string[]> {
-  let text: string;
   try {
-    if ((await stat(file)).size > config.limits.registrationFileBytes) return [];
-    text = await readFile(file, 'utf8');
-  } catch {
-    return [];
-  }
-  try {
-    const { clients } = parseRegistration(text, file, { issuer: config.issuer });
+    const { clients } = await loadRegistrationFile(file, {
+      issuer: config.issuer,
+      maxFileBytes: config.limits.registrationFileBytes,
+    });
     return clients.map((client) => client.id).filter((id) => id !== demoClientId);
-  } catch {
-    return [];
+  } catch (error) {
+    if (error instanceof RegistrationFileError) return [];
+    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,4 +107,26 @@ describe('the demo instance', () => {
     });
     assert.deepEqual(await storage.users.list(), []);
   });
+
+  it(
+    'judges the registration file only within limits.registration_file_bytes, even one whose size says nothing (a pipe)',
+    { skip: process.platform === 'win32' ? 'needs mkfifo' : false },
+    async () => {
+      const registration = join(dataDir, 'clients.fifo');
+      execFileSync('mkfifo', [registration]);
+      const text =
+        'clients:\n  - id: nextcloud\n    secret: s3cret\n    redirect_uris: [https://cloud.example.com/cb]\n' +
+        `# ${'x'.repeat(4096)}\n`;
+      // The reader stops at the limit and closes the pipe: the writer then fails, as it should.
+      const writing = writeFile(registration, text).catch(() => {});
+      const limits = { ...config.limits, registrationFileBytes: 1024 };
+      await ensureDemo({ ...config, registration, limits }, storage, log);
+      await writing;
+      assert.deepEqual(
+        (await storage.users.list()).map((u) => u.username),
+        ['demo'],
+        'a file above the limit is left to the registry to refuse',
+      );
+    },
+  );
 });

@@ -11,7 +11,7 @@ import { findExposedPaths, type ExposedPath } from './lib/private-files.js';
  * generated signing keys are checked where they are loaded (`tokens/keys.ts`); files the
  * operator provides (configured keys, `--encryption-secret`, the registration file) are not.
  */
-export function secretPaths(config: Pick<Config, 'dataDir' | 'storage'>): string[] {
+function secretPaths(config: Pick<Config, 'dataDir' | 'storage'>): string[] {
   const { dataDir, storage } = config;
   const paths = [dataDir, join(dataDir, 'keys')];
   if (storage.kind === 'sqlite' && storage.path !== ':memory:' && storage.path !== '') {
@@ -28,9 +28,11 @@ export function secretPaths(config: Pick<Config, 'dataDir' | 'storage'>): string
 }
 
 /**
- * Logs one warning for each of {@link secretPaths} that exists and is open to other local
- * users, naming the path, its mode and the chmod that makes it owner-only (Sesame creates
- * them 0700 and 0600, but never changes the mode of one that already exists). Returns them.
+ * Logs one warning for each directory and file Sesame keeps secrets in (`secretPaths`: the
+ * data directory, `keys/`, the SQLite database and its `-wal` and `-shm`, `secret.key`, the
+ * demo's files) that exists and is open to other local users, naming the path, its mode and
+ * the chmod that makes it owner-only (Sesame creates them 0700 and 0600, but never changes
+ * the mode of one that already exists). Returns them.
  */
 export function warnAboutExposedSecrets(
   config: Pick<Config, 'dataDir' | 'storage'>,

@@ -4,8 +4,8 @@ import type { CliIo } from './io.js';
 
 /**
  * The configuration a command works on: the one `sesame serve` would load from the same
- * directory and arguments — `--config` when given, else `./sesame.yaml` when there is one,
- * else defaults and environment — so `sesame user add` and `sesame serve` run side by side in
+ * directory, arguments and environment — `--config` when given, else the file `SESAME_CONFIG`
+ * names, else `./sesame.yaml` when there is one, else defaults and environment — so `sesame user add` and `sesame serve` run side by side in
  * one directory always mean the same database.
  *
  * @throws ConfigError as `loadConfig` does.
@@ -14,7 +14,7 @@ export function loadCommandConfig(
   file: string | undefined,
   io: Pick<CliIo, 'cwd' | 'env'>,
 ): LoadedConfig & { readonly located: LocatedConfig } {
-  const located = locateConfigFile(file, io.cwd);
+  const located = locateConfigFile(file, io.cwd, io.env);
   const loaded = loadConfig({
     ...(located.kind === 'none' ? {} : { file: located.file }),
     env: io.env,

@@ -1,21 +1,19 @@
 import type { Logger } from 'pino';
-import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
-import { configuringSettings } from '../config/demo-default.js';
-import { readEnvOverrides } from '../config/env.js';
-import { locateConfigFile, type LocatedConfig } from '../config/locate.js';
+import type { LocatedConfig } from '../config/locate.js';
 import type { Config } from '../config/types.js';
 import { createLogger } from '../log.js';
 import { createApp, type App } from '../app.js';
 import type { DemoInfo } from '../demo.js';
 import { DemoRefusedError } from '../demo-guard.js';
 import type { CliIo } from './io.js';
+import { loadCommandConfig } from './load-config.js';
 import { runUntilSignalled } from './run-server.js';
 
 /**
  * `sesame serve [--config sesame.yaml]`: runs the provider until SIGINT/SIGTERM; SIGHUP
- * reloads the client registry. Without `--config` it loads `./sesame.yaml` when there is one;
- * the log says which file was loaded, or that there was none. A demo that would go into a
+ * reloads the client registry. Without `--config` it loads the file `SESAME_CONFIG` names, else
+ * `./sesame.yaml` when there is one; the log says which file was loaded, or that there was none. A demo that would go into a
  * real instance's data is refused: the message goes to stderr and the exit code is 1.
  */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
@@ -33,14 +31,9 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write('sesame serve: --config needs a file\n');
     return 2;
   }
-  const located = locateConfigFile(file, io.cwd);
   let loaded;
   try {
-    loaded = loadConfig({
-      ...(located.kind === 'none' ? {} : { file: located.file }),
-      env: io.env,
-      cwd: io.cwd,
-    });
+    loaded = loadCommandConfig(file, io);
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr.write(`sesame: the configuration has ${error.problems.length} problem(s); not starting:\n`);
@@ -49,9 +42,9 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     }
     throw error;
   }
-  const { config, warnings } = loaded;
+  const { config, warnings, located, configuringSettings } = loaded;
   const log = createLogger(config);
-  logConfigSource(log, located, config, io.env);
+  logConfigSource(log, located, config, configuringSettings);
   for (const warning of warnings) log.warn(warning);
   let app: App;
   try {
@@ -73,29 +66,36 @@ function logConfigSource(
   log: Logger,
   located: LocatedConfig,
   config: Config,
-  env: Readonly<Record<string, string | undefined>>,
+  settings: readonly string[],
 ): void {
-  if (located.kind === 'given') {
-    log.info({ file: located.file }, 'loaded configuration file');
-    return;
+  switch (located.kind) {
+    case 'given':
+      log.info({ file: located.file }, 'loaded configuration file');
+      return;
+    case 'env':
+      log.info(
+        { file: located.file },
+        'loaded configuration file named by SESAME_CONFIG (no --config given)',
+      );
+      return;
+    case 'found':
+      log.info(
+        { file: located.file },
+        'loaded configuration file from the working directory (no --config given)',
+      );
+      return;
+    case 'none': {
+      const mode = config.demo
+        ? 'a development instance with a demo user and client'
+        : settings.length > 0
+          ? `not a demo, because ${settings.join(', ')} ${settings.length === 1 ? 'is' : 'are'} set`
+          : 'not a demo (SESAME_DEMO=false)';
+      log.info(
+        { looked: located.looked },
+        `no configuration file (no --config, no SESAME_CONFIG, no sesame.yaml in the working directory): defaults and SESAME_* settings, ${mode}`,
+      );
+    }
   }
-  if (located.kind === 'found') {
-    log.info(
-      { file: located.file },
-      'loaded configuration file from the working directory (no --config given)',
-    );
-    return;
-  }
-  const settings = configuringSettings(readEnvOverrides(env).overrides);
-  const mode = config.demo
-    ? 'a development instance with a demo user and client'
-    : settings.length > 0
-      ? `not a demo, because ${settings.join(', ')} ${settings.length === 1 ? 'is' : 'are'} set`
-      : 'not a demo (SESAME_DEMO=false)';
-  log.info(
-    { looked: located.looked },
-    `no configuration file (no --config, no sesame.yaml in the working directory): defaults and SESAME_* settings, ${mode}`,
-  );
 }
 
 function demoBanner(issuer: string, demo: DemoInfo): string {

@@ -46,3 +46,9 @@ test('configuringSettings names the variables that made the instance a real one'
   });
   assert.deepEqual(configuringSettings(overrides), ['SESAME_DATA_DIR', 'SESAME_STORAGE']);
 });
+
+test('loadConfig names those variables, so that the log can say why there is no demo', () => {
+  const env = { ...DEVELOPMENT_ENV, SESAME_DATA_DIR: '/srv/sesame', SESAME_DEMO: 'false' };
+  assert.deepEqual(loadConfig({ cwd: tempDir(), env }).configuringSettings, ['SESAME_DATA_DIR']);
+  assert.deepEqual(loadConfig({ cwd: tempDir(), env: DEVELOPMENT_ENV }).configuringSettings, []);
+});

@@ -7,16 +7,12 @@ import type { EnvOverride } from './env.js';
  * or keys live, lifetimes, limits, compatibility — is someone configuring an instance. An
  * allow-list, so that a key added later counts as configuration until it is listed here.
  */
-export const DEVELOPMENT_SETTINGS: ReadonlySet<string> = new Set([
-  'issuer',
-  'listen',
-  'log.level',
-  'log.format',
-]);
+const DEVELOPMENT_SETTINGS: ReadonlySet<string> = new Set(['issuer', 'listen', 'log.level', 'log.format']);
 
 /**
  * The environment variable names, sorted, of the `overrides` that configure an instance: all
- * but {@link DEVELOPMENT_SETTINGS} and `demo` itself (which is explicit either way).
+ * but those a development instance may set (`SESAME_ISSUER`, `SESAME_LISTEN`,
+ * `SESAME_LOG_LEVEL`, `SESAME_LOG_FORMAT`) and `SESAME_DEMO` (which is explicit either way).
  */
 export function configuringSettings(overrides: ReadonlyMap<string, EnvOverride>): string[] {
   return [...overrides]

@@ -7,7 +7,7 @@ export interface EnvOverride {
   readonly value: unknown;
 }
 
-/** Variables with the SESAME_ prefix that are not config keys but are used elsewhere. */
+/** Variables with the SESAME_ prefix that are not config keys: SESAME_CONFIG names the file (`locateConfigFile`). */
 const NOT_KEYS = new Set(['SESAME_CONFIG']);
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_KEYS } from './defaults.js';
-import { demoByDefault } from './demo-default.js';
+import { configuringSettings, demoByDefault } from './demo-default.js';
 import { readEnvOverrides, type EnvOverride } from './env.js';
 import { ConfigError } from './errors.js';
 import { deepFreeze } from './freeze.js';
@@ -28,6 +28,11 @@ export interface LoadedConfig {
   readonly config: Config;
   /** Things that are allowed but worth telling the operator at start. */
   readonly warnings: string[];
+  /**
+   * The `SESAME_*` variables, sorted, that configure an instance rather than a development one
+   * (`configuringSettings`): with no file, why `demo` did not default to true.
+   */
+  readonly configuringSettings: readonly string[];
 }
 
 /**
@@ -69,7 +74,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     const problem = report.at(['issuer'], 'uses http; this is only for development, use https');
     warnings.push(problem.text);
   }
-  return { config: deepFreeze(config), warnings };
+  return { config: deepFreeze(config), warnings, configuringSettings: configuringSettings(env.overrides) };
 }
 
 /** `loadConfig` with this process's environment and working directory. */
