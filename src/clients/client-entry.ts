@@ -3,7 +3,11 @@ import { EntryRejected } from './registration-error.js';
 import { checkRedirectUri, type RegistrationRuleContext } from './registration-rules.js';
 import type { FieldReader, Located } from './yaml-fields.js';
 
-/** Keys of a `clients:` entry (konnect-spec §2.1) plus Sesame's `code_challenge_methods`. */
+/**
+ * Keys of a `clients:` entry (konnect-spec §2.1) plus Sesame's `code_challenge_methods` and the
+ * OpenID / OAuth registration metadata Sesame honours (`backchannel_logout_uri`,
+ * `backchannel_logout_session_required`, `require_pushed_authorization_requests`).
+ */
 export const knownClientKeys: ReadonlySet<string> = new Set([
   'id',
   'secret',
@@ -25,6 +29,9 @@ export const knownClientKeys: ReadonlySet<string> = new Set([
   'uri',
   'grant_types',
   'code_challenge_methods',
+  'backchannel_logout_uri',
+  'backchannel_logout_session_required',
+  'require_pushed_authorization_requests',
 ]);
 
 /** Keys guides mention that Konnect never had (konnect-spec §2.1); named in the warning. */
@@ -84,12 +91,34 @@ export function readClientEntry(
     requestObjectSigningAlg: fields.string('request_object_signing_alg')?.value ?? null,
     idTokenSignedResponseAlg: fields.string('id_token_signed_response_alg')?.value ?? null,
     userinfoSignedResponseAlg: fields.string('userinfo_signed_response_alg')?.value ?? null,
+    backchannelLogoutUri: readBackchannelLogoutUri(fields, rules, context),
+    backchannelLogoutSessionRequired: fields.boolean('backchannel_logout_session_required'),
+    requirePushedAuthorizationRequests: fields.boolean('require_pushed_authorization_requests'),
     ...optional('tokenEndpointAuthMethod', fields.string('token_endpoint_auth_method')?.value),
     ...optional('uri', fields.string('uri')?.value),
     ...optionalList('grantTypes', fields.stringList('grant_types')),
     ...optionalList('contacts', fields.stringList('contacts')),
     source,
   };
+}
+
+/**
+ * `backchannel_logout_uri` (Back-Channel Logout §2.2): an absolute http(s) URI without a
+ * fragment, under the rules of redirect URIs (https unless `insecure`).
+ */
+function readBackchannelLogoutUri(
+  fields: FieldReader,
+  rules: { applicationType: 'web' | 'native'; insecure: boolean },
+  context: RegistrationRuleContext,
+): string | null {
+  const uri = fields.string('backchannel_logout_uri');
+  if (uri === null) return null;
+  if (uri.value.includes('#'))
+    throw new EntryRejected('backchannel_logout_uri must not contain a fragment', uri.offset);
+  const problem = checkRedirectUri(uri.value, { ...rules, applicationType: 'web' }, context);
+  if (problem !== null)
+    throw new EntryRejected(`backchannel_logout_uri: "${uri.value}" ${problem}`, uri.offset);
+  return uri.value;
 }
 
 function readApplicationType(fields: FieldReader): 'web' | 'native' {

@@ -43,6 +43,9 @@ export function implicitlyTrustedClient(
     requestObjectSigningAlg: null,
     idTokenSignedResponseAlg: null,
     userinfoSignedResponseAlg: null,
+    backchannelLogoutUri: null,
+    backchannelLogoutSessionRequired: false,
+    requirePushedAuthorizationRequests: false,
     source: 'implicit trust: redirect URI on the issuer origin (Konnect compatibility)',
   };
 }

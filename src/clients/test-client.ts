@@ -17,6 +17,9 @@ export function testClient(overrides: Partial<Client> & Pick<Client, 'id'>): Cli
     requestObjectSigningAlg: null,
     idTokenSignedResponseAlg: null,
     userinfoSignedResponseAlg: null,
+    backchannelLogoutUri: null,
+    backchannelLogoutSessionRequired: false,
+    requirePushedAuthorizationRequests: false,
     source: 'test',
     ...overrides,
   };

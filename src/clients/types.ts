@@ -18,6 +18,15 @@ export interface Client {
   readonly idTokenSignedResponseAlg: string | null;
   readonly userinfoSignedResponseAlg: string | null;
   /**
+   * Where Sesame POSTs a logout token when a session this client signed in to ends (OpenID
+   * Connect Back-Channel Logout 1.0 §2.2); null: none.
+   */
+  readonly backchannelLogoutUri: string | null;
+  /** The logout token must carry `sid` (Back-Channel Logout §2.2); Sesame always sends it. */
+  readonly backchannelLogoutSessionRequired: boolean;
+  /** Authorization requests of this client must come through PAR (RFC 9126 §6). */
+  readonly requirePushedAuthorizationRequests: boolean;
+  /**
    * Registration metadata Konnect stores but never enforces (konnect-spec §2.1), kept for
    * display and for the registration endpoint. Absent when not registered.
    */

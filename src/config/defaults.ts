@@ -160,6 +160,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
       "Let a registered client's signed request object sign in a guest without an account (Konnect's guests, for Kopano Meet).",
   },
   {
+    path: 'allow_dynamic_client_registration',
+    kind: 'boolean',
+    default: false,
+    description:
+      'Let anyone register a client at the registration endpoint (RFC 7591); such clients get no trust and no compatibility relaxations.',
+  },
+  {
     path: 'log.level',
     kind: 'string',
     default: 'info',

@@ -27,6 +27,7 @@ compat: konnect
 access_token_format: rfc9068
 session_management: false
 allow_client_guests: true
+allow_dynamic_client_registration: true
 log:
   level: debug
   format: text
@@ -81,6 +82,7 @@ test('with no file and no environment Sesame runs a local development instance',
     accessTokenFormat: 'rfc9068',
     sessionManagement: true,
     allowClientGuests: false,
+    allowDynamicClientRegistration: false,
     log: { level: 'info', format: 'json' },
     demo: true,
     trustedProxies: [],
@@ -152,6 +154,7 @@ test('a file setting every key gives exactly those values', () => {
     accessTokenFormat: 'rfc9068',
     sessionManagement: false,
     allowClientGuests: true,
+    allowDynamicClientRegistration: true,
     log: { level: 'debug', format: 'text' },
     demo: true,
     trustedProxies: ['10.0.0.0/8', '::1', '192.168.1.7'],

@@ -185,6 +185,7 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
     accessTokenFormat: data.access_token_format ?? (konnect ? 'konnect' : 'rfc9068'),
     sessionManagement: data.session_management,
     allowClientGuests: data.allow_client_guests,
+    allowDynamicClientRegistration: data.allow_dynamic_client_registration,
     log: { level: data.log.level, format: data.log.format },
     demo: demoByDefault ? true : data.demo,
     trustedProxies: data.trusted_proxies,

@@ -160,6 +160,7 @@ export const configSchema = section({
   access_token_format: oneOf(['rfc9068', 'konnect']).optional(),
   session_management: z.boolean({ error: 'must be true or false' }),
   allow_client_guests: z.boolean({ error: 'must be true or false' }),
+  allow_dynamic_client_registration: z.boolean({ error: 'must be true or false' }),
   log: section({
     level: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
     format: oneOf(['json', 'text']),

@@ -166,6 +166,11 @@ export interface Config {
    * registered client's signed request object may sign in a guest without a session.
    */
   readonly allowClientGuests: boolean;
+  /**
+   * Dynamic client registration (RFC 7591, RFC 7592) at the registration endpoint; konnectd
+   * `--allow-dynamic-client-registration`.
+   */
+  readonly allowDynamicClientRegistration: boolean;
   /** Create a demo user and client on first start and print them. */
   readonly demo: boolean;
   /** Proxies whose X-Forwarded-For / -Proto are believed (addresses or CIDRs). */

@@ -7,6 +7,12 @@ export const paths = {
   userinfo: '/konnect/v1/userinfo',
   endSession: '/signin/v1/identifier/_/endsession',
   revocation: '/konnect/v1/revoke',
+  /** Token introspection (RFC 7662); Sesame's own, Konnect had none. */
+  introspection: '/konnect/v1/introspect',
+  /** Dynamic client registration (RFC 7591) at Konnect's path; RFC 7592 management below it. */
+  registration: '/konnect/v1/register',
+  /** Pushed authorization requests (RFC 9126); Sesame's own. */
+  pushedAuthorization: '/konnect/v1/par',
   checkSession: '/konnect/v1/session/check-session.html',
   healthCheck: '/health-check',
   signIn: '/signin/v1/identifier',

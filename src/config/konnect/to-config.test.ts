@@ -257,22 +257,14 @@ describe('konnectd front door: refusals', () => {
       ['--with-pprof', '--uri-base-path', '/konnect', 'ldap'],
       /--with-pprof: Sesame does not support --with-pprof[^]*--uri-base-path: Sesame does not support --uri-base-path/,
     );
-    refused(
-      ['--allow-dynamic-client-registration', 'builtin'],
-      /Sesame does not support --allow-dynamic-client-registration/,
-    );
     refused(['--sign-in-uri', 'https://x', 'builtin'], /Sesame does not support --sign-in-uri/);
     refused(['--with-metrics', 'builtin'], /Sesame does not support --with-metrics/);
   });
 
   it('refuses a refused setting in konnectd.cfg with file:line', () => {
-    refused(
-      ['--config', 'k.cfg', 'builtin'],
-      /k\.cfg:2: Sesame does not support --allow-dynamic-client-registration/,
-      {
-        'k.cfg': 'listen=127.0.0.1:1\nallow_dynamic_client_registration=yes\n',
-      },
-    );
+    refused(['--config', 'k.cfg', 'builtin'], /k\.cfg:2: Sesame does not support --uri-base-path/, {
+      'k.cfg': 'listen=127.0.0.1:1\nuri_base_path=/konnect\n',
+    });
   });
 
   it("issues Konnect's access tokens unless --access-token-format rfc9068 asks for the minimal ones", () => {
@@ -284,6 +276,16 @@ describe('konnectd front door: refusals', () => {
       'rfc9068',
     );
     assert.throws(() => load(['--access-token-format', 'opaque', 'builtin']), /must be konnect or rfc9068/);
+  });
+
+  it('turns dynamic client registration on with --allow-dynamic-client-registration', () => {
+    const { load } = sandbox({ 'k.cfg': 'allow_dynamic_client_registration=yes\n' });
+    assert.equal(load(['builtin']).config.allowDynamicClientRegistration, false);
+    assert.equal(
+      load(['--allow-dynamic-client-registration', 'builtin']).config.allowDynamicClientRegistration,
+      true,
+    );
+    assert.equal(load(['--config', 'k.cfg', 'builtin']).config.allowDynamicClientRegistration, true);
   });
 
   it('turns guests on with --allow-client-guests or allow_client_guests=yes in konnectd.cfg', () => {

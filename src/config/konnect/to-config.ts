@@ -224,6 +224,7 @@ export function konnectdToConfig(sources: KonnectdSources): KonnectdConfig {
     accessTokenFormat,
     sessionManagement: true,
     allowClientGuests: settings.get('allow-client-guests')?.value === true,
+    allowDynamicClientRegistration: settings.get('allow-dynamic-client-registration')?.value === true,
     log: { level: logLevel ?? 'info', format: (format?.value as LogFormat | undefined) ?? 'text', timestamp },
     instanceSecret,
     allowedScopes: allowedScopes.length > 0 ? allowedScopes : null,

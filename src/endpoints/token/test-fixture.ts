@@ -84,6 +84,7 @@ export const TEST_CONFIG: Config = {
   accessTokenFormat: 'rfc9068',
   sessionManagement: false,
   allowClientGuests: false,
+  allowDynamicClientRegistration: false,
   log: { level: 'error', format: 'json' },
   demo: false,
   trustedProxies: [],
