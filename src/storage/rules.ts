@@ -1,4 +1,5 @@
 import type {
+  PostalAddress,
   AuthorizationCodeRecord,
   ConsumeCodeResult,
   GrantRecord,
@@ -74,5 +75,43 @@ export const THROTTLE_RETENTION_MS = 24 * 60 * 60 * 1000;
  * and PostgreSQL (the database's locale).
  */
 export function byThrottleKey(a: { readonly key: string }, b: { readonly key: string }): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  return byCodeUnits(a.key, b.key);
+}
+
+/**
+ * Strings in UTF-16 code unit order (JavaScript's `<`): how engines sort lists of ids
+ * (`grants.clientsOfSession`, `dynamicClients.list`) so that every engine returns one order.
+ */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const ADDRESS_MEMBERS = [
+  'formatted',
+  'street_address',
+  'locality',
+  'region',
+  'postal_code',
+  'country',
+] as const;
+
+/**
+ * The address storage keeps for a user: the string members `PostalAddress` names (OIDC Core
+ * §5.1.1), in that order; anything else is dropped, so every engine stores the same thing.
+ */
+export function keptAddress(address: PostalAddress): PostalAddress {
+  const kept: Record<string, string> = {};
+  for (const member of ADDRESS_MEMBERS) {
+    const value: unknown = address[member];
+    if (typeof value === 'string') kept[member] = value;
+  }
+  return kept;
+}
+
+/** Whether `value` is an address as `keptAddress` keeps them: an object of known string members. */
+export function isKeptAddress(value: unknown): value is PostalAddress {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  return Object.entries(value).every(
+    ([member, v]) => (ADDRESS_MEMBERS as readonly string[]).includes(member) && typeof v === 'string',
+  );
 }

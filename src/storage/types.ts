@@ -10,8 +10,40 @@
  * - secrets (codes, refresh tokens, session ids) are stored only as hashes — callers pass the
  *   hash (`lib/ids.hashToken`), storage never sees the secret itself;
  * - `codes.consume` and `refreshTokens.rotate` are atomic: of two concurrent callers exactly
- *   one succeeds, across processes sharing one database.
+ *   one succeeds, across processes sharing one database; so are `backchannelDeliveries.claimDue`,
+ *   `once.use` and `pushedRequests.take` (see `protocol-stores.ts`).
  */
+
+import type {
+  BackchannelDeliveryStore,
+  DynamicClientStore,
+  OnceStore,
+  PushedRequestStore,
+} from './protocol-stores.js';
+
+export type {
+  BackchannelDeliveryRecord,
+  BackchannelDeliveryStore,
+  DynamicClientRecord,
+  DynamicClientStore,
+  OnceStore,
+  PushedRequestRecord,
+  PushedRequestStore,
+} from './protocol-stores.js';
+
+/**
+ * A postal address, as the OIDC `address` claim has it (OIDC Core §5.1.1); every member
+ * optional, names as in the claim.
+ */
+export interface PostalAddress {
+  /** The full address for display; may contain line breaks. */
+  readonly formatted?: string;
+  readonly street_address?: string;
+  readonly locality?: string;
+  readonly region?: string;
+  readonly postal_code?: string;
+  readonly country?: string;
+}
 
 export interface UserRecord {
   /** Stable id; never changes, used as the raw subject. */
@@ -27,6 +59,22 @@ export interface UserRecord {
   readonly passwordHash: string;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * The `phone_number` claim (OIDC Core §5.1), as given. Optional when created (absent means
+   * null), always present on what storage returns: see `StoredUserRecord`.
+   */
+  readonly phoneNumber?: string | null;
+  /**
+   * The `address` claim (OIDC Core §5.1.1). Only the members `PostalAddress` names are kept.
+   * Optional when created (absent means null), always present on what storage returns.
+   */
+  readonly address?: PostalAddress | null;
+}
+
+/** A user as storage returns it: `phoneNumber` and `address` always present, null when absent. */
+export interface StoredUserRecord extends UserRecord {
+  readonly phoneNumber: string | null;
+  readonly address: PostalAddress | null;
 }
 
 export interface SessionRecord {
@@ -188,15 +236,25 @@ export interface ConsentRecord {
 export interface UserStore {
   /** Throws StorageError('conflict') when the username is taken (case-insensitively). */
   create(user: UserRecord): Promise<void>;
-  getById(id: string): Promise<UserRecord | null>;
-  getByUsername(username: string): Promise<UserRecord | null>;
+  getById(id: string): Promise<StoredUserRecord | null>;
+  getByUsername(username: string): Promise<StoredUserRecord | null>;
   /** Ordered by username. */
-  list(): Promise<UserRecord[]>;
-  /** Returns false when no such user. */
+  list(): Promise<StoredUserRecord[]>;
+  /** Returns false when no such user. Fields left undefined are kept; null clears a nullable one. */
   update(
     id: string,
     changes: Partial<
-      Pick<UserRecord, 'email' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'passwordHash'>
+      Pick<
+        UserRecord,
+        | 'email'
+        | 'emailVerified'
+        | 'name'
+        | 'givenName'
+        | 'familyName'
+        | 'passwordHash'
+        | 'phoneNumber'
+        | 'address'
+      >
     >,
     now: number,
   ): Promise<boolean>;
@@ -251,6 +309,13 @@ export interface GrantStore {
   revoke(id: string, now: number): Promise<void>;
   /** Revokes every grant of a user for a client (consent withdrawn). */
   revokeForUserClient(userId: string, clientId: string, now: number): Promise<void>;
+  /**
+   * The distinct ids of the clients with a grant made in browser session `sessionId` — the
+   * clients the session signed in to, to be told of its logout (OpenID Connect Back-Channel
+   * Logout 1.0 §2.7) — whatever the grant's state: revoked and expired grants count until
+   * purged. Sorted in UTF-16 code unit order, the same in every engine.
+   */
+  clientsOfSession(sessionId: string): Promise<string[]>;
 }
 
 export interface RefreshTokenStore {
@@ -315,7 +380,14 @@ export interface Storage {
   readonly refreshTokens: RefreshTokenStore;
   readonly consents: ConsentStore;
   readonly throttle: ThrottleStore;
-  /** Deletes expired sessions, interactions, codes, grants and refresh tokens. */
+  readonly backchannelDeliveries: BackchannelDeliveryStore;
+  readonly dynamicClients: DynamicClientStore;
+  readonly once: OnceStore;
+  readonly pushedRequests: PushedRequestStore;
+  /**
+   * Deletes expired sessions, interactions, codes, grants, refresh tokens, back-channel logout
+   * deliveries, once-used values and pushed requests, and old throttle hits.
+   */
   purgeExpired(now: number): Promise<void>;
   close(): Promise<void>;
 }

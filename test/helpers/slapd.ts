@@ -330,6 +330,8 @@ export function testLdapConfig(
       uuidType: 'text',
       uidNumber: null,
       sub: [],
+      phone: 'telephoneNumber',
+      address: 'postalAddress',
       ...attributes,
     },
     groups: {

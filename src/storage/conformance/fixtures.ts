@@ -1,6 +1,11 @@
 import { afterEach, beforeEach } from 'node:test';
 import type {
   AuthorizationCodeRecord,
+  BackchannelDeliveryRecord,
+  DynamicClientRecord,
+  PostalAddress,
+  PushedRequestRecord,
+  StoredUserRecord,
   GrantRecord,
   GuestRecord,
   InteractionRecord,
@@ -45,6 +50,27 @@ export function aUser(overrides: Partial<UserRecord> = {}): UserRecord {
     createdAt: T0,
     updatedAt: T0,
     ...overrides,
+  };
+}
+
+/** `aUser(overrides)` as storage returns it: `phoneNumber` and `address` present, null when not given. */
+export function aStoredUser(overrides: Partial<UserRecord> = {}): StoredUserRecord {
+  return {
+    ...aUser(overrides),
+    phoneNumber: overrides.phoneNumber ?? null,
+    address: overrides.address ?? null,
+  };
+}
+
+/** An `address` claim (OIDC Core §5.1.1) with every member, line breaks and non-ASCII text. */
+export function anAddress(): PostalAddress {
+  return {
+    formatted: 'Hauptstraße 5\n10115 Berlin\nDeutschland',
+    street_address: 'Hauptstraße 5',
+    locality: 'Berlin',
+    region: 'Land Berlin — 柏林',
+    postal_code: '10115',
+    country: 'DE',
   };
 }
 
@@ -170,4 +196,70 @@ export function aRefreshToken(overrides: Partial<RefreshTokenRecord> = {}): Refr
 /** A successor token for rotation tests. */
 export function successor(n: number, overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
   return aRefreshToken({ tokenHash: `refresh-hash-next-${n}`, createdAt: T0 + n, ...overrides });
+}
+
+/** A back-channel logout token waiting to be delivered (Back-Channel Logout 1.0 §2.7). */
+export function aDelivery(overrides: Partial<BackchannelDeliveryRecord> = {}): BackchannelDeliveryRecord {
+  return {
+    id: 'delivery-1',
+    clientId: 'client-1',
+    uri: 'https://rp.example.org/backchannel-logout?tenant=Zoë',
+    logoutToken: `eyJhbGciOiJFUzI1NiJ9.${'eyJzaWQiOiJzZXNzaW9uLTEifQ'.repeat(40)}.c2ln`,
+    attempts: 0,
+    nextAttemptAt: T0,
+    createdAt: T0,
+    expiresAt: T0 + 60 * MINUTE,
+    ...overrides,
+  };
+}
+
+/**
+ * A dynamically registered client (RFC 7591 §2), whose metadata holds every kind of JSON value
+ * and text that must come back as given.
+ */
+export function aDynamicClient(overrides: Partial<DynamicClientRecord> = {}): DynamicClientRecord {
+  return {
+    clientId: 'dyn-client-1',
+    metadata: {
+      redirect_uris: ['https://rp.example.org/cb', 'https://rp.example.org/cb?x=1&y=%20'],
+      client_name: 'Zoë’s app — 应用 🦊',
+      'client_name#ja-Jpan-JP': 'クライアント名',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['authorization_code', 'refresh_token'],
+      default_max_age: 3600,
+      require_auth_time: false,
+      jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83O', y: 'x_FE', use: 'sig', kid: 'k1' }] },
+      software_statement: null,
+      nested: [1, 2.5, 1e21, -7, true, null, [], {}, [['deep', { deeper: ['x'] }]]],
+      odd: 'line\u2028separator, tab\t, quote ", backslash \\, nul \u0000, e\u0301, 𝄞',
+    },
+    secretHash: 'client-secret-hash-1',
+    registrationTokenHash: 'registration-token-hash-1',
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+/** A pushed authorization request (RFC 9126 §2.1) with odd but valid parameter values. */
+export function aPushedRequest(overrides: Partial<PushedRequestRecord> = {}): PushedRequestRecord {
+  return {
+    requestUriHash: 'request-uri-hash-1',
+    clientId: 'client-1',
+    params: {
+      response_type: 'code',
+      client_id: 'client-1',
+      redirect_uri: 'https://rp.example.org/cb?a=1&b=2',
+      scope: 'openid profile email',
+      state: 'af0ifjsldkj',
+      nonce: '',
+      claims: JSON.stringify({ id_token: { name: { essential: true } } }),
+      login_hint: 'zoë@例え.jp',
+      ui_locales: 'de-CH fr',
+      'x-odd': 'quote ", backslash \\, nul \u0000, 𝄞',
+    },
+    createdAt: T0,
+    expiresAt: T0 + MINUTE,
+    ...overrides,
+  };
 }

@@ -1,14 +1,19 @@
 import { describe } from 'node:test';
 import type { Storage } from '../types.js';
 import { describeAccountCases } from './account-cases.js';
+import { describeBackchannelCases } from './backchannel-cases.js';
 import { describeClaimsAndGuestCases } from './claims-and-guest-cases.js';
 import { describeHardeningCases } from './hardening-cases.js';
+import { describeRegistrationAndParCases } from './registration-and-par-cases.js';
 import { describeTokenCases } from './token-cases.js';
+import { describeUserContactCases } from './user-contact-cases.js';
 
 /**
  * The one test suite every `Storage` engine runs (DESIGN.md "Small interfaces with conformance
- * suites"): each invariant of `../types.ts`, including that `codes.consume` and
- * `refreshTokens.rotate` let exactly one of several concurrent callers succeed. `factory` must
+ * suites"): each invariant of `../types.ts`, including that `codes.consume`,
+ * `refreshTokens.rotate`, `once.use` and `pushedRequests.take` let exactly one of several
+ * concurrent callers succeed, and that `backchannelDeliveries.claimDue` never hands one delivery
+ * to two of them. `factory` must
  * return a fresh, empty storage on every call; the suite closes each one after its test.
  */
 export function runStorageConformance(name: string, factory: () => Promise<Storage>): void {
@@ -17,5 +22,8 @@ export function runStorageConformance(name: string, factory: () => Promise<Stora
     describeTokenCases(factory);
     describeClaimsAndGuestCases(factory);
     describeHardeningCases(factory);
+    describeUserContactCases(factory);
+    describeBackchannelCases(factory);
+    describeRegistrationAndParCases(factory);
   });
 }

@@ -1,4 +1,4 @@
-import { planRotation, refuseConsume, usernameKey } from '../rules.js';
+import { byCodeUnits, keptAddress, planRotation, refuseConsume, usernameKey } from '../rules.js';
 import {
   StorageError,
   type AuthorizationCodeRecord,
@@ -10,8 +10,10 @@ import {
   type Storage,
   type StoredGrantRecord,
   type StoredInteractionRecord,
+  type StoredUserRecord,
   type UserRecord,
 } from '../types.js';
+import { createMemoryProtocolStores } from './memory-protocol-stores.js';
 import { createMemoryThrottle } from './memory-throttle.js';
 
 /**
@@ -21,7 +23,7 @@ import { createMemoryThrottle } from './memory-throttle.js';
  * callers cannot mutate stored state. Nothing survives `close()` or a restart.
  */
 export function createMemoryStorage(): Storage {
-  const users = new Map<string, UserRecord>();
+  const users = new Map<string, StoredUserRecord>();
   const userIdByKey = new Map<string, string>();
   const sessions = new Map<string, SessionRecord>();
   const sessionIdBySecret = new Map<string, string>();
@@ -31,6 +33,7 @@ export function createMemoryStorage(): Storage {
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const consents = new Map<string, ConsentRecord>();
   const throttle = createMemoryThrottle();
+  const protocol = createMemoryProtocolStores();
 
   const consentKey = (userId: string, clientId: string): string => JSON.stringify([userId, clientId]);
 
@@ -73,6 +76,12 @@ export function createMemoryStorage(): Storage {
     return { ...grant, claims: grant.claims ?? null, guest: grant.guest ?? null };
   }
 
+  /** The optional fields of a user, made present as null and the address as kept: what `users.get*` promise. */
+  function storedUser(user: UserRecord): StoredUserRecord {
+    const address = user.address == null ? null : keptAddress(user.address);
+    return { ...user, phoneNumber: user.phoneNumber ?? null, address };
+  }
+
   /** The optional field of an interaction, made present as null: what `interactions.get` promises. */
   function storedInteraction(interaction: InteractionRecord): StoredInteractionRecord {
     return { ...interaction, clientAddress: interaction.clientAddress ?? null };
@@ -83,7 +92,7 @@ export function createMemoryStorage(): Storage {
       async create(user) {
         const key = usernameKey(user.username);
         if (userIdByKey.has(key)) throw new StorageError('conflict', 'username is taken');
-        insert(users, user.id, user, 'user');
+        insert(users, user.id, storedUser(user), 'user');
         userIdByKey.set(key, user.id);
       },
       async getById(id) {
@@ -94,7 +103,7 @@ export function createMemoryStorage(): Storage {
         return id === undefined ? null : out(users.get(id));
       },
       async list() {
-        const byKey = (u: UserRecord): string => usernameKey(u.username);
+        const byKey = (u: StoredUserRecord): string => usernameKey(u.username);
         return [...users.values()]
           .sort((a, b) => (byKey(a) < byKey(b) ? -1 : byKey(a) > byKey(b) ? 1 : 0))
           .map((u) => structuredClone(u));
@@ -103,7 +112,7 @@ export function createMemoryStorage(): Storage {
         const user = users.get(id);
         if (user === undefined) return false;
         const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-        users.set(id, { ...user, ...structuredClone(defined), updatedAt: now });
+        users.set(id, storedUser({ ...user, ...structuredClone(defined), updatedAt: now }));
         return true;
       },
       async remove(id) {
@@ -199,6 +208,11 @@ export function createMemoryStorage(): Storage {
           if (grant.userId === userId && grant.clientId === clientId) revokeGrant(grant, now);
         }
       },
+      async clientsOfSession(sessionId) {
+        const clientIds = new Set<string>();
+        for (const grant of grants.values()) if (grant.sessionId === sessionId) clientIds.add(grant.clientId);
+        return [...clientIds].sort(byCodeUnits);
+      },
     },
 
     refreshTokens: {
@@ -243,6 +257,10 @@ export function createMemoryStorage(): Storage {
     },
 
     throttle: throttle.store,
+    backchannelDeliveries: protocol.backchannelDeliveries,
+    dynamicClients: protocol.dynamicClients,
+    once: protocol.once,
+    pushedRequests: protocol.pushedRequests,
 
     async purgeExpired(now) {
       for (const session of [...sessions.values()]) if (now >= session.expiresAt) deleteSession(session.id);
@@ -251,6 +269,7 @@ export function createMemoryStorage(): Storage {
       for (const [hash, token] of refreshTokens) if (now >= token.expiresAt) refreshTokens.delete(hash);
       for (const grant of [...grants.values()]) if (now >= grant.expiresAt) deleteGrant(grant.id);
       throttle.purge(now);
+      protocol.purge(now);
     },
 
     async close() {},

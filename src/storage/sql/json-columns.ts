@@ -1,4 +1,5 @@
-import { StorageError, type GuestRecord } from '../types.js';
+import { isKeptAddress } from '../rules.js';
+import { StorageError, type GuestRecord, type PostalAddress } from '../types.js';
 
 /**
  * Encoding and decoding of the JSON text columns (see `schema.ts`). A stored value that does
@@ -52,4 +53,20 @@ export function parseGuest(text: string): GuestRecord {
     throw new StorageError('corrupt', 'stored guest is not a guest record');
   }
   return { id, name, email, emailVerified, givenName, familyName };
+}
+
+/** Decodes a user's address: an object of the string members `PostalAddress` names. */
+export function parseAddress(text: string): PostalAddress {
+  const value = parseObject(text, 'address');
+  if (!isKeptAddress(value)) throw new StorageError('corrupt', 'stored address is not a postal address');
+  return value;
+}
+
+/** Decodes a column that holds an object of strings (a pushed request's parameters). */
+export function parseStringRecord(text: string, what: string): Record<string, string> {
+  const value = parseObject(text, what);
+  if (!Object.values(value).every((v) => typeof v === 'string')) {
+    throw new StorageError('corrupt', `stored ${what} has a value that is not a string`);
+  }
+  return value as Record<string, string>;
 }

@@ -8,6 +8,7 @@ import type {
   SessionRecord,
   StoredGrantRecord,
   StoredInteractionRecord,
+  StoredUserRecord,
   UserRecord,
 } from '../types.js';
 import type {
@@ -19,15 +20,19 @@ import type {
   SessionsTable,
   UsersTable,
 } from './schema.js';
-import { usernameKey } from '../rules.js';
-import { guestToJson, parseGuest, parseObject, parseScopes } from './json-columns.js';
+import { keptAddress, usernameKey } from '../rules.js';
+import { guestToJson, parseAddress, parseGuest, parseObject, parseScopes } from './json-columns.js';
 
 /** Conversions between records and rows. A row that does not decode is StorageError 'corrupt'. */
 
 /** Integer columns may come back as bigint or string from some drivers. */
-const int = (value: number | string | bigint): number => Number(value);
+export const int = (value: number | string | bigint): number => Number(value);
 const intOrNull = (value: number | string | bigint | null): number | null =>
   value === null ? null : Number(value);
+
+/** The `address` column for a user's address: JSON of the members storage keeps, or null. */
+export const addressToColumn = (address: UserRecord['address']): string | null =>
+  address == null ? null : JSON.stringify(keptAddress(address));
 
 export function userToRow(u: UserRecord): UsersTable {
   return {
@@ -42,10 +47,12 @@ export function userToRow(u: UserRecord): UsersTable {
     password_hash: u.passwordHash,
     created_at: u.createdAt,
     updated_at: u.updatedAt,
+    phone_number: u.phoneNumber ?? null,
+    address: addressToColumn(u.address),
   };
 }
 
-export function rowToUser(r: UsersTable): UserRecord {
+export function rowToUser(r: UsersTable): StoredUserRecord {
   return {
     id: r.id,
     username: r.username,
@@ -57,6 +64,8 @@ export function rowToUser(r: UsersTable): UserRecord {
     passwordHash: r.password_hash,
     createdAt: int(r.created_at),
     updatedAt: int(r.updated_at),
+    phoneNumber: r.phone_number,
+    address: r.address === null ? null : parseAddress(r.address),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * Row types of the SQL engines, as kysely sees them. Conventions shared by every dialect:
  * times are integer epoch milliseconds, booleans are 0/1 integers, scope lists, the
- * interaction request and a grant's claims request and guest are JSON text, secrets appear
- * only as hashes.
+ * interaction request, a grant's claims request and guest, a user's address, a dynamic
+ * client's metadata and a pushed request's parameters are JSON text, secrets appear only as
+ * hashes.
  */
 
 export interface UsersTable {
@@ -18,6 +19,10 @@ export interface UsersTable {
   password_hash: string;
   created_at: number;
   updated_at: number;
+  /** The `phone_number` claim (migration 0004). */
+  phone_number: string | null;
+  /** JSON text: a `PostalAddress` (migration 0004). */
+  address: string | null;
 }
 
 export interface SessionsTable {
@@ -105,6 +110,46 @@ export interface ThrottleHitsTable {
   at: number;
 }
 
+/** Back-channel logout tokens waiting to be delivered (migration 0004). */
+export interface BackchannelDeliveriesTable {
+  id: string;
+  client_id: string;
+  uri: string;
+  logout_token: string;
+  attempts: number;
+  /** Due from then; moved forward by a claim's lease. Indexed for `claimDue`. */
+  next_attempt_at: number;
+  created_at: number;
+  expires_at: number;
+}
+
+/** Dynamically registered clients (migration 0004). */
+export interface DynamicClientsTable {
+  client_id: string;
+  /** JSON text: the client metadata, an object. */
+  metadata: string;
+  secret_hash: string | null;
+  registration_token_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Values used once, until they expire (migration 0004). */
+export interface OnceKeysTable {
+  key: string;
+  expires_at: number;
+}
+
+/** Pushed authorization requests (migration 0004). */
+export interface PushedRequestsTable {
+  request_uri_hash: string;
+  client_id: string;
+  /** JSON text: an object of string values. */
+  params: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface MigrationsTable {
   id: number;
   name: string;
@@ -121,5 +166,9 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   consents: ConsentsTable;
   throttle_hits: ThrottleHitsTable;
+  backchannel_deliveries: BackchannelDeliveriesTable;
+  dynamic_clients: DynamicClientsTable;
+  once_keys: OnceKeysTable;
+  pushed_requests: PushedRequestsTable;
   sesame_migrations: MigrationsTable;
 }

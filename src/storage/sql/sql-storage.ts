@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
 import { THROTTLE_RETENTION_MS } from '../rules.js';
 import { StorageError, type Storage, type StorageErrorKind } from '../types.js';
+import { createSqlBackchannelDeliveryStore } from './backchannel-delivery-store.js';
+import { createSqlDynamicClientStore } from './dynamic-client-store.js';
+import { createSqlOnceStore } from './once-store.js';
+import { createSqlPushedRequestStore } from './pushed-request-store.js';
 import type { Database } from './schema.js';
 import { createSqlConsentStore, createSqlInteractionStore, createSqlSessionStore } from './session-stores.js';
 import { createSqlThrottleStore } from './throttle-store.js';
@@ -42,6 +46,10 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     refreshTokens: guard(createSqlRefreshTokenStore(db, transact)),
     consents: guard(createSqlConsentStore(db)),
     throttle: guard(createSqlThrottleStore(db, transact)),
+    backchannelDeliveries: guard(createSqlBackchannelDeliveryStore(db)),
+    dynamicClients: guard(createSqlDynamicClientStore(db)),
+    once: guard(createSqlOnceStore(db)),
+    pushedRequests: guard(createSqlPushedRequestStore(db)),
     async purgeExpired(now) {
       try {
         await transact(async (trx) => {
@@ -60,6 +68,9 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
             .deleteFrom('throttle_hits')
             .where('at', '<=', now - THROTTLE_RETENTION_MS)
             .execute();
+          await trx.deleteFrom('backchannel_deliveries').where('expires_at', '<=', now).execute();
+          await trx.deleteFrom('once_keys').where('expires_at', '<=', now).execute();
+          await trx.deleteFrom('pushed_requests').where('expires_at', '<=', now).execute();
         });
       } catch (error) {
         throw wrap(error);

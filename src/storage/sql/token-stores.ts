@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { planRotation, refuseConsume } from '../rules.js';
+import { byCodeUnits, planRotation, refuseConsume } from '../rules.js';
 import {
   StorageError,
   type CodeStore,
@@ -60,6 +60,15 @@ export function createSqlCodeStore(db: Kysely<Database>): CodeStore {
   };
 }
 
+/**
+ * The query behind `grants.clientsOfSession`: answered from `grants_session_id_client_id` alone,
+ * which also yields the client ids in order, so DISTINCT needs no sort. Exported for the test
+ * that checks the plan.
+ */
+export function clientsOfSessionQuery(db: Kysely<Database>, sessionId: string) {
+  return db.selectFrom('grants').select('client_id').distinct().where('session_id', '=', sessionId);
+}
+
 /** `GrantStore` over SQL; revoking a grant deletes its refresh tokens in the same transaction. */
 export function createSqlGrantStore(db: Kysely<Database>, transact: Transact): GrantStore {
   return {
@@ -101,6 +110,11 @@ export function createSqlGrantStore(db: Kysely<Database>, transact: Transact): G
           )
           .execute();
       });
+    },
+    async clientsOfSession(sessionId) {
+      const rows = await clientsOfSessionQuery(db, sessionId).execute();
+      // Sorted here, not by ORDER BY, whose collation differs between SQLite and PostgreSQL.
+      return rows.map((r) => r.client_id).sort(byCodeUnits);
     },
   };
 }

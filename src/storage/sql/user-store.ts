@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { usernameKey } from '../rules.js';
 import type { UserStore } from '../types.js';
-import { rowToUser, userToRow } from './rows.js';
+import { addressToColumn, rowToUser, userToRow } from './rows.js';
 import type { Database, UsersTable } from './schema.js';
 import type { Transact } from './transact.js';
 
@@ -35,6 +35,8 @@ export function createSqlUserStore(db: Kysely<Database>, transact: Transact): Us
       if (changes.givenName !== undefined) set.given_name = changes.givenName;
       if (changes.familyName !== undefined) set.family_name = changes.familyName;
       if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
+      if (changes.phoneNumber !== undefined) set.phone_number = changes.phoneNumber;
+      if (changes.address !== undefined) set.address = addressToColumn(changes.address);
       const result = await db.updateTable('users').set(set).where('id', '=', id).executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },

@@ -4,9 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
-import { aCode, aGrant, aGuest, aUser, T0 } from '../conformance/fixtures.js';
+import {
+  aCode,
+  aDelivery,
+  aDynamicClient,
+  aGrant,
+  aGuest,
+  aPushedRequest,
+  aStoredUser,
+  aUser,
+  T0,
+} from '../conformance/fixtures.js';
 import { runStorageConformance } from '../conformance/storage-conformance.js';
-import { StorageError } from '../types.js';
+import { StorageError, type Storage } from '../types.js';
 import { createSqliteStorage } from './sqlite-storage.js';
 
 runStorageConformance('sqlite (in memory)', () => createSqliteStorage(':memory:'));
@@ -30,7 +40,7 @@ describe('sqlite storage on a file', () => {
     await first.users.create(aUser());
     await first.close();
     const second = await createSqliteStorage(path);
-    assert.deepEqual(await second.users.getByUsername('alice'), aUser());
+    assert.deepEqual(await second.users.getByUsername('alice'), aStoredUser());
     await second.close();
   });
 
@@ -56,6 +66,7 @@ describe('sqlite storage on a file', () => {
         { id: 1, name: '0001-initial' },
         { id: 2, name: '0002-grant-claims-and-guests' },
         { id: 3, name: '0003-interaction-client-address' },
+        { id: 4, name: '0004-protocol-completeness' },
       ]);
     } finally {
       raw.close();
@@ -92,6 +103,125 @@ describe('sqlite storage on a file', () => {
       await b.close();
     }
   });
+
+  it('two instances over one file never claim one back-channel delivery twice', async () => {
+    const path = freshPath();
+    const a = await createSqliteStorage(path);
+    const b = await createSqliteStorage(path);
+    try {
+      for (let i = 0; i < 30; i++) await a.backchannelDeliveries.enqueue(aDelivery({ id: `d-${i}` }));
+      const claims = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 === 0 ? a : b).backchannelDeliveries.claimDue(T0, 3, 60_000),
+        ),
+      );
+      const claimed = claims.flat().map((d) => d.id);
+      assert.equal(new Set(claimed).size, claimed.length, 'no delivery handed out twice');
+      assert.equal(claimed.length, 30);
+      assert.deepEqual(await b.backchannelDeliveries.claimDue(T0, 100, 60_000), []);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('two instances over one file let exactly one use a value once, and one take a pushed request', async () => {
+    const path = freshPath();
+    const a = await createSqliteStorage(path);
+    const b = await createSqliteStorage(path);
+    try {
+      const uses = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 === 0 ? a : b).once.use('client-1|jti-1', T0 + 60_000, T0),
+        ),
+      );
+      assert.equal(uses.filter((u) => u).length, 1);
+      await b.pushedRequests.create(aPushedRequest());
+      const taken = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 === 0 ? a : b).pushedRequests.take('request-uri-hash-1', T0),
+        ),
+      );
+      assert.deepEqual(
+        taken.filter((r) => r !== null),
+        [aPushedRequest()],
+      );
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  /**
+   * Opens a storage on a fresh file, stores a record with `setup`, damages it with `write` on the
+   * raw file, and expects `read` to fail 'corrupt', naming `what`.
+   */
+  async function expectCorrupt(
+    setup: (storage: Storage) => Promise<void>,
+    write: (raw: SqliteDatabase.Database) => void,
+    read: (storage: Storage) => Promise<unknown>,
+    what: string,
+  ): Promise<void> {
+    const path = freshPath();
+    const storage = await createSqliteStorage(path);
+    try {
+      await setup(storage);
+      const raw = new SqliteDatabase(path);
+      write(raw);
+      raw.close();
+      await assert.rejects(
+        read(storage),
+        (e: unknown) => e instanceof StorageError && e.kind === 'corrupt' && e.message.includes(what),
+      );
+    } finally {
+      await storage.close();
+    }
+  }
+
+  for (const [kind, text] of [
+    ['not JSON', '{"redirect_uris":'],
+    ['not an object', '["https://rp.example.org/cb"]'],
+  ] as const) {
+    it(`reports a dynamic client whose metadata is ${kind} as corrupt, when read and when listed`, async () => {
+      const corrupt = (raw: SqliteDatabase.Database): void => {
+        raw.prepare('update dynamic_clients set metadata = ?').run(text);
+      };
+      const create = (s: Storage) => s.dynamicClients.create(aDynamicClient());
+      await expectCorrupt(create, corrupt, (s) => s.dynamicClients.get('dyn-client-1'), 'client metadata');
+      await expectCorrupt(create, corrupt, (s) => s.dynamicClients.list(), 'client metadata');
+    });
+  }
+
+  for (const [kind, text] of [
+    ['not JSON', '{"scope":'],
+    ['not an object', '"scope=openid"'],
+    ['a value that is not a string', '{"scope":"openid","max_age":300}'],
+  ] as const) {
+    it(`reports a pushed request whose parameters are ${kind} as corrupt`, async () => {
+      await expectCorrupt(
+        (s) => s.pushedRequests.create(aPushedRequest()),
+        (raw) => raw.prepare('update pushed_requests set params = ?').run(text),
+        (s) => s.pushedRequests.take('request-uri-hash-1', T0),
+        'pushed request parameters',
+      );
+    });
+  }
+
+  for (const [kind, text] of [
+    ['not JSON', '{"country":'],
+    ['not an object', '"Hauptstraße 5"'],
+    ['a member that is not a string', '{"postal_code":10115}'],
+    ['a member the address claim does not have', '{"planet":"Earth"}'],
+  ] as const) {
+    it(`reports a user whose address is ${kind} as corrupt`, async () => {
+      await expectCorrupt(
+        (s) => s.users.create(aUser()),
+        (raw) => raw.prepare('update users set address = ?').run(text),
+        (s) => s.users.getById('user-1'),
+        'address',
+      );
+    });
+  }
 
   const corruptGrants: readonly (readonly [string, string, string | null, string | null])[] = [
     ['claims that are not JSON', 'claims', '{"id_token":', null],

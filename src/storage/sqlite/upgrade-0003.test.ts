@@ -102,9 +102,6 @@ describe('upgrading a SQLite database from before pending sign-ins had a client 
     };
     assert.equal(columns.find((c) => c.name === 'client_address')?.notnull, 0, 'client_address is nullable');
     assert.ok(indexes.some((i) => i.name === 'interactions_client_address_expires_at'));
-    assert.deepEqual(
-      migrations.map((m) => m.id),
-      [1, 2, 3],
-    );
+    assert.deepEqual(migrations.map((m) => m.id).slice(0, 3), [1, 2, 3]);
   });
 });

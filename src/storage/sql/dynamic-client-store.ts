@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely';
+import { byCodeUnits } from '../rules.js';
+import type { DynamicClientStore } from '../types.js';
+import { dynamicClientToRow, rowToDynamicClient } from './protocol-rows.js';
+import type { Database } from './schema.js';
+
+/** `DynamicClientStore` over SQL (RFC 7591/7592); the metadata is kept as JSON text. */
+export function createSqlDynamicClientStore(db: Kysely<Database>): DynamicClientStore {
+  return {
+    async create(client) {
+      await db.insertInto('dynamic_clients').values(dynamicClientToRow(client)).execute();
+    },
+    async get(clientId) {
+      const row = await db
+        .selectFrom('dynamic_clients')
+        .selectAll()
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return row === undefined ? null : rowToDynamicClient(row);
+    },
+    async list() {
+      const rows = await db.selectFrom('dynamic_clients').selectAll().execute();
+      // Sorted here, not by ORDER BY, whose collation differs between SQLite and PostgreSQL.
+      return rows.map(rowToDynamicClient).sort((a, b) => byCodeUnits(a.clientId, b.clientId));
+    },
+    async update(client) {
+      const { metadata, secret_hash, registration_token_hash, updated_at } = dynamicClientToRow(client);
+      const result = await db
+        .updateTable('dynamic_clients')
+        .set({ metadata, secret_hash, registration_token_hash, updated_at })
+        .where('client_id', '=', client.clientId)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+    async delete(clientId) {
+      const result = await db
+        .deleteFrom('dynamic_clients')
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+  };
+}
