@@ -1,10 +1,19 @@
 import type { CompatRelaxations } from '../config/types.js';
 import { safeEqual } from '../lib/constant-time.js';
 import { OAuthError } from '../oauth/errors.js';
+import { hashToken } from '../lib/ids.js';
+import type { ClientAssertionMethod } from '../tokens/client-assertion.js';
+import {
+  readAssertion,
+  readCredentials,
+  type PresentedAssertion,
+  type SecretCredentials,
+} from './read-credentials.js';
 import type { Client, ClientLookup } from './types.js';
 
 /** Token endpoint authentication methods (RFC 7591 §2, OpenID Connect Core §9). */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type ClientAuthMethod =
+  'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
 
 export interface ClientCredentialsInput {
   /** The raw `Authorization` header, if any. */
@@ -13,6 +22,30 @@ export interface ClientCredentialsInput {
   readonly clientId: string | undefined;
   /** `client_secret` from the request body; an empty value counts as absent. */
   readonly clientSecret: string | undefined;
+  /** `client_assertion_type` from the body (RFC 7521 §4.2); empty or absent: none. */
+  readonly clientAssertionType?: string | undefined;
+  /** `client_assertion` from the body (RFC 7521 §4.2); empty or absent: none. */
+  readonly clientAssertion?: string | undefined;
+}
+
+/**
+ * Checks JWT client assertions (RFC 7523 §3) for {@link authenticateClient}, which decides
+ * who may use them; the JOSE work and the `jti` replay check live behind it.
+ */
+export interface ClientAssertionVerifier {
+  /** The client id the assertion claims (its unverified `sub`), to look the client up; null: none. */
+  claimedClientId(assertion: string): string | null;
+  /**
+   * Verifies the assertion for `client` and records its `jti`; resolves to the method it
+   * used. With `required`, an assertion of the other method is refused before any key is used.
+   *
+   * @throws OAuthError `invalid_client` when it does not hold up or was used before.
+   */
+  verify(
+    assertion: string,
+    client: Client,
+    required: ClientAssertionMethod | null,
+  ): Promise<ClientAssertionMethod>;
 }
 
 export interface AuthenticatedClient {
@@ -20,48 +53,90 @@ export interface AuthenticatedClient {
   /** How the client authenticated; `none` for a public client that sent no secret. */
   readonly method: ClientAuthMethod;
   /**
+   * False when the client proved nothing but its id: method `none`, or a secret accepted for
+   * a client that has none under `compat.anySecretForSecretlessClients` (konnect-spec §2.4).
+   */
+  readonly proved: boolean;
+  /**
    * True when the Basic credentials came without the `Basic ` scheme, accepted only under
    * `compat.lenientTokenRequests` (konnect-spec §9.2); the caller logs each such use.
    */
   readonly schemelessBasic: boolean;
 }
 
+/** The registered `token_endpoint_auth_method` values that are enforced (see {@link authenticateClient}). */
+const ENFORCED_METHODS: ReadonlySet<string> = new Set<ClientAssertionMethod>([
+  'private_key_jwt',
+  'client_secret_jwt',
+]);
+
 /**
- * Authenticates the client at the token endpoint (RFC 6749 §2.3.1, §3.2.1).
+ * Authenticates the client at the token endpoint (RFC 6749 §2.3.1, §3.2.1; RFC 7523 §2.2;
+ * OIDC Core §9).
  *
- * - Credentials come from `Authorization: Basic base64(urlencode(id):urlencode(secret))` or
- *   from `client_id`/`client_secret` in the body. Both at once is `invalid_request` (RFC 6749
- *   §2.3: one method per request); a body `client_id` beside a Basic header must name the same
- *   client.
+ * - Credentials come from `Authorization: Basic base64(urlencode(id):urlencode(secret))`,
+ *   from `client_id`/`client_secret` in the body, or from a JWT in `client_assertion` with
+ *   `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`
+ *   (`private_key_jwt` or `client_secret_jwt`, told apart by the JWT's alg). More than one
+ *   method at once is `invalid_request` (RFC 6749 §2.3: one method per request); a body
+ *   `client_id` beside a Basic header must name the same client, and beside an assertion
+ *   its `sub`. An assertion without its type, with another type, or a type alone, is
+ *   `invalid_request`.
  * - No client_id anywhere: `invalid_request` "client_id is missing" (konnect-spec §2.4).
- * - Unknown client, malformed Basic header, wrong or missing secret: `invalid_client` (401).
+ * - Unknown client, malformed Basic header, wrong or missing secret, an assertion that does
+ *   not verify or is replayed: `invalid_client` (401).
  * - A public client (no secret registered) must not send a secret, unless
  *   `compat.anySecretForSecretlessClients`, which accepts any (konnect-spec §2.4).
  * - `Authorization: <base64(id:secret)>` without the `Basic ` scheme is `invalid_client`,
  *   unless `compat.lenientTokenRequests`, which reads it as Basic credentials and reports
  *   that in `schemelessBasic` (konnect-spec §9.2, a fetch-based Rocket.Chat).
+ * - A client registered with `token_endpoint_auth_method` `private_key_jwt` or
+ *   `client_secret_jwt` may authenticate only that way: anything else, `none` included, is
+ *   `invalid_client`, refused before a secret is compared or a key used. Other registered
+ *   methods are not enforced, as in Konnect (konnect-spec §2.1): a client with a secret may
+ *   use Basic or the body whatever it registered, and any client may use an assertion it can
+ *   make — `private_key_jwt` with its registered `jwks`, `client_secret_jwt` with its secret.
  *
- * Secrets are compared in constant time. Never returns without a verified client.
+ * Secrets are compared in constant time — a dynamically registered client's (RFC 7591) as its
+ * SHA-256 `secretHash`, which makes it confidential too. Never returns without a verified client.
  */
-export function authenticateClient(
+export async function authenticateClient(
   lookup: ClientLookup,
   input: ClientCredentialsInput,
   compat: CompatRelaxations,
-): AuthenticatedClient {
+  assertions: ClientAssertionVerifier,
+): Promise<AuthenticatedClient> {
+  const assertion = readAssertion(input);
+  if (assertion !== null) return authenticateWithAssertion(lookup, assertion, assertions);
   const credentials = readCredentials(input, compat.lenientTokenRequests);
-  const client = lookup.get(credentials.id);
-  if (client === null) {
-    throw new OAuthError('invalid_client', 'client authentication failed', {
-      detail: `unknown client_id "${credentials.id}"`,
+  const client = findClient(lookup, credentials.id);
+  const registered = client.tokenEndpointAuthMethod;
+  if (registered !== undefined && ENFORCED_METHODS.has(registered)) {
+    const sent = credentials.secret === null ? 'no secret' : credentials.method;
+    throw new OAuthError('invalid_client', `this client must authenticate with ${registered}`, {
+      detail: `client "${client.id}" is registered for ${registered} and sent ${sent}`,
     });
   }
-  const { secret } = credentials;
+  return authenticateWithSecret(client, credentials, compat);
+}
 
-  if (client.secret === null) {
-    if (secret === null) return { client, method: 'none', schemelessBasic: credentials.schemeless };
-    if (compat.anySecretForSecretlessClients) {
-      return { client, method: credentials.method, schemelessBasic: credentials.schemeless };
-    }
+/** RFC 6749 §2.3.1: the registered secret, or nothing from a public client. */
+function authenticateWithSecret(
+  client: Client,
+  credentials: SecretCredentials,
+  compat: CompatRelaxations,
+): AuthenticatedClient {
+  const { secret } = credentials;
+  const result = (method: ClientAuthMethod, proved: boolean): AuthenticatedClient => ({
+    client,
+    method,
+    proved,
+    schemelessBasic: credentials.schemeless,
+  });
+  const matches = secretCheck(client);
+  if (matches === null) {
+    if (secret === null) return result('none', false);
+    if (compat.anySecretForSecretlessClients) return result(credentials.method, false);
     throw new OAuthError('invalid_client', 'client authentication failed', {
       detail: `public client "${client.id}" sent a client_secret; it has none registered`,
     });
@@ -71,84 +146,59 @@ export function authenticateClient(
       detail: `confidential client "${client.id}" sent no client_secret`,
     });
   }
-  if (!safeEqual(secret, client.secret)) {
+  if (!matches(secret)) {
     throw new OAuthError('invalid_client', 'client authentication failed', {
       detail: `wrong client_secret for client "${client.id}" (${credentials.method})`,
     });
   }
-  return { client, method: credentials.method, schemelessBasic: credentials.schemeless };
+  return result(credentials.method, true);
 }
-
-interface Credentials {
-  readonly id: string;
-  /** null when no (or an empty) secret was sent. */
-  readonly secret: string | null;
-  readonly method: 'client_secret_basic' | 'client_secret_post';
-  /** Basic credentials sent without the scheme (lenient mode only). */
-  readonly schemeless: boolean;
-}
-
-function readCredentials(input: ClientCredentialsInput, lenient: boolean): Credentials {
-  const bodySecret = nonEmpty(input.clientSecret);
-  const bodyId = nonEmpty(input.clientId);
-  if (input.authorization !== undefined && input.authorization.trim() !== '') {
-    const basic = parseBasic(input.authorization, lenient);
-    if (bodySecret !== null) {
-      throw new OAuthError('invalid_request', 'use only one client authentication method', {
-        detail: 'client credentials in both the Authorization header and the body',
-      });
-    }
-    if (bodyId !== null && bodyId !== basic.id) {
-      throw new OAuthError('invalid_request', 'client_id does not match the Authorization header');
-    }
-    return {
-      id: basic.id,
-      secret: basic.secret,
-      method: 'client_secret_basic',
-      schemeless: basic.schemeless,
-    };
-  }
-  if (bodyId === null) throw new OAuthError('invalid_request', 'client_id is missing');
-  return { id: bodyId, secret: bodySecret, method: 'client_secret_post', schemeless: false };
-}
-
-const base64Pattern = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
- * RFC 7617 §2 with RFC 6749 §2.3.1's form-urlencoding of both parts; with `lenient`, a lone
- * base64 token without the scheme too (konnect-spec §9.2).
+ * How to check a presented secret in constant time: against the secret of the registration
+ * file, or against the hash a dynamically registered client keeps (RFC 7591); null for a
+ * client without a secret.
  */
-function parseBasic(
-  header: string,
-  lenient: boolean,
-): { id: string; secret: string | null; schemeless: boolean } {
-  const malformed = (detail: string): OAuthError =>
-    new OAuthError('invalid_client', 'malformed Authorization header', { detail });
-  const trimmed = header.trim();
-  const match = /^Basic +(\S+)$/i.exec(trimmed);
-  const schemeless = match === null && lenient && base64Pattern.test(trimmed);
-  if (match === null && !schemeless) throw malformed('not a Basic Authorization header');
-  const token = match?.[1] ?? trimmed;
-  if (!base64Pattern.test(token)) throw malformed('Basic credentials are not base64');
-  const decoded = Buffer.from(token, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon === -1) throw malformed('Basic credentials have no colon');
-  const id = formDecode(decoded.slice(0, colon));
-  const secret = formDecode(decoded.slice(colon + 1));
-  if (id === null || secret === null) throw malformed('Basic credentials are not form-urlencoded');
-  if (id === '') throw malformed('Basic credentials have an empty client_id');
-  return { id, secret: secret === '' ? null : secret, schemeless };
-}
-
-/** application/x-www-form-urlencoded decoding (`+` is a space); null when malformed. */
-function formDecode(text: string): string | null {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return null;
+function secretCheck(client: Client): ((presented: string) => boolean) | null {
+  const { secret, secretHash } = client;
+  if (secret !== null) return (presented) => safeEqual(presented, secret);
+  if (secretHash !== undefined && secretHash !== null) {
+    return (presented) => safeEqual(hashToken(presented), secretHash);
   }
+  return null;
 }
 
-function nonEmpty(value: string | undefined): string | null {
-  return value === undefined || value === '' ? null : value;
+/**
+ * RFC 7523 §3: the client is the assertion's `sub` (the `client_id` parameter is optional),
+ * verified with the key or secret registered for it.
+ */
+async function authenticateWithAssertion(
+  lookup: ClientLookup,
+  presented: PresentedAssertion,
+  assertions: ClientAssertionVerifier,
+): Promise<AuthenticatedClient> {
+  const id = presented.clientId ?? assertions.claimedClientId(presented.assertion);
+  if (id === null) {
+    throw new OAuthError('invalid_client', 'client authentication failed', {
+      detail: 'the client assertion names no client and no client_id was sent',
+    });
+  }
+  const client = findClient(lookup, id);
+  const registered = client.tokenEndpointAuthMethod;
+  const required =
+    registered !== undefined && ENFORCED_METHODS.has(registered)
+      ? (registered as ClientAssertionMethod)
+      : null;
+  const method = await assertions.verify(presented.assertion, client, required);
+  return { client, method, proved: true, schemelessBasic: false };
+}
+
+function findClient(lookup: ClientLookup, id: string): Client {
+  const client = lookup.get(id);
+  if (client === null) {
+    throw new OAuthError('invalid_client', 'client authentication failed', {
+      detail: `unknown client_id "${id}"`,
+    });
+  }
+  return client;
 }

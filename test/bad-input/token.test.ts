@@ -78,10 +78,10 @@ const rows: readonly Row[] = [
     expect: { status: 400, error: 'unsupported_grant_type' },
   },
   {
-    name: 'grant_type=client_credentials',
+    name: 'grant_type=client_credentials from a client not registered for it',
     headers: WEB_BASIC,
     body: { grant_type: 'client_credentials' },
-    expect: { status: 400, error: 'unsupported_grant_type' },
+    expect: { status: 400, error: 'unauthorized_client' },
   },
   {
     name: 'duplicate grant_type',

@@ -34,7 +34,7 @@ export async function handleRevocation(req: EndpointRequest, deps: Deps): Promis
     };
   }
   const request = parseRevocationRequest(req);
-  const authenticated = authenticateOrChallenge(deps, request.credentials);
+  const authenticated = await authenticateOrChallenge(deps, request.credentials);
   if ('kind' in authenticated) return authenticated;
   const client = authenticated.client;
 

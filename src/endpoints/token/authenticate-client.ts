@@ -1,8 +1,10 @@
-import { authenticateClient } from '../../clients/authenticate.js';
+import { authenticateClient, type ClientAuthMethod } from '../../clients/authenticate.js';
 import { lookupWithImplicitTrust } from '../../clients/implicit-trust.js';
 import type { Client } from '../../clients/types.js';
 import { isOAuthError, type OAuthError } from '../../oauth/errors.js';
+import { paths } from '../paths.js';
 import type { Deps, EndpointResponse } from '../types.js';
+import { clientAssertionVerifier } from './client-assertions.js';
 import type { ClientCredentials } from './parse.js';
 
 /** RFC 6749 §5.1: token responses must not be cached. */
@@ -14,33 +16,39 @@ export const NO_STORE_HEADERS: Readonly<Record<string, string>> = Object.freeze(
 /** A client whose credentials have been checked (RFC 6749 §2.3, §3.2.1). */
 export interface AuthenticatedClient {
   readonly client: Client;
+  /** How it authenticated (OIDC Core §9). */
+  readonly method: ClientAuthMethod;
   /**
-   * True when the client proved nothing but its id (`token_endpoint_auth_method` `none`):
-   * such a client may redeem only codes bound to a PKCE challenge (RFC 7636, RFC 9700 §2.1.1).
+   * True when the client proved nothing but its id: `token_endpoint_auth_method` `none`, or
+   * under Konnect compatibility a secret sent by a client that has none (konnect-spec §2.4).
+   * Such a client may redeem only codes bound to a PKCE challenge (RFC 7636, RFC 9700
+   * §2.1.1) unless that relaxation is on, and never uses `client_credentials`.
    */
   readonly isPublic: boolean;
 }
 
 /**
  * Authenticates the client of a token or revocation request. Every grant goes through it;
- * none may skip it (RFC 6749 §3.2.1, RFC 7009 §2.1).
+ * none may skip it (RFC 6749 §3.2.1, RFC 7009 §2.1). JWT client assertions (RFC 7523) are
+ * checked by {@link clientAssertionVerifier} for the endpoint the credentials were presented to.
  *
  * Each request that relied on `compat.lenientTokenRequests` (parameters from the query of an
  * empty POST, or Basic credentials without the scheme; konnect-spec §9.2) is logged as a
  * warning naming the relaxation, the client and how to stop depending on it.
  *
- * @throws OAuthError `invalid_client` (401) for unknown clients or wrong secrets,
- *   `invalid_request` for missing or contradictory credentials.
+ * @throws OAuthError `invalid_client` (401) for unknown clients, wrong secrets and failed or
+ *   replayed assertions, `invalid_request` for missing or contradictory credentials.
  */
-export function checkClient(
+export async function checkClient(
   deps: Deps,
   credentials: ClientCredentials,
   redirectUri?: string,
-): AuthenticatedClient {
+): Promise<AuthenticatedClient> {
   // An unregistered client implicitly trusted at authorize (compat) is known here by the
   // redirect_uri its code exchange must repeat; it is a public client.
   const lookup = lookupWithImplicitTrust(deps.clients, redirectUri, deps.config.issuer, deps.config.compat);
-  const result = authenticateClient(lookup, credentials, deps.config.compat);
+  const assertions = clientAssertionVerifier(deps, credentials.endpointPath ?? paths.token);
+  const result = await authenticateClient(lookup, credentials, deps.config.compat, assertions);
   if (credentials.paramsFromQuery === true) {
     warnLenient(
       deps,
@@ -57,7 +65,7 @@ export function checkClient(
       '"Authorization: Basic …"',
     );
   }
-  return { client: result.client, isPublic: result.method === 'none' };
+  return { client: result.client, method: result.method, isPublic: !result.proved };
 }
 
 function warnLenient(deps: Deps, clientId: string, what: string, proper: string): void {
@@ -75,16 +83,19 @@ function warnLenient(deps: Deps, clientId: string, what: string, proper: string)
  * Authenticates the client; a failed Basic authentication becomes the 401 challenge RFC 6749
  * §5.2 asks for, every other failure is rethrown.
  */
-export function authenticateOrChallenge(
+export async function authenticateOrChallenge(
   deps: Deps,
   credentials: ClientCredentials,
   redirectUri?: string,
-): AuthenticatedClient | EndpointResponse {
+): Promise<AuthenticatedClient | EndpointResponse> {
   try {
-    return checkClient(deps, credentials, redirectUri);
+    return await checkClient(deps, credentials, redirectUri);
   } catch (error) {
     if (isOAuthError(error) && error.code === 'invalid_client') {
-      deps.log.info({ detail: error.detail, clientId: credentials.clientId }, 'client authentication failed');
+      deps.log.info(
+        { reason: error.description, detail: error.detail, clientId: credentials.clientId },
+        'client authentication failed',
+      );
       if (credentials.authorization !== undefined) return basicChallenge(error);
     }
     throw error;

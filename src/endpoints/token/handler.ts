@@ -7,13 +7,14 @@ import {
   type AuthenticatedClient,
 } from './authenticate-client.js';
 import { exchangeAuthorizationCode } from './grants/authorization-code.js';
+import { grantClientCredentials } from './grants/client-credentials.js';
 import { exchangeRefreshToken } from './grants/refresh-token.js';
 import type { IssuedTokens } from './issue.js';
 import { parseTokenRequest, type TokenRequest } from './parse.js';
 
 /**
- * The token endpoint, `POST /konnect/v1/token` (RFC 6749 §3.2, §4.1.3, §5, §6; OIDC Core
- * §3.1.3; konnect-spec §4.6). Parses the form body once, authenticates the client — no grant
+ * The token endpoint, `POST /konnect/v1/token` (RFC 6749 §3.2, §4.1.3, §4.4, §5, §6; OIDC
+ * Core §3.1.3, §9; konnect-spec §4.6). Parses the form body once, authenticates the client — no grant
  * may skip that — and hands off to the grant named by `grant_type`.
  *
  * Answers RFC 6749 §5.1 JSON with `Cache-Control: no-store`. Protocol errors are thrown as
@@ -25,12 +26,13 @@ export async function handleToken(req: EndpointRequest, deps: Deps): Promise<End
   if (req.method !== 'POST') return methodNotAllowed();
   const request = parseTokenRequest(req, deps.config.compat);
   const redirectUri = request.grantType === 'authorization_code' ? request.redirectUri : undefined;
-  const authenticated = authenticateOrChallenge(deps, request.credentials, redirectUri);
+  const authenticated = await authenticateOrChallenge(deps, request.credentials, redirectUri);
   if ('kind' in authenticated) return authenticated;
   const issued = await runGrant(request, authenticated, deps);
   deps.log.info(
     {
       clientId: authenticated.client.id,
+      authMethod: authenticated.method,
       grantType: request.grantType,
       refresh: issued.refreshToken !== null,
     },
@@ -45,6 +47,8 @@ function runGrant(request: TokenRequest, client: AuthenticatedClient, deps: Deps
       return exchangeAuthorizationCode(request, client, deps);
     case 'refresh_token':
       return exchangeRefreshToken(request, client, deps);
+    case 'client_credentials':
+      return grantClientCredentials(request, client, deps);
   }
 }
 

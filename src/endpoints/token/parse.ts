@@ -4,11 +4,20 @@ import { parseScope } from '../../oauth/scopes.js';
 import { optionalParam, rejectRepeatedParams, requiredParam } from '../params.js';
 import type { EndpointRequest, Params } from '../types.js';
 
-/** Client credentials as presented, before authentication (RFC 6749 §2.3.1). */
+/** Client credentials as presented, before authentication (RFC 6749 §2.3.1, RFC 7521 §4.2). */
 export interface ClientCredentials {
   readonly authorization: string | undefined;
   readonly clientId: string | undefined;
   readonly clientSecret: string | undefined;
+  /** `client_assertion_type` (RFC 7521 §4.2). */
+  readonly clientAssertionType?: string | undefined;
+  /** `client_assertion`: a JWT for `private_key_jwt` or `client_secret_jwt` (RFC 7523 §2.2). */
+  readonly clientAssertion?: string | undefined;
+  /**
+   * The path of the endpoint the credentials were presented to: an assertion's `aud` may name
+   * its URL (RFC 7523 §3, RFC 9126 §2). Absent: the token endpoint.
+   */
+  readonly endpointPath?: string;
   /**
    * True when the parameters (these credentials among them) came from the URL query of an
    * empty POST, under `compat.lenientTokenRequests` (konnect-spec §9.2). Absent: the body.
@@ -34,7 +43,15 @@ export interface RefreshTokenRequest {
   readonly scopes: readonly string[] | null;
 }
 
-export type TokenRequest = AuthorizationCodeRequest | RefreshTokenRequest;
+/** RFC 6749 §4.4.2. */
+export interface ClientCredentialsRequest {
+  readonly grantType: 'client_credentials';
+  readonly credentials: ClientCredentials;
+  /** The requested scopes; empty when `scope` was omitted. */
+  readonly scopes: readonly string[];
+}
+
+export type TokenRequest = AuthorizationCodeRequest | RefreshTokenRequest | ClientCredentialsRequest;
 
 /** Every parameter the token endpoint recognises; each may occur at most once (RFC 6749 §3.1). */
 const TOKEN_PARAMS = [
@@ -46,6 +63,8 @@ const TOKEN_PARAMS = [
   'scope',
   'client_id',
   'client_secret',
+  'client_assertion',
+  'client_assertion_type',
 ] as const;
 
 /** No relaxation: parameters from the form body only. */
@@ -65,7 +84,8 @@ const STRICT: Pick<CompatRelaxations, 'lenientTokenRequests'> = Object.freeze({
  *
  * @throws OAuthError `invalid_request` for a missing `grant_type` or a missing parameter that
  *   grant requires, or any recognised parameter sent twice; `unsupported_grant_type` for a
- *   grant other than `authorization_code` and `refresh_token` (RFC 6749 §5.2);
+ *   grant other than `authorization_code`, `refresh_token` and `client_credentials`
+ *   (RFC 6749 §5.2);
  *   `invalid_scope` for a malformed `scope`.
  */
 export function parseTokenRequest(
@@ -97,6 +117,8 @@ export function parseTokenRequest(
         scopes: scope === undefined ? null : parseScope(scope),
       };
     }
+    case 'client_credentials':
+      return { grantType, credentials, scopes: parseScope(optionalParam(params, 'scope')) };
     default:
       throw new OAuthError('unsupported_grant_type', 'grant_type is not supported', {
         detail: `grant_type ${JSON.stringify(grantType.slice(0, 100))}`,
@@ -105,14 +127,18 @@ export function parseTokenRequest(
 }
 
 /**
- * The credentials of RFC 6749 §2.3.1, from the Authorization header or `params` (the form
- * body, or the query when {@link parseTokenRequest} took the parameters from there).
+ * The credentials of RFC 6749 §2.3.1 and RFC 7521 §4.2, from the Authorization header or
+ * `params` (the form body, or the query when {@link parseTokenRequest} took the parameters
+ * from there), with the path they were presented to.
  */
 export function parseCredentials(req: EndpointRequest, params: Params, fromQuery = false): ClientCredentials {
   return {
     authorization: req.headers['authorization'],
     clientId: optionalParam(params, 'client_id'),
     clientSecret: optionalParam(params, 'client_secret'),
+    clientAssertionType: optionalParam(params, 'client_assertion_type'),
+    clientAssertion: optionalParam(params, 'client_assertion'),
+    endpointPath: req.path,
     ...(fromQuery ? { paramsFromQuery: true } : {}),
   };
 }

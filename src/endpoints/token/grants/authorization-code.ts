@@ -43,10 +43,10 @@ export async function exchangeAuthorizationCode(
   const presented = await findCode(deps, codeHash);
   checkCodeClient(presented, client);
   checkRedirectUri(presented, request.redirectUri);
-  // A client that proved its secret replaying its own code is reuse whatever the verifier
-  // (RFC 6749 §4.1.2); a client that proves nothing but its id must show the verifier first.
-  const provedBySecret = !authenticated.isPublic && client.secret !== null;
-  if (!(provedBySecret && presented.consumedAt !== null)) {
+  // A client that proved its secret or key replaying its own code is reuse whatever the
+  // verifier (RFC 6749 §4.1.2); a client that proves nothing but its id must show it first.
+  const provedItself = !authenticated.isPublic;
+  if (!(provedItself && presented.consumedAt !== null)) {
     checkPkce(
       presented,
       authenticated,
