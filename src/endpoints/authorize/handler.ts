@@ -5,19 +5,30 @@ import { applyRequestObject, type RequestObject } from './request-object.js';
 import { asAuthorizationError, continueAuthorization } from './flow.js';
 import { respondWithError } from './respond.js';
 import { currentSession } from '../signin/browser-session.js';
+import { refuseUnpushedRequest, takePushedRequest } from '../pushed-authorization/at-authorize.js';
 
 /**
  * The authorization endpoint (RFC 6749 §3.1, OIDC Core §3.1.2, §3.2.2, §3.3.2), GET and POST
- * at `/signin/v1/identifier/_/authorize`: apply a request object, verify the client and
- * redirect_uri (errors shown as a page), validate the rest (errors redirected to the client),
- * then continue the flow.
+ * at `/signin/v1/identifier/_/authorize`: take a pushed request (RFC 9126 §4), apply a
+ * request object, verify the client and redirect_uri (errors shown as a page), validate the
+ * rest (errors redirected to the client), then continue the flow.
  */
 export async function handleAuthorize(req: EndpointRequest, deps: BrowserDeps): Promise<EndpointResponse> {
-  const raw = req.method === 'POST' ? req.body : req.query;
+  const sent = req.method === 'POST' ? req.body : req.query;
+  // --- Pushed authorization requests (RFC 9126 §4, endpoints/pushed-authorization/) ---
+  // A request_uri from the PAR endpoint stands for the parameters pushed there; a client
+  // that must push is refused here when it did not.
+  const pushed = await takePushedRequest(sent, deps);
+  if (pushed === null) {
+    const refused = refuseUnpushedRequest(sent, deps);
+    if (refused !== null) return refused;
+  }
+  const raw = pushed ?? sent;
+  // --- end of pushed authorization requests ---
   let params: Params;
   let requestObject: RequestObject | null;
   try {
-    ({ params, requestObject } = await applyRequestObject(raw, deps));
+    ({ params, requestObject } = await applyRequestObject(raw, deps, { pushed: pushed !== null }));
   } catch (error) {
     // A request object that does not verify is answered at the query's redirect_uri when
     // that one is registered for the client; otherwise on the error page.

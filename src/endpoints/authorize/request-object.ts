@@ -25,11 +25,19 @@ const NOT_PARAMETERS = new Set([
   'request_uri',
 ]);
 
+export interface ApplyOptions {
+  /**
+   * The parameters were pushed (RFC 9126): response_type may be in the object alone, as RFC
+   * 9126 §3 wants every authorization parameter of a pushed request object inside it.
+   */
+  readonly pushed?: boolean;
+}
+
 /**
  * Applies a request object passed by value (OIDC Core §6.1, §6.3): verifies it with the keys
  * the client registered (tokens/request-object.ts) and returns the parameters with the
  * object's members in place of the query's. `response_type` must be in the query (§6.1) and
- * agree with the object's.
+ * agree with the object's — unless the request was pushed (`options.pushed`).
  * Without a `request` parameter the parameters are returned unchanged.
  *
  * @throws OAuthError `invalid_request` for an unknown client (shown as a page: nothing is
@@ -39,6 +47,7 @@ const NOT_PARAMETERS = new Set([
 export async function applyRequestObject(
   raw: Params,
   deps: Deps,
+  options: ApplyOptions = {},
 ): Promise<{ params: Params; requestObject: RequestObject | null }> {
   rejectRepeatedParams(raw, ['request', 'client_id']);
   const jwt = optionalParam(raw, 'request');
@@ -55,7 +64,8 @@ export async function applyRequestObject(
       { detail: `unknown client_id ${clientId.slice(0, 200)}` },
     );
   }
-  if (responseType === undefined) {
+  // RFC 9126 §3: a pushed request object may carry every parameter, response_type included.
+  if (responseType === undefined && options.pushed !== true) {
     throw new OAuthError(
       'invalid_request_object',
       'response_type must be sent outside the request object too',
