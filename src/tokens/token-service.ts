@@ -4,8 +4,21 @@ import { type Clock, epochSeconds } from '../lib/clock.js';
 import { accessTokenContents, accessTokenFormats, requireText } from './access-token-formats.js';
 import { buildJwks } from './jwks.js';
 import { keyFitsAlg } from './key-algs.js';
+import {
+  LOGOUT_TOKEN_LIFETIME_SECONDS,
+  LOGOUT_TOKEN_TYPE,
+  logoutTokenPayload,
+  readLogoutToken,
+} from './logout-token.js';
 import { tokenHash } from './token-hash.js';
-import type { AccessTokenInput, IdTokenClaims, SigningKey, TokenService, VerificationKey } from './types.js';
+import type {
+  AccessTokenInput,
+  IdTokenClaims,
+  LogoutTokenClaims,
+  SigningKey,
+  TokenService,
+  VerificationKey,
+} from './types.js';
 import { verifyAccessToken, verifyIdTokenHint } from './verify.js';
 
 export interface TokenServiceOptions {
@@ -67,6 +80,10 @@ const registeredIdTokenClaims = new Set([
  *   `verifyAccessToken` accepts both formats whatever the configured one, so changing the
  *   setting does not break tokens already issued.
  *
+ * - Logout token (OpenID Connect Back-Channel Logout 1.0 §2.4; `logout-token.ts`): header
+ *   `{alg, kid, typ: "logout+jwt"}`; `iss`, `aud`, `iat`, `exp` (two minutes), `jti`,
+ *   `events`, `sid` and `sub` when known; never `nonce`. Signed like the client's ID tokens.
+ *
  * Throws `TypeError` when no key suits `alg`, the format is unknown, or a lifetime is not a
  * positive integer.
  */
@@ -106,6 +123,9 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       .setExpirationTime(now + lifetime)
       .sign(signingKey.privateKey);
   };
+
+  const mintLogoutToken = async (claims: LogoutTokenClaims): Promise<string> =>
+    sign(logoutTokenPayload(claims), LOGOUT_TOKEN_TYPE, LOGOUT_TOKEN_LIFETIME_SECONDS, algFor(claims.alg));
 
   return {
     alg,
@@ -154,5 +174,12 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
 
     verifyAccessToken: (token) => verifyAccessToken(token, verifyContext),
     verifyIdTokenHint: (token) => verifyIdTokenHint(token, verifyContext),
+
+    mintLogoutToken,
+
+    async renewLogoutToken(token: string): Promise<string | null> {
+      const claims = await readLogoutToken(token, verifyContext);
+      return claims === null ? null : mintLogoutToken(claims);
+    },
   };
 }

@@ -103,6 +103,26 @@ export interface AccessTokenClaims {
   readonly format: AccessTokenFormat;
 }
 
+/**
+ * What a logout token says (OpenID Connect Back-Channel Logout 1.0 §2.4), besides `iss`,
+ * `iat`, `exp` and `events`, which the token service sets.
+ */
+export interface LogoutTokenClaims {
+  /** The client id. */
+  readonly aud: string;
+  /** The session's public id, as in the client's ID tokens. Sesame always sends it. */
+  readonly sid: string;
+  /**
+   * The `sub` of the client's ID tokens for this user; null leaves it out, which §2.4 allows
+   * because `sid` is present.
+   */
+  readonly sub: string | null;
+  /** Absent: a new random one. A retried delivery keeps the first token's. */
+  readonly jti?: string;
+  /** The client's `id_token_signed_response_alg`, used when the signing key can produce it. */
+  readonly alg?: string | null;
+}
+
 export interface IdTokenHint {
   readonly sub: string;
   readonly aud: string;
@@ -138,4 +158,18 @@ export interface TokenService {
   verifyAccessToken(token: string): Promise<AccessTokenClaims>;
   /** Verifies an ID token we issued, ignoring expiry (OIDC RP-Initiated Logout §2); null when not ours. */
   verifyIdTokenHint(token: string): Promise<IdTokenHint | null>;
+  /**
+   * A logout token (OpenID Connect Back-Channel Logout 1.0 §2.4): header
+   * `{alg, kid, typ: "logout+jwt"}`; `iss`, `aud`, `iat`, `exp` (two minutes), `jti`,
+   * `events` with the back-channel logout event, `sid`, and `sub` when given; never `nonce`.
+   * Signed like ID tokens: in `claims.alg` when the signing key can produce it, else the
+   * configured algorithm. Throws TypeError for an empty `aud`, `sid`, `sub` or `jti`.
+   */
+  mintLogoutToken(claims: LogoutTokenClaims): Promise<string>;
+  /**
+   * A logout token we minted, minted again now with the same `jti`, `aud`, `sub`, `sid` and
+   * algorithm, so a delivery retried after the first token expired still arrives valid
+   * (§2.4's short lifetime). Null when `token` is not a logout token of ours.
+   */
+  renewLogoutToken(token: string): Promise<string | null>;
 }

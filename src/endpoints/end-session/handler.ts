@@ -5,6 +5,7 @@ import { buildAuthorizationResponse } from '../../oauth/response-mode.js';
 import { resolveClient } from '../../clients/implicit-trust.js';
 import type { Client } from '../../clients/types.js';
 import type { IdTokenHint } from '../../tokens/types.js';
+import { queueBackchannelLogout } from '../../logout/queue-backchannel-logout.js';
 import type { BrowserDeps, EndpointRequest, EndpointResponse, Params } from '../types.js';
 import { optionalParam, rejectRepeatedParams } from '../params.js';
 import { paths } from '../paths.js';
@@ -61,6 +62,7 @@ export async function handleEndSession(req: EndpointRequest, deps: BrowserDeps):
   if (session) {
     await deps.sessions.end(session.id);
     deps.log.info({ sid: session.id }, 'signed out');
+    await queueBackchannelLogout(deps, session);
   }
   const cookies = [clearSessionCookie(deps), ...clearBrowserState(deps)];
   if (request.postLogoutRedirectUri) {

@@ -2,6 +2,7 @@ import { signInPage, type SignInError } from '../../views/index.js';
 import { welcomeResponse } from './welcome.js';
 import { IdentityUnavailableError, type Identity } from '../../identity/types.js';
 import { passwordTooLong } from '../../identity/password-length.js';
+import { queueBackchannelLogout } from '../../logout/queue-backchannel-logout.js';
 import type { BrowserDeps, CookieInstruction, EndpointRequest, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
 import { localeOf, pageResponse } from '../pages.js';
@@ -75,7 +76,10 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
 
   // A new session on every sign-in: an earlier one (perhaps another user's) is ended.
   const previous = await currentSession(req, deps);
-  if (previous) await deps.sessions.end(previous.id);
+  if (previous) {
+    await deps.sessions.end(previous.id);
+    await queueBackchannelLogout(deps, previous);
+  }
   const { session, cookieValue } = await deps.sessions.create(identity.id, deps.clock.now());
   // The device cookie lets this browser past the account slowdown the next time (throttle.ts).
   const cookies: CookieInstruction[] = [sessionCookie(cookieValue, deps), deviceCookie(req, deps, username)];
