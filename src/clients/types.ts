@@ -3,6 +3,12 @@ export interface Client {
   readonly id: string;
   /** null: a public client (PKCE required, no secret accepted) unless compat mode relaxes it. */
   readonly secret: string | null;
+  /**
+   * Only for a dynamically registered client (RFC 7591), whose secret Sesame never keeps in
+   * clear: the SHA-256 of its secret (lib/ids `hashToken`), or null when it has none (`secret`
+   * is then null too). Absent for every client of the registration file.
+   */
+  readonly secretHash?: string | null;
   readonly name: string;
   readonly applicationType: 'web' | 'native';
   readonly redirectUris: readonly string[];

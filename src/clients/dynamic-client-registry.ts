@@ -1,0 +1,156 @@
+import type { Logger } from 'pino';
+import type { DynamicClientRecord, DynamicClientStore } from '../storage/types.js';
+import { signingAlgs } from '../tokens/key-algs.js';
+import { clientFromMetadata } from './dynamic-client.js';
+import { ClientMetadataError } from './dynamic-metadata-error.js';
+import {
+  checkClientMetadata,
+  type DynamicClientMetadata,
+  type MetadataRuleContext,
+} from './dynamic-metadata.js';
+import { isLoopbackHttpIssuer } from './registration-rules.js';
+import type { Client, ClientLookup } from './types.js';
+
+export interface DynamicClientRegistryOptions {
+  readonly store: DynamicClientStore;
+  readonly issuer: string;
+  readonly log: Logger;
+  /** How many dynamically registered clients may exist; default {@link MAX_DYNAMIC_CLIENTS}. */
+  readonly maxClients?: number;
+}
+
+/**
+ * The most dynamically registered clients kept: anyone may register, and every client is held
+ * in memory, so an unbounded number would let one party exhaust it.
+ */
+export const MAX_DYNAMIC_CLIENTS = 10_000;
+
+interface Entry {
+  readonly record: DynamicClientRecord;
+  readonly client: Client;
+}
+
+/**
+ * The dynamically registered clients (RFC 7591, RFC 7592): kept in storage
+ * (`storage.dynamicClients`), served from memory. Invariants:
+ * - `get`/`all` never touch storage: the clients are loaded once by {@link load}, and every
+ *   `create`, `update` and `delete` made through this registry writes storage first and then
+ *   the memory copy, one change at a time;
+ * - a stored client whose metadata no longer passes the registration rules (rules tightened
+ *   since) is logged and left out, never served;
+ * - an `all()` list is never changed in place.
+ *
+ * Several Sesame processes sharing one database each hold their own copy: a client registered,
+ * changed or deleted through one is seen by the others only when they start again, or when
+ * they `read` it (the client configuration endpoint does) — issue 9 is about refreshing them.
+ */
+export class DynamicClientRegistry implements ClientLookup {
+  private readonly entries = new Map<string, Entry>();
+  private listed: readonly Client[] | null = null;
+  private changes: Promise<unknown> = Promise.resolve();
+  private readonly context: MetadataRuleContext;
+
+  private constructor(private readonly options: DynamicClientRegistryOptions) {
+    // Stored metadata passed the rules of its day with the signing key of its day: it is read
+    // back against every algorithm Sesame can sign with, so changing the key drops no client
+    // (the token service falls back to its own algorithm for one it cannot produce).
+    this.context = {
+      issuer: options.issuer,
+      loopbackIssuer: isLoopbackHttpIssuer(options.issuer),
+      signingAlgs,
+    };
+  }
+
+  /** Loads every stored client. Storage errors reject: Sesame does not start without its clients. */
+  static async load(options: DynamicClientRegistryOptions): Promise<DynamicClientRegistry> {
+    const registry = new DynamicClientRegistry(options);
+    for (const record of await options.store.list()) registry.remember(record);
+    options.log.debug({ clients: registry.entries.size }, 'loaded dynamically registered clients');
+    return registry;
+  }
+
+  get(clientId: string): Client | null {
+    return this.entries.get(clientId)?.client ?? null;
+  }
+
+  /** The same array until the next change. */
+  all(): readonly Client[] {
+    this.listed ??= Object.freeze([...this.entries.values()].map((entry) => entry.client));
+    return this.listed;
+  }
+
+  /** No more clients may be registered (see {@link MAX_DYNAMIC_CLIENTS}). */
+  get full(): boolean {
+    return this.entries.size >= (this.options.maxClients ?? MAX_DYNAMIC_CLIENTS);
+  }
+
+  /** Stores a new client and serves it. StorageError 'conflict' when the id is taken. */
+  create(record: DynamicClientRecord): Promise<void> {
+    return this.serialize(async () => {
+      await this.options.store.create(record);
+      this.remember(record);
+    });
+  }
+
+  /**
+   * The client's record as stored now, which another process may have changed; the memory copy
+   * follows it. Null when there is no such dynamically registered client.
+   */
+  read(clientId: string): Promise<DynamicClientRecord | null> {
+    return this.serialize(async () => {
+      const record = await this.options.store.get(clientId);
+      if (record === null) this.forget(clientId);
+      else this.remember(record);
+      return record;
+    });
+  }
+
+  /** Replaces a client's registration (RFC 7592 §2.2). False when it no longer exists. */
+  update(record: DynamicClientRecord): Promise<boolean> {
+    return this.serialize(async () => {
+      const updated = await this.options.store.update(record);
+      if (updated) this.remember(record);
+      else this.forget(record.clientId);
+      return updated;
+    });
+  }
+
+  /** Deletes a client (RFC 7592 §2.3). False when it did not exist. */
+  delete(clientId: string): Promise<boolean> {
+    return this.serialize(async () => {
+      const deleted = await this.options.store.delete(clientId);
+      this.forget(clientId);
+      return deleted;
+    });
+  }
+
+  private remember(record: DynamicClientRecord): void {
+    let metadata: DynamicClientMetadata;
+    try {
+      metadata = checkClientMetadata(record.metadata, this.context);
+    } catch (error) {
+      if (!(error instanceof ClientMetadataError)) throw error;
+      this.options.log.warn(
+        { client_id: record.clientId, error: error.description },
+        'dynamically registered client not served: its stored metadata breaks the registration rules',
+      );
+      this.forget(record.clientId);
+      return;
+    }
+    this.entries.set(record.clientId, {
+      record,
+      client: clientFromMetadata(record.clientId, metadata, record.secretHash),
+    });
+    this.listed = null;
+  }
+
+  private forget(clientId: string): void {
+    if (this.entries.delete(clientId)) this.listed = null;
+  }
+
+  private serialize<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.changes.then(change, change);
+    this.changes = next.catch(() => undefined);
+    return next;
+  }
+}
