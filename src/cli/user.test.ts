@@ -93,6 +93,8 @@ describe('sesame user', () => {
         familyName: 'Example',
         email: 'alice@example.org',
         emailVerified: true,
+        phoneNumber: null,
+        address: null,
         createdAt: undefined,
         updatedAt: undefined,
       },
@@ -274,6 +276,112 @@ describe('sesame user', () => {
       await storage.close();
     }
     assert.equal((await run(['revoke', 'nobody', 'wiki'])).code, 1);
+  });
+});
+
+describe('sesame user: phone number and postal address', () => {
+  /** Dave's identity as the builtin backend hands it out, so as userinfo sees it. */
+  async function daveIdentity() {
+    const { config } = loadConfig({ file: configFile, env: {}, cwd: dir });
+    const storage = await openStorage(config.storage);
+    try {
+      return await createBuiltinBackend(storage.users).authenticate('dave', 'dave-password-1');
+    } finally {
+      await storage.close();
+    }
+  }
+
+  it('adds a user with a phone number and an address, multi-line formatted', async () => {
+    const result = await run(
+      [
+        'add',
+        'dave',
+        '--email',
+        'dave@example.org',
+        '--name',
+        'Dave',
+        '--phone',
+        ' +49 30 1234567 ',
+        '--address-formatted',
+        'Hauptstraße 1\r\n10115 Berlin',
+        '--address-locality=Berlin',
+        '--address-postal-code',
+        '10115',
+        '--address-country',
+        'DE',
+        '--password-stdin',
+      ],
+      'dave-password-1\n',
+    );
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    const dave = await daveIdentity();
+    assert.equal(dave?.phoneNumber, '+49 30 1234567');
+    assert.equal(dave?.phoneNumberVerified, false);
+    assert.deepEqual(dave?.address, {
+      formatted: 'Hauptstraße 1\n10115 Berlin',
+      locality: 'Berlin',
+      postal_code: '10115',
+      country: 'DE',
+    });
+    const listed = (JSON.parse((await run(['list', '--json'])).stdout) as Record<string, unknown>[]).find(
+      (user) => user['username'] === 'dave',
+    );
+    assert.equal(listed?.['phoneNumber'], '+49 30 1234567');
+    assert.deepEqual(listed?.['address'], dave?.address);
+  });
+
+  it('update replaces the phone number and the whole address, and leaves out what it is not given', async () => {
+    const phone = await run(['update', 'DAVE', '--phone', '+1 555 0100']);
+    assert.equal(phone.stderr, '');
+    assert.equal(phone.code, 0);
+    assert.match(phone.stdout, /Updated dave/);
+    let dave = await daveIdentity();
+    assert.equal(dave?.phoneNumber, '+1 555 0100');
+    assert.equal(dave?.address?.locality, 'Berlin', 'the address is kept');
+
+    assert.equal(
+      (await run(['update', 'dave', '--address-street', '1 Main St', '--address-country', 'US'])).code,
+      0,
+    );
+    dave = await daveIdentity();
+    assert.deepEqual(dave?.address, { street_address: '1 Main St', country: 'US' });
+    assert.equal(dave?.phoneNumber, '+1 555 0100', 'the phone number is kept');
+  });
+
+  it('update --no-phone and --no-address clear them', async () => {
+    assert.equal((await run(['update', 'dave', '--no-phone'])).code, 0);
+    assert.equal((await daveIdentity())?.phoneNumber, null);
+    assert.equal((await run(['update', 'dave', '--no-address', '--phone', '+1 555 0199'])).code, 0);
+    const dave = await daveIdentity();
+    assert.equal(dave?.address, null);
+    assert.equal(dave?.phoneNumber, '+1 555 0199');
+  });
+
+  it('refuses empty, multi-line or contradicting values, and an update with nothing to change', async () => {
+    const refusals: [string[], RegExp][] = [
+      [['update', 'dave', '--phone', ''], /--phone needs a value/],
+      [['update', 'dave', '--phone', '+1 555\n0100'], /--phone holds a line break/],
+      [['update', 'dave', '--address-locality', 'Spring\nfield'], /--address-locality holds a line break/],
+      [['update', 'dave', '--address-formatted', 'a\tb'], /control character other than a line break/],
+      [['update', 'dave', '--phone', 'x'.repeat(65)], /longer than 64 characters/],
+      [['update', 'dave', '--phone', '+1 555 0100', '--no-phone'], /contradict/],
+      [['update', 'dave', '--address-country', 'US', '--no-address'], /contradict/],
+      [['update', 'dave'], /nothing to change/],
+      [['update', 'nobody', '--phone', '+1 555 0100'], /no such user "nobody"/],
+    ];
+    for (const [argv, message] of refusals) {
+      const result = await run(argv);
+      assert.equal(result.code, 1, argv.join(' '));
+      assert.match(result.stderr, message);
+    }
+    assert.equal((await daveIdentity())?.phoneNumber, '+1 555 0199', 'nothing changed');
+    const add = await run(
+      ['add', 'erin', '--email', 'erin@example.org', '--name', 'Erin', '--phone', '', '--password-stdin'],
+      'erin-password-1\n',
+    );
+    assert.equal(add.code, 1);
+    assert.doesNotMatch((await run(['list'])).stdout, /erin/, 'no user added');
   });
 });
 

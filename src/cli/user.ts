@@ -9,10 +9,14 @@ import { openStorage } from '../storage/open.js';
 import { StorageError, type Storage, type UserRecord } from '../storage/types.js';
 import { ArgsError, parseArgs } from './args.js';
 import type { CliIo } from './io.js';
+import { CONTACT_OPTIONS, CONTACT_USAGE, readContactOptions } from './user-contact.js';
 
 const USAGE = `Usage:
   sesame user add <username> --email E --name N [--given-name G] [--family-name F]
-                  [--email-verified] --password-stdin [--config FILE]
+                  [--email-verified] [--phone P] [--address-… A] --password-stdin [--config FILE]
+  sesame user update <username> [--phone P | --no-phone] [--address-… A | --no-address] [--config FILE]
+      set or clear the phone number and postal address; the --address-… options given
+      replace the whole stored address
   sesame user passwd <username> --password-stdin [--config FILE]
   sesame user list [--json] [--config FILE]
   sesame user remove <username> [--config FILE]
@@ -20,7 +24,8 @@ const USAGE = `Usage:
       forget the user's consent for the client and revoke its tokens
 
 Passwords are read from the first line of standard input, never from the command line.
-`;
+
+${CONTACT_USAGE}`;
 
 /** Usernames: 1–64 ASCII letters, digits, `.`, `_`, `@` or `-`. */
 const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
@@ -34,7 +39,7 @@ class UserCommandError extends Error {
 }
 
 /**
- * `sesame user add|passwd|list|remove`: manages the built-in users in the configured storage.
+ * `sesame user add|update|passwd|list|remove|revoke`: manages the built-in users in the configured storage.
  * Resolves to the process exit code: 0 on success, 1 on any error (already printed to stderr).
  * Storage is always closed before returning.
  */
@@ -48,6 +53,8 @@ export async function userCommand(argv: string[], io: CliIo): Promise<number> {
     switch (sub) {
       case 'add':
         return await addUser(rest, io);
+      case 'update':
+        return await updateUser(rest, io);
       case 'passwd':
         return await changePassword(rest, io);
       case 'list':
@@ -95,12 +102,14 @@ async function addUser(argv: string[], io: CliIo): Promise<number> {
     'family-name': 'string',
     'email-verified': 'boolean',
     'password-stdin': 'boolean',
+    ...CONTACT_OPTIONS,
   });
   const username = checkUsername(onePositional(positionals));
   const email = required(options.email, 'email');
   if (!/^[^\s@]+@[^\s@]+$/.test(email))
     throw new UserCommandError(`--email "${email}" is not an email address`);
   const name = required(options.name, 'name');
+  const contact = readContactOptions(options);
   requirePasswordStdin(options['password-stdin']);
   const passwordHash = await hashPassword(await readPassword(io.stdin));
   return withStorage(options.config, io, async (storage) => {
@@ -117,6 +126,8 @@ async function addUser(argv: string[], io: CliIo): Promise<number> {
       passwordHash,
       createdAt: now,
       updatedAt: now,
+      phoneNumber: contact.phoneNumber ?? null,
+      address: contact.address ?? null,
     };
     try {
       await storage.users.create(user);
@@ -125,6 +136,36 @@ async function addUser(argv: string[], io: CliIo): Promise<number> {
       throw error;
     }
     io.stdout.write(`Added user ${username} (id ${user.id}).\n`);
+  });
+}
+
+/** Sets or clears the claims of scopes `phone` and `address` (OpenID Connect Core §5.1). */
+async function updateUser(argv: string[], io: CliIo): Promise<number> {
+  const { options, positionals } = parse(argv, {
+    ...CONFIG,
+    ...CONTACT_OPTIONS,
+    'no-phone': 'boolean',
+    'no-address': 'boolean',
+  });
+  const username = onePositional(positionals);
+  const contact = readContactOptions(options);
+  if (options['no-phone'] === true && contact.phoneNumber !== undefined)
+    throw new UserCommandError('--phone and --no-phone contradict each other');
+  if (options['no-address'] === true && contact.address !== undefined)
+    throw new UserCommandError('--address-… and --no-address contradict each other');
+  // Undefined leaves a field as it is (UserStore.update), null clears it.
+  const changes = {
+    phoneNumber: options['no-phone'] === true ? null : contact.phoneNumber,
+    address: options['no-address'] === true ? null : contact.address,
+  };
+  if (changes.phoneNumber === undefined && changes.address === undefined)
+    throw new UserCommandError(
+      `nothing to change: give --phone, --address-…, --no-phone or --no-address\n\n${USAGE}`,
+    );
+  return withStorage(options.config, io, async (storage) => {
+    const user = await findUser(storage, username);
+    if (!(await storage.users.update(user.id, changes, systemClock.now()))) throw noSuchUser(username);
+    io.stdout.write(`Updated ${user.username}.\n`);
   });
 }
 
@@ -294,6 +335,8 @@ function publicView(user: UserRecord) {
     familyName: user.familyName,
     email: user.email,
     emailVerified: user.emailVerified,
+    phoneNumber: user.phoneNumber ?? null,
+    address: user.address ?? null,
     createdAt: new Date(user.createdAt).toISOString(),
     updatedAt: new Date(user.updatedAt).toISOString(),
   };

@@ -43,6 +43,8 @@ describe('LDAP_* environment (konnect-spec §1.4)', () => {
         uuidType: 'text',
         uidNumber: null,
         sub: [],
+        phone: 'telephoneNumber',
+        address: 'postalAddress',
       },
       groups: { source: 'memberOf', baseDn: null, filter: DEFAULT_GROUPS_FILTER, nameAttribute: 'cn' },
       startTls: false,
@@ -70,6 +72,8 @@ describe('LDAP_* environment (konnect-spec §1.4)', () => {
         LDAP_UUID_ATTRIBUTE_TYPE: 'binary',
         LDAP_UIDNUMBER_ATTRIBUTE: 'uidNumber',
         LDAP_SUB_ATTRIBUTES: ' uid  mail ',
+        LDAP_PHONE_ATTRIBUTE: 'mobile',
+        LDAP_ADDRESS_ATTRIBUTE: 'homePostalAddress',
         LDAP_TIMEOUT: '2.5',
         LDAP_GROUPS: 'search',
         LDAP_GROUPS_BASEDN: 'ou=groups,dc=example,dc=org',
@@ -93,6 +97,8 @@ describe('LDAP_* environment (konnect-spec §1.4)', () => {
       uuidType: 'binary',
       uidNumber: 'uidNumber',
       sub: ['uid', 'mail'],
+      phone: 'mobile',
+      address: 'homePostalAddress',
     });
     assert.deepEqual(config.groups, {
       source: 'search',

@@ -71,6 +71,8 @@ const KNOWN = new Set([
   'LDAP_UUID_ATTRIBUTE_TYPE',
   'LDAP_UIDNUMBER_ATTRIBUTE',
   'LDAP_SUB_ATTRIBUTES',
+  'LDAP_PHONE_ATTRIBUTE',
+  'LDAP_ADDRESS_ATTRIBUTE',
   'LDAP_STARTTLS',
   'LDAP_TIMEOUT',
   'LDAP_GROUPS',
@@ -101,6 +103,8 @@ const KNOWN = new Set([
  * | `LDAP_UUID_ATTRIBUTE_TYPE` | `text`, `binary` (base64) or `uuid` (16 bytes, canonical form) | `text` |
  * | `LDAP_UIDNUMBER_ATTRIBUTE` | numeric `id`; enables scope `konnect/id` | unset |
  * | `LDAP_SUB_ATTRIBUTES` | space-separated attributes forming the raw subject instead of the DN (§5.1) | unset (DN) |
+ * | `LDAP_PHONE_ATTRIBUTE` | Sesame: `phone_number` (scope `phone`) | `telephoneNumber` |
+ * | `LDAP_ADDRESS_ATTRIBUTE` | Sesame: the `address` claim's `formatted` (scope `address`), `$` separating lines | `postalAddress` |
  * | `LDAP_STARTTLS` | Sesame: upgrade `ldap://` with StartTLS (`yes`/`no`) | `no` |
  * | `LDAP_TIMEOUT` | Sesame: seconds allowed for each directory request | `10` |
  * | `LDAP_GROUPS` | Sesame: `groups` claim from `none`, `memberOf` (the user's memberOf attribute) or `search` | `search` with a groups base DN, else `memberOf` |
@@ -204,6 +208,8 @@ export function ldapConfigFromEnv(
       uuidType: uuidType!,
       uidNumber: get('LDAP_UIDNUMBER_ATTRIBUTE'),
       sub: (get('LDAP_SUB_ATTRIBUTES') ?? '').split(/\s+/).filter((name) => name !== ''),
+      phone: get('LDAP_PHONE_ATTRIBUTE') ?? 'telephoneNumber',
+      address: get('LDAP_ADDRESS_ATTRIBUTE') ?? 'postalAddress',
     },
     groups: {
       source: groupsSource!,

@@ -41,6 +41,13 @@ export interface LdapConfig {
     readonly uidNumber: string | null;
     /** Attributes forming the raw subject instead of the DN (`LDAP_SUB_ATTRIBUTES`); empty: the DN. */
     readonly sub: readonly string[];
+    /** `phone_number` for scope `phone` (`LDAP_PHONE_ATTRIBUTE`, default `telephoneNumber`). */
+    readonly phone: string;
+    /**
+     * The `address` claim's `formatted` for scope `address` (`LDAP_ADDRESS_ATTRIBUTE`, default
+     * `postalAddress`), its `$`-separated lines joined with newlines.
+     */
+    readonly address: string;
   };
   /** The `groups` claim (scope `groups`). */
   readonly groups: {

@@ -1,3 +1,27 @@
+/**
+ * A postal address as the `address` claim carries it (OpenID Connect Core §5.1.1): every
+ * member optional, named as in the claim. `formatted` is the whole address for display and
+ * may hold line breaks (`\n`).
+ */
+export interface PostalAddress {
+  readonly formatted?: string;
+  readonly street_address?: string;
+  readonly locality?: string;
+  readonly region?: string;
+  readonly postal_code?: string;
+  readonly country?: string;
+}
+
+/** The members of {@link PostalAddress}, in the order OpenID Connect Core §5.1.1 lists them. */
+export const POSTAL_ADDRESS_MEMBERS = Object.freeze([
+  'formatted',
+  'street_address',
+  'locality',
+  'region',
+  'postal_code',
+  'country',
+] as const);
+
 /** A user as an identity backend knows them. No HTTP types here. */
 export interface Identity {
   /**
@@ -16,6 +40,12 @@ export interface Identity {
   readonly uuid?: string | null;
   /** LDAP_UIDNUMBER_ATTRIBUTE value, for scope `konnect/id` (claim `id`). */
   readonly numericId?: number | null;
+  /** The `phone_number` claim (scope `phone`, OpenID Connect Core §5.1), as the backend has it. */
+  readonly phoneNumber?: string | null;
+  /** The `phone_number_verified` claim; false when absent. */
+  readonly phoneNumberVerified?: boolean;
+  /** The `address` claim (scope `address`, OpenID Connect Core §5.1.1). */
+  readonly address?: PostalAddress | null;
 }
 
 /**

@@ -77,6 +77,89 @@ describe('claimsForScopes', () => {
   });
 });
 
+describe('claimsForScopes: address and phone (OpenID Connect Core §5.4, §5.1.1)', () => {
+  const reachable: Identity = {
+    ...alice,
+    phoneNumber: '+49 30 1234567',
+    address: {
+      formatted: 'Hauptstraße 1\n10115 Berlin\nGermany',
+      street_address: 'Hauptstraße 1',
+      locality: 'Berlin',
+      postal_code: '10115',
+      country: 'Germany',
+    },
+  };
+
+  it('releases the address as a JSON object for the address scope', () => {
+    assert.deepEqual(claimsForScopes(reachable, ['openid', 'address'], 'SUB'), {
+      sub: 'SUB',
+      address: {
+        formatted: 'Hauptstraße 1\n10115 Berlin\nGermany',
+        street_address: 'Hauptstraße 1',
+        locality: 'Berlin',
+        postal_code: '10115',
+        country: 'Germany',
+      },
+    });
+  });
+
+  it('keeps only the non-empty members §5.1.1 names, and no address when none is left', () => {
+    const odd = {
+      formatted: '',
+      region: 'Bavaria',
+      street: 'not a claim member',
+      country: 7,
+    } as unknown as NonNullable<Identity['address']>;
+    assert.deepEqual(claimsForScopes({ ...alice, address: odd }, ['address'], 'SUB'), {
+      address: { region: 'Bavaria' },
+    });
+    assert.deepEqual(claimsForScopes({ ...alice, address: { formatted: '' } }, ['address'], 'SUB'), {});
+    assert.deepEqual(claimsForScopes({ ...alice, address: null }, ['address'], 'SUB'), {});
+    assert.deepEqual(claimsForScopes(alice, ['address'], 'SUB'), {});
+  });
+
+  it('releases phone_number with phone_number_verified, false unless the backend verified it', () => {
+    assert.deepEqual(claimsForScopes(reachable, ['openid', 'phone'], 'SUB'), {
+      sub: 'SUB',
+      phone_number: '+49 30 1234567',
+      phone_number_verified: false,
+    });
+    assert.deepEqual(claimsForScopes({ ...reachable, phoneNumberVerified: true }, ['phone'], 'SUB'), {
+      phone_number: '+49 30 1234567',
+      phone_number_verified: true,
+    });
+  });
+
+  it('releases neither phone_number nor phone_number_verified for a user without a number', () => {
+    assert.deepEqual(
+      claimsForScopes({ ...alice, phoneNumber: '', phoneNumberVerified: true }, ['phone'], 'SUB'),
+      {},
+    );
+    assert.deepEqual(claimsForScopes(alice, ['phone'], 'SUB'), {});
+  });
+
+  it('releases no address or phone claim without its scope', () => {
+    const claims = claimsForScopes(reachable, ['openid', 'profile', 'email', 'groups'], 'SUB');
+    for (const name of ['address', 'phone_number', 'phone_number_verified'])
+      assert.ok(!(name in claims), name);
+  });
+
+  it('puts the requested address and phone claims into the ID token when their scopes are granted', () => {
+    const claims = parseClaimsParameter('{"id_token":{"address":null,"phone_number":{"essential":true}}}');
+    assert.deepEqual(
+      idTokenUserClaims(reachable, ['openid', 'address', 'phone'], claims, { allScopeClaims: false }),
+      {
+        address: claimsForScopes(reachable, ['address'], 'SUB')['address'],
+        phone_number: '+49 30 1234567',
+      },
+    );
+    assert.deepEqual(
+      idTokenUserClaims(reachable, ['openid', 'profile'], claims, { allScopeClaims: false }),
+      {},
+    );
+  });
+});
+
 describe('claimsForScopes: Konnect scopes (konnect-spec §5.2)', () => {
   const konnectAlice: Identity = { ...alice, numericId: 1001, uuid: '5a3e0c1e-8f4b-4b7e-9a43-5d2c2b6b3f10' };
 
@@ -122,6 +205,11 @@ describe('supportedClaims', () => {
 
   it('lists only the claims of the given scopes', () => {
     assert.deepEqual(supportedClaims(['openid', 'konnect/uuid', 'offline_access']), ['sub', 'kc.uuid']);
+    assert.deepEqual(supportedClaims(['address', 'phone']), [
+      'address',
+      'phone_number',
+      'phone_number_verified',
+    ]);
     assert.ok(!supportedClaims(['openid', 'profile']).includes('id'));
     assert.deepEqual(supportedClaims(['konnect/id']), ['id', 'username']);
   });

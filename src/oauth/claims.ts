@@ -1,4 +1,4 @@
-import type { Identity } from '../identity/types.js';
+import { POSTAL_ADDRESS_MEMBERS, type Identity, type PostalAddress } from '../identity/types.js';
 import { requestedClaimNames, type ClaimsRequest } from './claims-request.js';
 
 /**
@@ -9,6 +9,8 @@ export const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = Object.
   openid: Object.freeze(['sub']),
   profile: Object.freeze(['name', 'given_name', 'family_name', 'preferred_username']),
   email: Object.freeze(['email', 'email_verified']),
+  address: Object.freeze(['address']),
+  phone: Object.freeze(['phone_number', 'phone_number_verified']),
   groups: Object.freeze(['groups']),
   'konnect/id': Object.freeze(['id', 'username']),
   'konnect/uuid': Object.freeze(['kc.uuid']),
@@ -52,6 +54,9 @@ export function supportedClaims(scopes?: readonly string[]): string[] {
  * - `openid` → `sub`
  * - `profile` → `name`, `given_name`, `family_name`, `preferred_username` (the username)
  * - `email` → `email`, and `email_verified` alongside it (konnect-spec §4.7)
+ * - `address` → `address`, a JSON object of the address members the user has (§5.1.1)
+ * - `phone` → `phone_number`, and `phone_number_verified` alongside it (false unless the
+ *   backend says the number was verified)
  * - `groups` → `groups`, whenever the backend reports group membership — also as `[]`, so
  *   a relying party that syncs groups learns that the user left the last one.
  * - `konnect/id` → `id` (the numeric id, when the backend has one) and `username` (the
@@ -134,6 +139,13 @@ function scopeClaims(
   if (granted.has('email') && setString(claims, 'email', identity.email)) {
     claims['email_verified'] = identity.emailVerified;
   }
+  if (granted.has('address')) {
+    const address = addressClaim(identity.address ?? null);
+    if (address !== null) claims['address'] = address;
+  }
+  if (granted.has('phone') && setString(claims, 'phone_number', identity.phoneNumber ?? null)) {
+    claims['phone_number_verified'] = identity.phoneNumberVerified === true;
+  }
   if (granted.has('groups') && identity.groups !== undefined) {
     claims['groups'] = [...identity.groups];
   }
@@ -143,6 +155,20 @@ function scopeClaims(
   }
   if (granted.has('konnect/uuid')) setString(claims, 'kc.uuid', identity.uuid ?? null);
   return claims;
+}
+
+/**
+ * The `address` claim (OpenID Connect Core §5.1.1): the non-empty string members, in the
+ * order §5.1.1 lists them, nothing else; null when none is left.
+ */
+function addressClaim(address: PostalAddress | null): Record<string, string> | null {
+  if (address === null) return null;
+  const claim: Record<string, string> = {};
+  for (const member of POSTAL_ADDRESS_MEMBERS) {
+    const value: unknown = address[member];
+    if (typeof value === 'string' && value !== '') claim[member] = value;
+  }
+  return Object.keys(claim).length === 0 ? null : claim;
 }
 
 function setString(claims: Record<string, unknown>, name: string, value: string | null): boolean {

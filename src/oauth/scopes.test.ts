@@ -50,6 +50,11 @@ describe('supportedScopes', () => {
     assert.ok(!SUPPORTED_SCOPES.includes('konnect/raw_sub'));
   });
 
+  it('offers the standard claim scopes of OpenID Connect Core §5.4, address and phone included', () => {
+    for (const scope of ['profile', 'email', 'address', 'phone'])
+      assert.ok(SUPPORTED_SCOPES.includes(scope), scope);
+  });
+
   it('adds extra scopes once, after the built-in ones', () => {
     assert.deepEqual(supportedScopes(['konnect/raw_sub', 'openid', 'konnect/raw_sub']), [
       ...SUPPORTED_SCOPES,

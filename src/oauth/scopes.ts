@@ -2,7 +2,8 @@ import { OAuthError } from './errors.js';
 
 /**
  * Scopes Sesame understands whatever the identity backend, `openid` and `offline_access`
- * first as in Konnect's discovery (konnect-spec §3.1). `konnect/hashed_sub` does not exist
+ * first as in Konnect's discovery (konnect-spec §3.1), then the standard claim scopes of
+ * OpenID Connect Core §5.4 (`address` and `phone` release what the backend has). `konnect/hashed_sub` does not exist
  * in Konnect but published setup guides request it, and hashed subjects are the default
  * anyway, so it is accepted with no effect (konnect-spec §5.1). Backends add theirs (LDAP:
  * `konnect/raw_sub`, `konnect/uuid`, and `konnect/id` with a uidNumber attribute) through
@@ -13,6 +14,8 @@ export const SUPPORTED_SCOPES: readonly string[] = Object.freeze([
   'offline_access',
   'profile',
   'email',
+  'address',
+  'phone',
   'groups',
   'konnect/hashed_sub',
 ]);

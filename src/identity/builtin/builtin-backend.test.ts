@@ -90,7 +90,36 @@ describe('builtin backend', () => {
       familyName: 'Example',
       email: 'carol@example.org',
       emailVerified: false,
+      phoneNumber: null,
+      phoneNumberVerified: false,
+      address: null,
     });
+  });
+
+  it('hands out the stored phone number and postal address, the number never verified', async () => {
+    const storage = createMemoryStorage();
+    const address = { formatted: '5 Elm St\nSpringfield', locality: 'Springfield', country: 'US' };
+    const record: UserRecord = {
+      id: randomId(),
+      username: 'dave',
+      email: null,
+      emailVerified: false,
+      name: 'Dave',
+      givenName: null,
+      familyName: null,
+      passwordHash: await hashPassword('dave-password'),
+      createdAt: 1,
+      updatedAt: 1,
+      phoneNumber: '+1 555 0100',
+      address,
+    };
+    await storage.users.create(record);
+    const backend = createBuiltinBackend(storage.users);
+    const identity = await backend.authenticate('dave', 'dave-password');
+    assert.equal(identity?.phoneNumber, '+1 555 0100');
+    assert.equal(identity?.phoneNumberVerified, false);
+    assert.deepEqual(identity?.address, address);
+    assert.deepEqual(await backend.getUser(record.id), identity);
   });
 
   it('reports a storage outage as IdentityUnavailableError', async () => {

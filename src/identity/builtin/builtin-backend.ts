@@ -36,7 +36,10 @@ export function createBuiltinBackend(users: UserStore): IdentityBackend {
   };
 }
 
-/** The identity a backend hands out for a stored user; never includes the password hash. */
+/**
+ * The identity a backend hands out for a stored user; never includes the password hash. The
+ * phone number is never marked verified: Sesame does not verify phone numbers.
+ */
 export function toIdentity(user: UserRecord): Identity {
   return {
     id: user.id,
@@ -46,6 +49,9 @@ export function toIdentity(user: UserRecord): Identity {
     familyName: user.familyName,
     email: user.email,
     emailVerified: user.emailVerified,
+    phoneNumber: user.phoneNumber ?? null,
+    phoneNumberVerified: false,
+    address: user.address ?? null,
   };
 }
 

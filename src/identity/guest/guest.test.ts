@@ -163,6 +163,14 @@ describe('approveGuestScopes (kopano-meet.md req. 38)', () => {
     assert.deepEqual(approveGuestScopes(meetRequest, { trusted: true, trustedScopes: [] }, []), meetRequest);
   });
 
+  it('never grants address or phone to a guest, who has neither', () => {
+    const requested = ['openid', 'address', 'phone', 'konnect/guestok'];
+    assert.deepEqual(approveGuestScopes(requested, { trusted: true, trustedScopes: [] }, []), [
+      'openid',
+      'konnect/guestok',
+    ]);
+  });
+
   it('never grants offline_access to a guest', () => {
     const requested = ['openid', 'offline_access', 'konnect/guestok'];
     assert.deepEqual(approveGuestScopes(requested, { trusted: true, trustedScopes: [] }, []), [

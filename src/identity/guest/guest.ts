@@ -87,10 +87,18 @@ const GUEST_SCOPES: ReadonlySet<string> = new Set([
 
 /**
  * Scopes only a directory user can have: `konnect/raw_sub` would make the client-chosen guest
- * id the subject; `konnect/uuid`, `groups` have nothing to release for a guest; and
- * `offline_access` needs consent (OpenID Connect Core §11), which a guest cannot give.
+ * id the subject; `konnect/uuid`, `groups`, `address` and `phone` have nothing to release for
+ * a guest; and `offline_access` needs consent (OpenID Connect Core §11), which a guest cannot
+ * give.
  */
-const USER_ONLY_SCOPES: readonly string[] = ['konnect/raw_sub', 'konnect/uuid', 'groups', 'offline_access'];
+const USER_ONLY_SCOPES: readonly string[] = [
+  'konnect/raw_sub',
+  'konnect/uuid',
+  'groups',
+  'address',
+  'phone',
+  'offline_access',
+];
 
 /** What {@link approveGuestScopes} needs to know about the client. */
 export interface GuestScopesClient {
@@ -109,9 +117,9 @@ export interface GuestScopesClient {
  *   registers `konnect/guestok` and `kopano/kwm` there.
  *
  * Never, whatever the client says, a scope only directory users can have: Sesame's own
- * (`konnect/raw_sub`, `konnect/uuid`, `groups`, `offline_access`) and `backendScopes`, those
- * the identity backend offers. Scopes of identifier-scopes.yaml (`kopano/kwm`) are not the
- * backend's and follow the rule above.
+ * (`konnect/raw_sub`, `konnect/uuid`, `groups`, `address`, `phone`, `offline_access`) and
+ * `backendScopes`, those the identity backend offers. Scopes of identifier-scopes.yaml
+ * (`kopano/kwm`) are not the backend's and follow the rule above.
  *
  * @throws OAuthError `invalid_request` when `konnect/guestok` is not among the approved
  *   scopes: the client does not allow guests.

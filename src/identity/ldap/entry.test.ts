@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Entry } from 'ldapts';
-import { firstText, formatUuid, parseNumericId, textValues } from './entry.js';
+import type { LdapConfig } from '../../config/types.js';
+import {
+  firstText,
+  formatPostalAddress,
+  formatUuid,
+  parseNumericId,
+  textValues,
+  toIdentity,
+  userAttributes,
+} from './entry.js';
 
 describe('reading LDAP entries', () => {
   const entry: Entry = {
@@ -34,5 +43,78 @@ describe('reading LDAP entries', () => {
     assert.equal(parseNumericId('10a'), null);
     assert.equal(parseNumericId('99999999999999999999'), null);
     assert.equal(parseNumericId(null), null);
+  });
+
+  it('reads a postalAddress as lines: $ separates them, \\24 and \\5C are a $ and a backslash', () => {
+    assert.equal(
+      formatPostalAddress('1 Main Street $ Springfield, IL 62704$USA'),
+      '1 Main Street\nSpringfield, IL 62704\nUSA',
+    );
+    assert.equal(
+      formatPostalAddress('Cost \\2410 Lane$Back\\5cslash \\5C24 Road'),
+      'Cost $10 Lane\nBack\\slash \\24 Road',
+    );
+    assert.equal(formatPostalAddress('One line only'), 'One line only');
+    assert.equal(formatPostalAddress(' $ $'), null);
+    assert.equal(formatPostalAddress(null), null);
+  });
+});
+
+describe('mapping a user entry onto an identity', () => {
+  const config = {
+    attributes: {
+      login: 'uid',
+      email: 'mail',
+      name: 'cn',
+      familyName: 'sn',
+      givenName: 'givenName',
+      uuid: 'uuid',
+      uuidType: 'text',
+      uidNumber: null,
+      sub: [],
+      phone: 'telephoneNumber',
+      address: 'postalAddress',
+    },
+    groups: { source: 'none', baseDn: null, filter: '(objectClass=groupOfNames)', nameAttribute: 'cn' },
+  } as const satisfies Pick<LdapConfig, 'attributes' | 'groups'>;
+  const ldap = config as unknown as LdapConfig;
+
+  it('asks the directory for the phone and address attributes', () => {
+    const names = userAttributes(ldap);
+    assert.ok(names.includes('telephoneNumber') && names.includes('postalAddress'));
+    const renamed = {
+      ...ldap,
+      attributes: { ...ldap.attributes, phone: 'mobile', address: 'homePostalAddress' },
+    };
+    assert.ok(
+      userAttributes(renamed).includes('mobile') && userAttributes(renamed).includes('homePostalAddress'),
+    );
+  });
+
+  it('maps the phone number and the postal address, which LDAP never marks verified', () => {
+    const identity = toIdentity(
+      {
+        dn: 'uid=a,dc=x',
+        uid: 'a',
+        TelephoneNumber: ['', '+1 555 0100', '+1 555 0199'],
+        postaladdress: 'Elm St 5$Springfield',
+      },
+      'uid=a,dc=x',
+      ldap,
+      null,
+    );
+    assert.equal(identity.phoneNumber, '+1 555 0100');
+    assert.equal(identity.phoneNumberVerified, undefined);
+    assert.deepEqual(identity.address, { formatted: 'Elm St 5\nSpringfield' });
+  });
+
+  it('leaves phone and address out for an entry without them', () => {
+    const identity = toIdentity(
+      { dn: 'uid=a,dc=x', uid: 'a', postalAddress: ' $ ' },
+      'uid=a,dc=x',
+      ldap,
+      null,
+    );
+    assert.ok(!('phoneNumber' in identity) && !('address' in identity));
   });
 });

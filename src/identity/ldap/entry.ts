@@ -13,7 +13,7 @@ export const MEMBER_OF = 'memberOf';
 /** Every attribute a user search must return for `toIdentity` and group lookups. */
 export function userAttributes(config: LdapConfig): string[] {
   const { attributes: a, groups } = config;
-  const names = [a.login, a.email, a.name, a.familyName, a.givenName, a.uuid, ...a.sub];
+  const names = [a.login, a.email, a.name, a.familyName, a.givenName, a.uuid, a.phone, a.address, ...a.sub];
   if (a.uidNumber !== null) names.push(a.uidNumber);
   if (groups.source === 'memberOf') names.push(MEMBER_OF);
   const seen = new Set<string>();
@@ -74,9 +74,25 @@ export function parseNumericId(text: string | null): number | null {
 }
 
 /**
+ * A PostalAddress value (RFC 4517 §3.3.28) as the `address` claim's `formatted` (OpenID Connect
+ * Core §5.1.1): its `$`-separated lines, each trimmed, joined with newlines, with the escapes
+ * `\24` (`$`) and `\5C` (`\`) undone. Null when no line has text.
+ */
+export function formatPostalAddress(value: string | null): string | null {
+  if (value === null) return null;
+  const lines = value
+    .split('$')
+    .map((line) => line.replace(/\\(24|5c)/gi, (_escape, hex: string) => (hex === '24' ? '$' : '\\')).trim())
+    .filter((line) => line !== '');
+  return lines.length === 0 ? null : lines.join('\n');
+}
+
+/**
  * The Identity for a user entry (konnect-spec §1.4, §5.2). `username` is the login attribute's
  * first value; `emailVerified` is always false for LDAP; `groups` is present unless the
- * groups source is `none`.
+ * groups source is `none`. `phoneNumber` (the phone attribute's first value, never verified)
+ * and `address` (the address attribute's first value as `formatted`,
+ * {@link formatPostalAddress}) are present only when the entry has them.
  */
 export function toIdentity(
   entry: Entry,
@@ -96,5 +112,12 @@ export function toIdentity(
     uuid: formatUuid(rawValues(entry, a.uuid)[0] ?? null, a.uuidType),
     numericId: a.uidNumber === null ? null : parseNumericId(firstText(entry, a.uidNumber)),
   };
-  return groups === null ? identity : { ...identity, groups };
+  const phoneNumber = firstText(entry, a.phone);
+  const formatted = formatPostalAddress(firstText(entry, a.address));
+  return {
+    ...identity,
+    ...(phoneNumber === null ? {} : { phoneNumber }),
+    ...(formatted === null ? {} : { address: { formatted } }),
+    ...(groups === null ? {} : { groups }),
+  };
 }
