@@ -1,6 +1,7 @@
 import { errorPage, formPostPage, negotiateLocale, type Locale, type SafeHtml } from '../views/index.js';
 import type { OAuthError } from '../oauth/errors.js';
 import { pageCsp } from '../http/security-headers.js';
+import { FORM_POST_SCRIPT_SOURCE } from '../views/pages/form-post.js';
 import type { CookieInstruction, EndpointRequest, EndpointResponse } from './types.js';
 
 /** The page language: `ui_locales` of the authorization request, else Accept-Language. */
@@ -41,7 +42,27 @@ export function renderErrorPage(error: OAuthError, req: EndpointRequest): Endpoi
   return pageResponse(page, { status: error.status });
 }
 
-/** OAuth 2.0 Form Post Response Mode: a page whose form carries the response to the client. */
+/**
+ * OAuth 2.0 Form Post Response Mode (§2): a page whose form carries the response to the client
+ * and submits itself. Its CSP runs only that script, lets the form go to the redirect URI, and
+ * lets the redirect URI's origin frame the page (CSP `frame-ancestors`, no X-Frame-Options), so
+ * a silent sign-in in a hidden iframe (OpenID Connect Core §3.1.2.1 `prompt=none`) gets its
+ * answer. Only that origin may: the page goes only to a verified redirect URI, and a frame on
+ * that origin receives what the form posts anyway. A redirect URI without a web origin (a
+ * native app's custom scheme) is a form target by its scheme and may not frame the page.
+ */
 export function formPostResponse(action: string, fields: Readonly<Record<string, string>>): EndpointResponse {
-  return pageResponse(formPostPage({ action, fields }), { formTargets: [new URL(action).origin] });
+  const url = new URL(action);
+  const web = url.protocol === 'https:' || url.protocol === 'http:';
+  const csp = pageCsp([web ? url.origin : url.protocol], {
+    scripts: [FORM_POST_SCRIPT_SOURCE],
+    frameAncestors: web ? [url.origin] : [],
+  });
+  return {
+    kind: 'html',
+    status: 200,
+    body: formPostPage({ action, fields }).toString(),
+    headers: { 'content-security-policy': csp },
+    ...(web ? { frameable: true as const } : {}),
+  };
 }

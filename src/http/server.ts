@@ -9,6 +9,8 @@ import { writeCookies } from './cookies.js';
 import { trustedOrigins, webOrigin } from './origins.js';
 import { warnAboutClientAddresses } from './client-address-warnings.js';
 import { capConnections, timeoutOptions } from './connection-limits.js';
+import { answerUnreadBodies } from './unread-body.js';
+import { jsonBodyParams, takesJsonBody } from '../endpoints/registration/json-body.js';
 
 /** Largest request body accepted; OAuth requests are small, a request object by value included. */
 export const BODY_LIMIT = 64 * 1024;
@@ -50,6 +52,7 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
     },
   });
   capConnections(app.server, deps.config.http.maxConnections, deps.log, deps.clock);
+  answerUnreadBodies(app, { bodyLimit: BODY_LIMIT, lingerMs: deps.config.http.requestTimeoutSeconds * 1000 });
   await app.register(cookie);
   app.decorateReply('frameable', false);
   warnAboutClientAddresses(app, proxies, deps.log);
@@ -61,6 +64,12 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
     (_request, body, done) => done(null, parseFormEncoded(body as string)),
+  );
+  // The one exception: dynamic client registration takes JSON (RFC 7591 §3.1, RFC 7592 §2.2).
+  // For those routes only, the text is handed on as it came (endpoints/registration/json-body.ts),
+  // within the same limit; on every other route a JSON body is read and ignored, as before.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    done(null, takesJsonBody(request.routeOptions.url) ? jsonBodyParams(body as string) : null),
   );
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, null));
 

@@ -4,6 +4,7 @@ import { isOAuthError, OAuthError } from '../../oauth/errors.js';
 import type { AccessTokenClaims } from '../../tokens/types.js';
 import type { GrantRecord } from '../../storage/types.js';
 import { loadGrantSubject, publicSubject, userSubject, type GrantSubject } from '../grant-subject.js';
+import { isClientGrant } from '../token/grants/client-credentials.js';
 import type { Deps, EndpointRequest, EndpointResponse } from '../types.js';
 import { bearerError, claimsResponse, missingTokenChallenge, plainError } from './bearer-responses.js';
 import { parseUserinfoRequest } from './parse.js';
@@ -18,7 +19,8 @@ import { parseUserinfoRequest } from './parse.js';
  * Errors are answered here rather than thrown, because the challenge header matters
  * (RFC 6750 §3): no token ⇒ 401 with a bare `Bearer realm` challenge (§3.1); malformed
  * request ⇒ 400 `invalid_request`; bad, expired or revoked token or a removed user ⇒ 401
- * `invalid_token`; no `openid` scope ⇒ 403 `insufficient_scope`; user directory down ⇒ 503
+ * `invalid_token`; no `openid` scope, or a token a client obtained for itself
+ * (`client_credentials`, which has no user) ⇒ 403 `insufficient_scope`; user directory down ⇒ 503
  * `temporarily_unavailable` without a challenge. Unlike Konnect (konnect-spec §5.2) the
  * challenge names the `Bearer` scheme and a removed user is 401, not 404.
  */
@@ -32,6 +34,7 @@ export async function handleUserinfo(req: EndpointRequest, deps: Deps): Promise<
     if (accessToken === null) return missingTokenChallenge();
     const token = await verifyToken(deps, accessToken);
     const grant = await loadActiveGrant(deps, token);
+    checkUserGrant(grant);
     checkOpenidScope(token);
     const subject = await loadUser(deps, grant);
     checkSubject(token, subject);
@@ -85,6 +88,20 @@ async function loadActiveGrant(deps: Deps, token: AccessTokenClaims): Promise<Gr
     });
   }
   return grant;
+}
+
+/**
+ * OIDC Core §5.3: userinfo returns claims about the user who authorized the token; a
+ * `client_credentials` token (RFC 6749 §4.4) has none.
+ */
+function checkUserGrant(grant: GrantRecord): void {
+  if (isClientGrant(grant)) {
+    throw new OAuthError(
+      'insufficient_scope',
+      'the access token was issued to the client for itself (client_credentials): there is no user',
+      { detail: `grant ${grant.id} of client ${grant.clientId}` },
+    );
+  }
 }
 
 /** OIDC Core §5.3: userinfo serves only access tokens of OpenID Connect requests. */

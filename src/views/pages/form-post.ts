@@ -1,4 +1,5 @@
-import { html, type SafeHtml } from '../html.js';
+import { createHash } from 'node:crypto';
+import { html, raw, type SafeHtml } from '../html.js';
 import { t, type Locale } from '../i18n/index.js';
 import { layout } from '../layout.js';
 import { hiddenField } from '../parts.js';
@@ -22,11 +23,26 @@ function displayHost(action: string): string {
 }
 
 /**
- * OAuth 2.0 Form Post Response Mode (§2): the response parameters as hidden inputs POSTed
- * to the redirect_uri. Pages carry no script, so the user submits with a visible
- * "Continue" button. The server MUST send this page with the redirect_uri's origin in the
- * CSP `form-action` directive, or the browser refuses to submit. Unlike our own forms it
- * carries no `csrf` field: that token must never leave the provider.
+ * Submits the page's form as soon as the page has loaded (OAuth 2.0 Form Post Response Mode
+ * §2: "auto-submitted"). The form's own `submit` is taken from the prototype, so a response
+ * field named `submit` could not shadow it.
+ */
+export const FORM_POST_SCRIPT = 'HTMLFormElement.prototype.submit.call(document.forms[0]);';
+
+/** The CSP source expression allowing exactly {@link FORM_POST_SCRIPT} (CSP Level 3 §8.4). */
+export const FORM_POST_SCRIPT_SOURCE = `'sha256-${createHash('sha256').update(FORM_POST_SCRIPT, 'utf8').digest('base64')}'`;
+
+/** The script element; built here, outside any template a formatter could re-indent. */
+const autoSubmit = raw(`<script>${FORM_POST_SCRIPT}</script>`);
+
+/**
+ * OAuth 2.0 Form Post Response Mode (§2): the response parameters as hidden inputs POSTed to
+ * the redirect_uri. A small inline script ({@link FORM_POST_SCRIPT}) submits the form at once,
+ * also in a hidden iframe (silent sign-in); without script the user submits with the visible
+ * "Continue" button. The server MUST send this page with a CSP whose `script-src` is
+ * {@link FORM_POST_SCRIPT_SOURCE} and whose `form-action` allows the redirect_uri, or the
+ * browser refuses to run the script or to submit. Unlike our own forms it carries no `csrf`
+ * field: that token must never leave the provider.
  */
 export function formPostPage(props: FormPostProps): SafeHtml {
   const locale = props.locale ?? 'en';
@@ -40,6 +56,7 @@ export function formPostPage(props: FormPostProps): SafeHtml {
         <div class="actions">
           <button type="submit" class="button button-primary">${t(locale, 'formpost.submit')}</button>
         </div>
-      </form>`,
+      </form>
+      ${autoSubmit}`,
   });
 }
