@@ -6,6 +6,8 @@ import { openStorage } from './storage/open.js';
 import { loadConfiguredKeys } from './tokens/keys.js';
 import { createTokenService } from './tokens/token-service.js';
 import { ClientRegistry } from './clients/registry.js';
+import { DynamicClientRegistry } from './clients/dynamic-client-registry.js';
+import { withDynamicClients } from './clients/dynamic-client-lookup.js';
 import { pidFilePath } from './cli/pid-file.js';
 import { loadScopeDefinitions, noScopeDefinitions } from './clients/scopes-file.js';
 import { createBuiltinBackend } from './identity/builtin/builtin-backend.js';
@@ -18,6 +20,7 @@ import { routes } from './routes.js';
 import { loadInstanceSecret } from './secrets.js';
 import { ensureDemo, type DemoInfo } from './demo.js';
 import type { BrowserDeps } from './endpoints/types.js';
+import { DeliveryWorker } from './logout/delivery-worker.js';
 
 export interface App {
   readonly config: Config;
@@ -55,6 +58,10 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       maxFileBytes: config.limits.registrationFileBytes,
       pidFile: pidFilePath(config.dataDir),
     });
+    // RFC 7591 clients, under the file's; none are served while registration is off.
+    const dynamicClients = config.allowDynamicClientRegistration
+      ? await DynamicClientRegistry.load({ store: storage.dynamicClients, issuer: config.issuer, log })
+      : null;
     const scopeDefinitions = config.identifierScopes
       ? await loadScopeDefinitions(config.identifierScopes)
       : noScopeDefinitions;
@@ -66,7 +73,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       config,
       storage,
       scopeDefinitions,
-      clients: registry,
+      clients: dynamicClients === null ? registry : withDynamicClients(registry, dynamicClients),
       tokens,
       identity:
         config.identity.kind === 'ldap'
@@ -84,7 +91,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       csrfKey,
       warnings: new WarningGate(),
     };
-    const server = await buildServer({ deps, routes: routes(deps, demo) });
+    const server = await buildServer({ deps, routes: routes(deps, demo, dynamicClients) });
     registry.watch();
     const purge = setInterval(() => {
       storage
@@ -92,6 +99,8 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
         .catch((err: unknown) => log.warn({ err }, 'purging expired records failed'));
     }, PURGE_INTERVAL_MS);
     purge.unref();
+    const backchannelLogout = new DeliveryWorker({ storage, tokens, clients: deps.clients, clock, log });
+    backchannelLogout.start();
     return {
       config,
       server,
@@ -100,6 +109,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       demo,
       async close() {
         clearInterval(purge);
+        await backchannelLogout.stop();
         registry.close();
         await server.close();
         await deps.identity.close();

@@ -7,6 +7,8 @@ import { handleAuthorize } from './endpoints/authorize/handler.js';
 import { handleToken } from './endpoints/token/handler.js';
 import { handleUserinfo } from './endpoints/userinfo/handler.js';
 import { handleRevocation } from './endpoints/revocation/handler.js';
+import { handleIntrospection } from './endpoints/introspection/handler.js';
+import { handlePushedAuthorization } from './endpoints/pushed-authorization/handler.js';
 import { handleEndSession } from './endpoints/end-session/handler.js';
 import { showSignIn, submitSignIn } from './endpoints/signin/sign-in.js';
 import { showConsent, submitConsent } from './endpoints/signin/consent.js';
@@ -17,9 +19,17 @@ import { favicon } from './endpoints/static/favicon.js';
 import { handleCheckSession } from './endpoints/check-session/handler.js';
 import { demoCallback, type DemoClient } from './endpoints/demo/handler.js';
 import { demoCallbackPath } from './demo.js';
+import type { DynamicClientRegistry } from './clients/dynamic-client-registry.js';
+import { registerClient } from './endpoints/registration/register.js';
+import { manageClient } from './endpoints/registration/manage.js';
+import { clientConfigurationRoute } from './endpoints/registration/json-body.js';
 
 /** Every route Sesame serves, at Konnect's paths (konnect-spec §3). */
-export function routes(deps: Deps, demo: DemoClient | null): Route[] {
+export function routes(
+  deps: Deps,
+  demo: DemoClient | null,
+  dynamicClients: DynamicClientRegistry | null = null,
+): Route[] {
   const table: Route[] = [
     { methods: ['GET'], path: paths.discovery, audience: 'api', cors: true, handle: discoveryHandler(deps) },
     { methods: ['GET'], path: paths.jwks, audience: 'api', cors: true, handle: jwksHandler(deps) },
@@ -45,6 +55,20 @@ export function routes(deps: Deps, demo: DemoClient | null): Route[] {
       cors: true,
       handle: handleRevocation,
     },
+    {
+      methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+      path: paths.introspection,
+      audience: 'api',
+      cors: true,
+      handle: handleIntrospection,
+    },
+    {
+      methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+      path: paths.pushedAuthorization,
+      audience: 'api',
+      cors: true,
+      handle: handlePushedAuthorization,
+    },
     { methods: ['GET', 'POST'], path: paths.endSession, audience: 'browser', handle: handleEndSession },
     { methods: ['GET'], path: paths.signIn, audience: 'browser', handle: showSignIn },
     { methods: ['POST'], path: paths.signIn, audience: 'browser', handle: submitSignIn },
@@ -64,6 +88,23 @@ export function routes(deps: Deps, demo: DemoClient | null): Route[] {
       audience: 'browser',
       handle: handleCheckSession,
     });
+  }
+  // RFC 7591 registration and RFC 7592 management exist only while they are allowed.
+  if (deps.config.allowDynamicClientRegistration && dynamicClients !== null) {
+    table.push(
+      {
+        methods: ['POST'],
+        path: paths.registration,
+        audience: 'api',
+        handle: registerClient(dynamicClients),
+      },
+      {
+        methods: ['GET', 'PUT', 'DELETE'],
+        path: clientConfigurationRoute,
+        audience: 'api',
+        handle: manageClient(dynamicClients),
+      },
+    );
   }
   if (demo) {
     const handle = demoCallback(deps.config.issuer, demo);

@@ -82,10 +82,13 @@ describe('sesame clients reload --force --data-dir (a server without sesame.yaml
       // SIGHUP would end it.
       const other = spawn('sleep', ['30'], { argv0: '/srv/sesame/bin/sleep', stdio: 'ignore' });
       children.push(other);
+      // Start times are counted in clock ticks: let one pass so that the two differ.
+      await new Promise((r) => setTimeout(r, 50));
       const server = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', 'sesame', 'serve'], {
         stdio: 'ignore',
       });
       const serverStarted = await processStartTime(server.pid as number);
+      assert.notEqual(serverStarted, await processStartTime(other.pid as number));
       server.kill();
       await new Promise((r) => server.once('exit', r));
       await mkdir(dataDir);

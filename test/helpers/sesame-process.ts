@@ -16,6 +16,8 @@ export interface TestUser {
   readonly name: string;
   readonly givenName?: string;
   readonly familyName?: string;
+  /** More `sesame user add` options, such as `--phone`. */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface SesameOptions {
@@ -112,6 +114,7 @@ export async function startSesame(options: SesameOptions): Promise<RunningSesame
     ];
     if (user.givenName) args.push('--given-name', user.givenName);
     if (user.familyName) args.push('--family-name', user.familyName);
+    if (user.extraArgs) args.push(...user.extraArgs);
     const result = await sesameCli(args, `${user.password}\n`);
     if (result.code !== 0) throw new Error(`adding user ${user.username} failed: ${result.stderr}`);
   }

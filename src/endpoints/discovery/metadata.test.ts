@@ -87,7 +87,12 @@ describe('discovery metadata', () => {
       'code token',
       'code id_token token',
     ]);
-    assert.deepEqual(meta['grant_types_supported'], ['authorization_code', 'implicit', 'refresh_token']);
+    assert.deepEqual(meta['grant_types_supported'], [
+      'authorization_code',
+      'implicit',
+      'refresh_token',
+      'client_credentials',
+    ]);
     assert.deepEqual(meta['id_token_signing_alg_values_supported'], ['PS256']);
     assert.equal(meta['token_endpoint'], 'https://sso.example.com/konnect/v1/token');
   });

@@ -3,6 +3,7 @@ import { KONNECT_CLAIMS_SUPPORTED, supportedClaims } from '../../oauth/claims.js
 import { locales } from '../../views/index.js';
 import type { CompatRelaxations, Config } from '../../config/types.js';
 import { REQUEST_OBJECT_SIGNING_ALGS } from '../../tokens/request-object.js';
+import { CLIENT_SECRET_JWT_ALGS, PRIVATE_KEY_JWT_ALGS } from '../../tokens/client-assertion.js';
 import { endpointUrl, paths } from '../paths.js';
 
 /**
@@ -33,6 +34,14 @@ import { endpointUrl, paths } from '../paths.js';
  * - `check_session_iframe` (OpenID Connect Session Management 1.0 §3.3) only with
  *   `config.sessionManagement`, when the page is served; kopano-meet.md req. 32 forbids
  *   advertising it otherwise.
+ * - Client authentication at the token, revocation and introspection endpoints: the secret
+ *   in Basic or in the body, a `client_secret_jwt` or `private_key_jwt` assertion (OIDC Core
+ *   §9); `none` (a public client with PKCE) only where a public client may come, never at
+ *   introspection (RFC 7662 §2.1 wants the caller authenticated).
+ * - `introspection_endpoint` (RFC 7662), `pushed_authorization_request_endpoint` (RFC 9126,
+ *   required only of clients registered with `require_pushed_authorization_requests`),
+ *   `registration_endpoint` (RFC 7591) only while dynamic registration is allowed, and
+ *   back-channel logout with `sid` (OpenID Connect Back-Channel Logout 1.0 §2.1).
  */
 export function providerMetadata(
   config: Config,
@@ -40,7 +49,9 @@ export function providerMetadata(
   extraScopes: readonly string[] = [],
 ): Record<string, unknown> {
   const url = (path: string) => endpointUrl(config.issuer, path);
-  const authMethods = ['client_secret_basic', 'client_secret_post', 'none'];
+  const authenticated = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'];
+  const authMethods = [...authenticated, 'none'];
+  const assertionAlgs = [...PRIVATE_KEY_JWT_ALGS, ...CLIENT_SECRET_JWT_ALGS];
   const scopes = offeredScopes(extraScopes, config.allowedScopes);
   return {
     issuer: config.issuer,
@@ -49,6 +60,10 @@ export function providerMetadata(
     userinfo_endpoint: url(paths.userinfo),
     end_session_endpoint: url(paths.endSession),
     revocation_endpoint: url(paths.revocation),
+    introspection_endpoint: url(paths.introspection),
+    pushed_authorization_request_endpoint: url(paths.pushedAuthorization),
+    require_pushed_authorization_requests: false,
+    ...(config.allowDynamicClientRegistration ? { registration_endpoint: url(paths.registration) } : {}),
     jwks_uri: url(paths.jwks),
     ...(config.sessionManagement ? { check_session_iframe: url(paths.checkSession) } : {}),
     scopes_supported: [...scopes],
@@ -61,11 +76,19 @@ export function providerMetadata(
       'code id_token token',
     ],
     response_modes_supported: ['query', 'fragment', 'form_post'],
-    grant_types_supported: ['authorization_code', 'implicit', 'refresh_token'],
+    grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [signingAlg],
     token_endpoint_auth_methods_supported: authMethods,
+    token_endpoint_auth_signing_alg_values_supported: assertionAlgs,
     revocation_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_signing_alg_values_supported: assertionAlgs,
+    introspection_endpoint_auth_methods_supported: authenticated,
+    introspection_endpoint_auth_signing_alg_values_supported: assertionAlgs,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
+    claim_types_supported: ['normal'],
+    display_values_supported: ['page', 'popup'],
     code_challenge_methods_supported: ['S256'],
     claims_supported: claimsSupported(config.compat, scopes),
     claims_parameter_supported: true,
