@@ -359,3 +359,31 @@ export async function codeFlow(
 }
 
 export { CookieJar };
+
+/**
+ * How a plan runs its modules (the suite's variants): the client and how it authenticates, the
+ * response type, and `form_post` for the Form Post plans. Module sets are functions of a
+ * variant, so one definition serves every plan that repeats it.
+ */
+export interface Variant {
+  readonly client: TestClient;
+  readonly responseType: string;
+  /** Absent: the response type's default mode (query for code, fragment otherwise). */
+  readonly responseMode?: 'form_post';
+}
+
+/** The parameters every authorization request of a variant carries. */
+export function variantParams(variant: Variant): Record<string, string> {
+  return {
+    client_id: variant.client.id,
+    redirect_uri: REDIRECT_URI,
+    response_type: variant.responseType,
+    ...(variant.responseMode ? { response_mode: variant.responseMode } : {}),
+  };
+}
+
+/** The mode the response must come in, for a variant. */
+export function expectedMode(variant: Variant): 'query' | 'fragment' | 'form_post' {
+  if (variant.responseMode) return variant.responseMode;
+  return variant.responseType === 'code' ? 'query' : 'fragment';
+}
