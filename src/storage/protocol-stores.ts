@@ -109,4 +109,6 @@ export interface PushedRequestStore {
    * request is left for `purgeExpired`.
    */
   take(requestUriHash: string, now: number): Promise<PushedRequestRecord | null>;
+  /** How many requests are live (`now < expiresAt`): all of them, or those of one client. */
+  countLive(now: number, clientId?: string): Promise<number>;
 }

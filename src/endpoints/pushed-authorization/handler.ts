@@ -9,6 +9,7 @@ import {
   newPushedRequestUri,
   PUSHED_REQUEST_LIFETIME_SECONDS,
   pushedRequestKey,
+  pushedRequestLimits,
 } from './pushed-request.js';
 
 /**
@@ -35,6 +36,7 @@ export async function handlePushedAuthorization(req: EndpointRequest, deps: Deps
   await checkAsAuthorizationRequest(asParams(params), deps);
 
   const now = deps.clock.now();
+  await rejectOverLimit(client.id, now, deps);
   const requestUri = newPushedRequestUri();
   await deps.storage.pushedRequests.create({
     requestUriHash: pushedRequestKey(requestUri),
@@ -68,4 +70,24 @@ function methodNotAllowed(): EndpointResponse {
     status: 405,
   });
   return { kind: 'json', status: 405, headers: { ...NO_STORE_HEADERS, Allow: 'POST' }, body: error.toJSON() };
+}
+
+/**
+ * RFC 9126 §2.3 lets the endpoint answer 429 when a client pushes too much: refuses a request
+ * beyond {@link pushedRequestLimits}, logged at warn since it means a flood or a broken client.
+ */
+async function rejectOverLimit(clientId: string, now: number, deps: Deps): Promise<void> {
+  const [ofClient, total] = await Promise.all([
+    deps.storage.pushedRequests.countLive(now, clientId),
+    deps.storage.pushedRequests.countLive(now),
+  ]);
+  if (ofClient < pushedRequestLimits.perClient && total < pushedRequestLimits.total) return;
+  deps.log.warn({ clientId, ofClient, total }, 'pushed authorization request refused: too many pending');
+  throw new OAuthError(
+    'temporarily_unavailable',
+    'too many pushed authorization requests are pending; retry later',
+    {
+      status: 429,
+    },
+  );
 }

@@ -22,7 +22,7 @@ import { basic } from '../token/test-fixture.js';
 import type { EndpointResponse } from '../types.js';
 import { handleAuthorize } from '../authorize/handler.js';
 import { handlePushedAuthorization } from './handler.js';
-import { pushedRequestKey } from './pushed-request.js';
+import { pushedRequestKey, pushedRequestLimits } from './pushed-request.js';
 
 // Pushed authorization requests (RFC 9126): the client posts its authorization request to
 // the PAR endpoint, authenticated, gets a request_uri, and sends the browser to the
@@ -264,6 +264,40 @@ describe('PAR endpoint: pushing a request', () => {
         { authorization: basic(APP.id, 'app-secret') },
       ),
       'invalid_request',
+    );
+  });
+
+  it('answers 429 once a client has too many requests pending, and still serves the others', async () => {
+    const fx = await fixture();
+    const now = fx.deps.clock.now();
+    const pending = (clientId: string, count: number, from = 0) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          fx.deps.storage.pushedRequests.create({
+            requestUriHash: `${clientId}-${from + i}`,
+            clientId,
+            params: {},
+            createdAt: now,
+            expiresAt: now + 60_000,
+          }),
+        ),
+      );
+    await pending(APP.id, pushedRequestLimits.perClient - 1);
+    await push(fx, { ...requestOf(APP_REDIRECT), ...appAuth });
+    await rejectsWith(
+      callPar(fx, { ...requestOf(APP_REDIRECT), ...appAuth }),
+      'temporarily_unavailable',
+      429,
+    );
+    await push(fx, { ...requestOf(PUBLIC_REDIRECT), client_id: PUBLIC.id });
+
+    // Across clients, the total is capped too.
+    const others = pushedRequestLimits.total - pushedRequestLimits.perClient - 1;
+    await pending('someone-else', others);
+    await rejectsWith(
+      callPar(fx, { ...requestOf(PUBLIC_REDIRECT), client_id: PUBLIC.id }),
+      'temporarily_unavailable',
+      429,
     );
   });
 

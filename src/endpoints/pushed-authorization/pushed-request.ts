@@ -10,6 +10,15 @@ export const PUSHED_REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
  */
 export const PUSHED_REQUEST_LIFETIME_SECONDS = 60;
 
+/**
+ * Caps on live pushed requests, so that pushing cannot fill storage: a public client's id is no
+ * secret, so anyone may push as it. One client alone can take at most a tenth of the total, so
+ * a flood through one client leaves room for the others. At 32 KiB a request the total stays
+ * far below 1 GiB; within one lifetime a client sends the browser on at once, so honest use is
+ * far below either cap.
+ */
+export const pushedRequestLimits = Object.freeze({ total: 10_000, perClient: 1_000 });
+
 /** A new request_uri: the prefix and 256 random bits, so none can be guessed (RFC 9126 §7.1). */
 export function newPushedRequestUri(): string {
   return `${PUSHED_REQUEST_URI_PREFIX}${randomToken(32)}`;

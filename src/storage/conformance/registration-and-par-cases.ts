@@ -192,6 +192,24 @@ function describePushedRequests(factory: () => Promise<Storage>): void {
       assert.deepEqual(await requests.take('h2', T0), aPushedRequest({ requestUriHash: 'h2' }));
     });
 
+    it('counts the live requests, in all and of one client', async () => {
+      const requests = storage().pushedRequests;
+      const end = aPushedRequest().expiresAt;
+      assert.equal(await requests.countLive(T0), 0);
+      await requests.create(aPushedRequest());
+      await requests.create(aPushedRequest({ requestUriHash: 'h2' }));
+      await requests.create(
+        aPushedRequest({ requestUriHash: 'h3', clientId: 'client-2', expiresAt: end + 1 }),
+      );
+      assert.equal(await requests.countLive(T0), 3);
+      assert.equal(await requests.countLive(T0, 'client-1'), 2);
+      assert.equal(await requests.countLive(T0, 'client-2'), 1);
+      assert.equal(await requests.countLive(T0, 'client-3'), 0);
+      assert.equal(await requests.countLive(end), 1, 'expired requests are not counted');
+      await requests.take('h2', T0);
+      assert.equal(await requests.countLive(T0, 'client-1'), 1, 'a taken request is gone');
+    });
+
     it('keeps a request with no parameters', async () => {
       await storage().pushedRequests.create(aPushedRequest({ params: {} }));
       assert.deepEqual(

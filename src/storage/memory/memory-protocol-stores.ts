@@ -108,6 +108,12 @@ export function createMemoryProtocolStores(): MemoryProtocolStores {
         pushed.delete(requestUriHash);
         return request;
       },
+      async countLive(now, clientId) {
+        let live = 0;
+        for (const request of pushed.values())
+          if (now < request.expiresAt && (clientId === undefined || request.clientId === clientId)) live++;
+        return live;
+      },
     },
 
     purge(now) {

@@ -22,5 +22,14 @@ export function createSqlPushedRequestStore(db: Kysely<Database>): PushedRequest
         .executeTakeFirst();
       return row === undefined ? null : rowToPushedRequest(row);
     },
+    async countLive(now, clientId) {
+      let query = db
+        .selectFrom('pushed_requests')
+        .select((eb) => eb.fn.countAll<string | number>().as('live'))
+        .where('expires_at', '>', now);
+      if (clientId !== undefined) query = query.where('client_id', '=', clientId);
+      const row = await query.executeTakeFirstOrThrow();
+      return Number(row.live);
+    },
   };
 }
