@@ -47,6 +47,7 @@ const lookup = ClientRegistry.fromClients([
   }),
   client('basic-registered', 'b4sic', { tokenEndpointAuthMethod: 'client_secret_basic' }),
   client('dynamic', null, { secretHash: hashToken('dyn-s3cret') }),
+  client('dynamic-public', null, { secretHash: null }),
 ]);
 const strict: CompatRelaxations = {
   anySecretForSecretlessClients: false,
@@ -361,6 +362,24 @@ describe('authenticateClient: a dynamically registered client (RFC 7591), known 
     await fails({ clientId: 'dynamic', clientSecret: 'wrong' }, 'invalid_client');
     await fails({ clientId: 'dynamic', clientSecret: 'wrong' }, 'invalid_client', undefined, konnect);
     await fails({ clientId: 'dynamic' }, 'invalid_client');
+  });
+
+  it('gets no Konnect relaxation: no secret accepted when it has none, no Basic without its scheme', async () => {
+    const all: CompatRelaxations = {
+      anySecretForSecretlessClients: true,
+      redirectUriIgnoresQuery: true,
+      implicitTrustOnIssuerHost: true,
+      lenientTokenRequests: true,
+      trustedClientsGetAllScopes: true,
+    };
+    const file = await auth(input({ clientId: 'public', clientSecret: 'anything' }), all);
+    assert.equal(file.proved, false, 'a secretless file client keeps the relaxation');
+    await fails({ clientId: 'dynamic-public', clientSecret: 'anything' }, 'invalid_client', undefined, all);
+    await fails({ authorization: basic('dynamic-public', 'anything') }, 'invalid_client', undefined, all);
+    assert.equal((await auth(input({ clientId: 'dynamic-public' }), all)).method, 'none');
+    const bare = Buffer.from('dynamic:dyn-s3cret').toString('base64');
+    await fails({ authorization: bare }, 'invalid_client', undefined, all);
+    assert.equal((await auth(input({ authorization: `Basic ${bare}` }), all)).proved, true);
   });
 
   it('cannot use client_secret_jwt, having no secret in plain text', async () => {

@@ -9,6 +9,7 @@ import {
   type PresentedAssertion,
   type SecretCredentials,
 } from './read-credentials.js';
+import { relaxationsFor } from './relaxations.js';
 import type { Client, ClientLookup } from './types.js';
 
 /** Token endpoint authentication methods (RFC 7591 §2, OpenID Connect Core §9). */
@@ -90,6 +91,7 @@ const ENFORCED_METHODS: ReadonlySet<string> = new Set<ClientAssertionMethod>([
  * - `Authorization: <base64(id:secret)>` without the `Basic ` scheme is `invalid_client`,
  *   unless `compat.lenientTokenRequests`, which reads it as Basic credentials and reports
  *   that in `schemelessBasic` (konnect-spec §9.2, a fetch-based Rocket.Chat).
+ * - Neither relaxation applies to a dynamically registered client ({@link relaxationsFor}).
  * - A client registered with `token_endpoint_auth_method` `private_key_jwt` or
  *   `client_secret_jwt` may authenticate only that way: anything else, `none` included, is
  *   `invalid_client`, refused before a secret is compared or a key used. Other registered
@@ -110,6 +112,12 @@ export async function authenticateClient(
   if (assertion !== null) return authenticateWithAssertion(lookup, assertion, assertions);
   const credentials = readCredentials(input, compat.lenientTokenRequests);
   const client = findClient(lookup, credentials.id);
+  const relaxations = relaxationsFor(client, compat);
+  if (credentials.schemeless && !relaxations.lenientTokenRequests) {
+    throw new OAuthError('invalid_client', 'client authentication failed', {
+      detail: `client "${client.id}" sent an Authorization header without the Basic scheme; Konnect compatibility does not apply to a dynamically registered client`,
+    });
+  }
   const registered = client.tokenEndpointAuthMethod;
   if (registered !== undefined && ENFORCED_METHODS.has(registered)) {
     const sent = credentials.secret === null ? 'no secret' : credentials.method;
@@ -117,14 +125,17 @@ export async function authenticateClient(
       detail: `client "${client.id}" is registered for ${registered} and sent ${sent}`,
     });
   }
-  return authenticateWithSecret(client, credentials, compat);
+  return authenticateWithSecret(client, credentials, relaxations);
 }
 
-/** RFC 6749 §2.3.1: the registered secret, or nothing from a public client. */
+/**
+ * RFC 6749 §2.3.1: the registered secret, or nothing from a public client. `relaxations` are
+ * the client's own ({@link relaxationsFor}).
+ */
 function authenticateWithSecret(
   client: Client,
   credentials: SecretCredentials,
-  compat: CompatRelaxations,
+  relaxations: CompatRelaxations,
 ): AuthenticatedClient {
   const { secret } = credentials;
   const result = (method: ClientAuthMethod, proved: boolean): AuthenticatedClient => ({
@@ -136,7 +147,7 @@ function authenticateWithSecret(
   const matches = secretCheck(client);
   if (matches === null) {
     if (secret === null) return result('none', false);
-    if (compat.anySecretForSecretlessClients) return result(credentials.method, false);
+    if (relaxations.anySecretForSecretlessClients) return result(credentials.method, false);
     throw new OAuthError('invalid_client', 'client authentication failed', {
       detail: `public client "${client.id}" sent a client_secret; it has none registered`,
     });

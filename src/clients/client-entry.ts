@@ -7,6 +7,7 @@ import type { FieldReader, Located } from './yaml-fields.js';
  * Keys of a `clients:` entry (konnect-spec §2.1) plus Sesame's `code_challenge_methods` and the
  * OpenID / OAuth registration metadata Sesame honours (`backchannel_logout_uri`,
  * `backchannel_logout_session_required`, `require_pushed_authorization_requests`).
+ * `token_endpoint_auth_signing_alg`, which Konnect stored, is enforced for client assertions.
  */
 export const knownClientKeys: ReadonlySet<string> = new Set([
   'id',
@@ -95,6 +96,7 @@ export function readClientEntry(
     backchannelLogoutSessionRequired: fields.boolean('backchannel_logout_session_required'),
     requirePushedAuthorizationRequests: fields.boolean('require_pushed_authorization_requests'),
     ...optional('tokenEndpointAuthMethod', fields.string('token_endpoint_auth_method')?.value),
+    ...optional('tokenEndpointAuthSigningAlg', fields.string('token_endpoint_auth_signing_alg')?.value),
     ...optional('uri', fields.string('uri')?.value),
     ...optionalList('grantTypes', fields.stringList('grant_types')),
     ...optionalList('contacts', fields.stringList('contacts')),

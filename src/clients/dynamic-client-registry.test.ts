@@ -112,6 +112,29 @@ describe('the dynamically registered clients', () => {
     assert.equal(registry.get('dyn-a'), served);
   });
 
+  it('change a client only with the registration token hash it has now, and keep serving it otherwise', async () => {
+    const { storage, registry } = await loaded([record('dyn-a')]);
+    const oldHash = hashToken('dyn-a-token');
+    const rotated = {
+      ...record('dyn-a', { client_name: 'Rotated' }),
+      registrationTokenHash: hashToken('new'),
+    };
+    assert.equal(await registry.update(rotated, oldHash), true);
+    assert.equal(registry.get('dyn-a')?.name, 'Rotated');
+    const stale = { ...record('dyn-a', { client_name: 'Stale' }), registrationTokenHash: hashToken('other') };
+    assert.equal(await registry.update(stale, oldHash), false, 'the old token changes nothing');
+    assert.equal(await registry.delete('dyn-a', oldHash), false, 'nor deletes');
+    assert.equal(registry.get('dyn-a')?.name, 'Rotated', 'the client is still served');
+    assert.equal((await storage.dynamicClients.get('dyn-a'))?.registrationTokenHash, hashToken('new'));
+  });
+
+  it('follow storage when an update finds the client deleted by another process', async () => {
+    const { storage, registry } = await loaded([record('dyn-a')]);
+    await storage.dynamicClients.delete('dyn-a', hashToken('dyn-a-token'));
+    assert.equal(await registry.update(record('dyn-a'), hashToken('dyn-a-token')), false);
+    assert.equal(registry.get('dyn-a'), null);
+  });
+
   it('count towards the limit on registrations', async () => {
     const storage = createMemoryStorage();
     const registry = await DynamicClientRegistry.load({
@@ -124,7 +147,7 @@ describe('the dynamically registered clients', () => {
     assert.equal(registry.full, false);
     await registry.create(record('dyn-b'));
     assert.equal(registry.full, true);
-    await registry.delete('dyn-a');
+    await registry.delete('dyn-a', hashToken('dyn-a-token'));
     assert.equal(registry.full, false);
   });
 });
@@ -159,7 +182,7 @@ describe('file and dynamically registered clients together', () => {
     const lookup = withDynamicClients(ClientRegistry.fromClients([wiki]), registry);
     const first = lookup.all();
     assert.equal(lookup.all(), first);
-    await registry.delete('dyn-a');
+    await registry.delete('dyn-a', hashToken('dyn-a-token'));
     assert.notEqual(lookup.all(), first);
     assert.deepEqual(
       lookup.all().map((c) => c.id),

@@ -25,11 +25,6 @@ export interface DynamicClientRegistryOptions {
  */
 export const MAX_DYNAMIC_CLIENTS = 10_000;
 
-interface Entry {
-  readonly record: DynamicClientRecord;
-  readonly client: Client;
-}
-
 /**
  * The dynamically registered clients (RFC 7591, RFC 7592): kept in storage
  * (`storage.dynamicClients`), served from memory. Invariants:
@@ -45,7 +40,7 @@ interface Entry {
  * they `read` it (the client configuration endpoint does) — issue 9 is about refreshing them.
  */
 export class DynamicClientRegistry implements ClientLookup {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Client>();
   private listed: readonly Client[] | null = null;
   private changes: Promise<unknown> = Promise.resolve();
   private readonly context: MetadataRuleContext;
@@ -70,12 +65,12 @@ export class DynamicClientRegistry implements ClientLookup {
   }
 
   get(clientId: string): Client | null {
-    return this.entries.get(clientId)?.client ?? null;
+    return this.entries.get(clientId) ?? null;
   }
 
   /** The same array until the next change. */
   all(): readonly Client[] {
-    this.listed ??= Object.freeze([...this.entries.values()].map((entry) => entry.client));
+    this.listed ??= Object.freeze([...this.entries.values()]);
     return this.listed;
   }
 
@@ -105,23 +100,40 @@ export class DynamicClientRegistry implements ClientLookup {
     });
   }
 
-  /** Replaces a client's registration (RFC 7592 §2.2). False when it no longer exists. */
-  update(record: DynamicClientRecord): Promise<boolean> {
+  /**
+   * Replaces a client's registration (RFC 7592 §2.1 token rotation, §2.2 update) while its
+   * registration token hash is still `expectedTokenHash`, the one the request was authorized
+   * with (`DynamicClientStore.update`). False when the client no longer exists or its token was
+   * replaced meanwhile, here or in another process; the memory copy then follows storage.
+   */
+  update(record: DynamicClientRecord, expectedTokenHash: string): Promise<boolean> {
     return this.serialize(async () => {
-      const updated = await this.options.store.update(record);
+      const updated = await this.options.store.update(record, expectedTokenHash);
       if (updated) this.remember(record);
-      else this.forget(record.clientId);
+      else await this.refresh(record.clientId);
       return updated;
     });
   }
 
-  /** Deletes a client (RFC 7592 §2.3). False when it did not exist. */
-  delete(clientId: string): Promise<boolean> {
+  /**
+   * Deletes a client (RFC 7592 §2.3) while its registration token hash is still
+   * `expectedTokenHash`, as {@link update}. False when it did not exist or its token was
+   * replaced meanwhile.
+   */
+  delete(clientId: string, expectedTokenHash: string): Promise<boolean> {
     return this.serialize(async () => {
-      const deleted = await this.options.store.delete(clientId);
-      this.forget(clientId);
+      const deleted = await this.options.store.delete(clientId, expectedTokenHash);
+      if (deleted) this.forget(clientId);
+      else await this.refresh(clientId);
       return deleted;
     });
+  }
+
+  /** The memory copy of one client, made to follow storage. */
+  private async refresh(clientId: string): Promise<void> {
+    const record = await this.options.store.get(clientId);
+    if (record === null) this.forget(clientId);
+    else this.remember(record);
   }
 
   private remember(record: DynamicClientRecord): void {
@@ -137,10 +149,9 @@ export class DynamicClientRegistry implements ClientLookup {
       this.forget(record.clientId);
       return;
     }
-    this.entries.set(record.clientId, {
-      record,
-      client: clientFromMetadata(record.clientId, metadata, record.secretHash),
-    });
+    // Only the Client is kept, built from the checked metadata: nothing a registration sent
+    // beyond what the rules keep stays in memory.
+    this.entries.set(record.clientId, clientFromMetadata(record.clientId, metadata, record.secretHash));
     this.listed = null;
   }
 

@@ -40,6 +40,9 @@ export function clientFromMetadata(
     backchannelLogoutSessionRequired: metadata.backchannel_logout_session_required ?? false,
     requirePushedAuthorizationRequests: metadata.require_pushed_authorization_requests ?? false,
     tokenEndpointAuthMethod: metadata.token_endpoint_auth_method,
+    ...(metadata.token_endpoint_auth_signing_alg === undefined
+      ? {}
+      : { tokenEndpointAuthSigningAlg: metadata.token_endpoint_auth_signing_alg }),
     grantTypes: metadata.grant_types,
     ...(metadata.contacts === undefined ? {} : { contacts: metadata.contacts }),
     ...(metadata.client_uri === undefined ? {} : { uri: metadata.client_uri }),

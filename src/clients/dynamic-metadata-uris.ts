@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { isInternalAddress } from '../lib/internal-address.js';
 import { isLoopbackHost, isPrintableAscii } from '../oauth/redirect-uri.js';
 import { isProviderPath } from './implicit-trust.js';
 import { checkRedirectUri, type RegistrationRuleContext } from './registration-rules.js';
@@ -36,8 +36,10 @@ export function redirectUriProblem(
 /**
  * Why a `backchannel_logout_uri` (Back-Channel Logout 1.0 §2.2) is refused, or null: the web
  * client rules (https, a host, no fragment) and, because whoever registers chooses where
- * Sesame POSTs, never a loopback name or a loopback, private or link-local IP address. A host
- * name that resolves to such an address is not caught here; delivery is where that is known.
+ * Sesame POSTs, never a `localhost` name nor an IP address that is not public
+ * (lib/internal-address.ts `isInternalAddress`). A host name that resolves to such an address
+ * is not caught here: delivery refuses to connect to it (logout/post-logout-token.ts), as only
+ * the address connected to is known for sure.
  */
 export function backchannelLogoutUriProblem(uri: string, context: UriRuleContext): string | null {
   if (!isPrintableAscii(uri)) return 'must be printable ASCII (percent-encode anything else)';
@@ -45,8 +47,8 @@ export function backchannelLogoutUriProblem(uri: string, context: UriRuleContext
   const problem = checkRedirectUri(uri, { applicationType: 'web', insecure: false }, context);
   if (problem !== null) return withoutFileWording(problem, uri);
   const host = new URL(uri).hostname.replace(/^\[(.*)\]$/, '$1');
-  if (isLoopbackHost(host) || isInternalAddress(host)) {
-    return 'must not point at a loopback, private or link-local address';
+  if (isLoopbackHost(host) || isLocalhostName(host) || isInternalAddress(host)) {
+    return 'must not point at a loopback, private or link-local address, nor at any other that is not public';
   }
   return null;
 }
@@ -77,34 +79,8 @@ function withoutFileWording(problem: string, uri: string): string {
     : 'must use https for a web client';
 }
 
-/** Loopback, private (RFC 1918, RFC 4193), shared (RFC 6598), link-local and unspecified ranges. */
-const internalRanges = (() => {
-  const list = new BlockList();
-  for (const [network, prefix] of [
-    ['0.0.0.0', 8],
-    ['10.0.0.0', 8],
-    ['100.64.0.0', 10],
-    ['127.0.0.0', 8],
-    ['169.254.0.0', 16],
-    ['172.16.0.0', 12],
-    ['192.168.0.0', 16],
-  ] as const) {
-    list.addSubnet(network, prefix, 'ipv4');
-  }
-  for (const [network, prefix] of [
-    ['::', 128],
-    ['::1', 128],
-    ['::ffff:0:0', 96],
-    ['fc00::', 7],
-    ['fe80::', 10],
-  ] as const) {
-    list.addSubnet(network, prefix, 'ipv6');
-  }
-  return list;
-})();
-
-function isInternalAddress(host: string): boolean {
-  const family = isIP(host);
-  if (family === 0) return false;
-  return internalRanges.check(host, family === 4 ? 'ipv4' : 'ipv6');
+/** `localhost` and every name under it (RFC 6761 §6.3), with or without the root's dot. */
+function isLocalhostName(host: string): boolean {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return name === 'localhost' || name.endsWith('.localhost');
 }

@@ -2,6 +2,7 @@ import { badMetadata, ClientMetadataError } from './dynamic-metadata-error.js';
 import { field, type MetadataInput } from './dynamic-metadata-fields.js';
 import {
   checkAssertionAlg,
+  checkIdTokenSignedResponseAlg,
   checkJwks,
   checkRequestObjectAlg,
   checkSignedResponseAlg,
@@ -51,6 +52,13 @@ export interface MetadataRuleContext extends UriRuleContext {
   readonly signingAlgs: readonly string[];
 }
 
+/**
+ * The most a client's registered metadata may take as JSON. Every field is flat and bounded
+ * (dynamic-metadata-fields.ts, `checkJwks`), so this bounds their sum: 16 KiB holds ten RSA
+ * keys of 4096 bits with a dozen redirect URIs.
+ */
+export const MAX_METADATA_BYTES = 16 * 1024;
+
 /** Encryption metadata (OIDC Registration §2, JARM): Sesame encrypts nothing. */
 const encryptionFields = [
   'id_token_encrypted_response_alg',
@@ -82,7 +90,11 @@ const encryptionFields = [
  * - `jwks_uri` (Sesame fetches no keys; `jwks` by value instead), `software_statement`
  *   (`unapproved_software_statement`), encryption, and a `subject_type` other than `public`;
  * - `application_type` other than `web` or `native`; strings that are empty, too long or hold
- *   control characters; values of the wrong JSON type.
+ *   control characters; values of the wrong JSON type;
+ * - metadata whose registered form is over {@link MAX_METADATA_BYTES} as JSON.
+ *
+ * What is returned holds only flat, bounded values: unknown members are dropped, and so are
+ * the members of a JWK that are not its public key, `kid`, `use` or `alg` (`checkJwks`).
  *
  * @throws ClientMetadataError
  */
@@ -108,46 +120,46 @@ export function checkClientMetadata(body: unknown, context: MetadataRuleContext)
   const clientUri = field.string(input, 'client_uri');
   const postLogout = field.stringList(input, 'post_logout_redirect_uris', 20);
 
-  return compact({
-    redirect_uris: redirectUris,
-    response_types: flows.response_types,
-    grant_types: flows.grant_types,
-    application_type: applicationType,
-    token_endpoint_auth_method: authMethod,
-    // Meaningful only for private_key_jwt (OIDC Registration §2); dropped otherwise.
-    token_endpoint_auth_signing_alg:
-      authMethod === 'private_key_jwt' && assertionAlg !== undefined
-        ? checkAssertionAlg(assertionAlg)
-        : undefined,
-    client_name: field.string(input, 'client_name', 200),
-    client_uri:
-      clientUri === undefined ? undefined : checked('client_uri', clientUri, webPageUriProblem(clientUri)),
-    contacts: field.stringList(input, 'contacts', 20),
-    post_logout_redirect_uris: postLogout?.map((uri) =>
-      checked('post_logout_redirect_uris', uri, redirectUriProblem(uri, applicationType, context)),
-    ),
-    backchannel_logout_uri:
-      backchannelUri === undefined
-        ? undefined
-        : checked(
-            'backchannel_logout_uri',
-            backchannelUri,
-            backchannelLogoutUriProblem(backchannelUri, context),
-          ),
-    backchannel_logout_session_required: field.boolean(input, 'backchannel_logout_session_required'),
-    require_pushed_authorization_requests: field.boolean(input, 'require_pushed_authorization_requests'),
-    id_token_signed_response_alg:
-      idTokenAlg === undefined
-        ? undefined
-        : checkSignedResponseAlg('id_token_signed_response_alg', idTokenAlg, context.signingAlgs),
-    userinfo_signed_response_alg:
-      userinfoAlg === undefined
-        ? undefined
-        : checkSignedResponseAlg('userinfo_signed_response_alg', userinfoAlg, context.signingAlgs),
-    request_object_signing_alg:
-      requestObjectAlg === undefined ? undefined : checkRequestObjectAlg(requestObjectAlg, jwks),
-    jwks,
-  });
+  return checkSize(
+    compact({
+      redirect_uris: redirectUris,
+      response_types: flows.response_types,
+      grant_types: flows.grant_types,
+      application_type: applicationType,
+      token_endpoint_auth_method: authMethod,
+      // Meaningful only for private_key_jwt (OIDC Registration §2); dropped otherwise.
+      token_endpoint_auth_signing_alg:
+        authMethod === 'private_key_jwt' && assertionAlg !== undefined
+          ? checkAssertionAlg(assertionAlg)
+          : undefined,
+      client_name: field.string(input, 'client_name', 200),
+      client_uri:
+        clientUri === undefined ? undefined : checked('client_uri', clientUri, webPageUriProblem(clientUri)),
+      contacts: field.stringList(input, 'contacts', 20),
+      post_logout_redirect_uris: postLogout?.map((uri) =>
+        checked('post_logout_redirect_uris', uri, redirectUriProblem(uri, applicationType, context)),
+      ),
+      backchannel_logout_uri:
+        backchannelUri === undefined
+          ? undefined
+          : checked(
+              'backchannel_logout_uri',
+              backchannelUri,
+              backchannelLogoutUriProblem(backchannelUri, context),
+            ),
+      backchannel_logout_session_required: field.boolean(input, 'backchannel_logout_session_required'),
+      require_pushed_authorization_requests: field.boolean(input, 'require_pushed_authorization_requests'),
+      id_token_signed_response_alg:
+        idTokenAlg === undefined ? undefined : checkIdTokenSignedResponseAlg(idTokenAlg, context.signingAlgs),
+      userinfo_signed_response_alg:
+        userinfoAlg === undefined
+          ? undefined
+          : checkSignedResponseAlg('userinfo_signed_response_alg', userinfoAlg, context.signingAlgs),
+      request_object_signing_alg:
+        requestObjectAlg === undefined ? undefined : checkRequestObjectAlg(requestObjectAlg, jwks),
+      jwks,
+    }),
+  );
 }
 
 /** Whether the client authenticates with a secret Sesame issues (RFC 7591 §3.2.1 `client_secret`). */
@@ -234,6 +246,19 @@ function checkRedirectUris(
 function checked(name: string, value: string, problem: string | null): string {
   if (problem !== null) throw badMetadata(`${name}: "${value}" ${problem}`);
   return value;
+}
+
+/**
+ * The metadata, unless its JSON is over {@link MAX_METADATA_BYTES}: anyone may register, and
+ * every client's metadata is kept in storage and in memory.
+ */
+function checkSize(metadata: DynamicClientMetadata): DynamicClientMetadata {
+  if (Buffer.byteLength(JSON.stringify(metadata), 'utf8') > MAX_METADATA_BYTES) {
+    throw badMetadata(
+      `the registered metadata would exceed ${MAX_METADATA_BYTES / 1024} KiB; register fewer or shorter values`,
+    );
+  }
+  return metadata;
 }
 
 /** The object without its undefined members, so the stored JSON has only registered fields. */

@@ -66,6 +66,7 @@ describe('parseRegistration (konnect-spec §2.1)', () => {
         'id_token_signed_response_alg: RS256',
         'userinfo_signed_response_alg: PS256',
         'token_endpoint_auth_method: client_secret_post',
+        'token_endpoint_auth_signing_alg: ES256',
         'grant_types: [authorization_code, refresh_token]',
         'contacts: [ops@example.com]',
         'uri: https://a.example/',
@@ -81,6 +82,7 @@ describe('parseRegistration (konnect-spec §2.1)', () => {
     assert.equal(c!.idTokenSignedResponseAlg, 'RS256');
     assert.equal(c!.userinfoSignedResponseAlg, 'PS256');
     assert.equal(c!.tokenEndpointAuthMethod, 'client_secret_post');
+    assert.equal(c!.tokenEndpointAuthSigningAlg, 'ES256');
     assert.deepEqual(c!.grantTypes, ['authorization_code', 'refresh_token']);
     assert.deepEqual(c!.contacts, ['ops@example.com']);
     assert.equal(c!.uri, 'https://a.example/');

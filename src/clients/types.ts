@@ -33,6 +33,12 @@ export interface Client {
   /** Authorization requests of this client must come through PAR (RFC 9126 §6). */
   readonly requirePushedAuthorizationRequests: boolean;
   /**
+   * `token_endpoint_auth_signing_alg` (OIDC Registration §2): the only alg its JWT client
+   * assertions may use; one signed or MACed with another is refused. Absent: any alg Sesame
+   * supports for the method.
+   */
+  readonly tokenEndpointAuthSigningAlg?: string;
+  /**
    * Registration metadata Konnect stores but never enforces (konnect-spec §2.1), kept for
    * display and for the registration endpoint. Absent when not registered.
    */

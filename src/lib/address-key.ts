@@ -24,7 +24,7 @@ export function addressKey(address: string): string {
 }
 
 /** The eight 16-bit groups of a valid (`isIPv6`) address, `::` and dotted tails expanded. */
-function ipv6Groups(text: string): number[] {
+export function ipv6Groups(text: string): number[] {
   let head = text;
   const tail: number[] = [];
   const lastColon = text.lastIndexOf(':');

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { isDynamicClient } from '../clients/dynamic-client.js';
 import type { ClientLookup } from '../clients/types.js';
 import type { Clock } from '../lib/clock.js';
 import type { BackchannelDeliveryRecord, Storage } from '../storage/types.js';
@@ -12,7 +13,7 @@ export interface DeliveryWorkerOptions {
   readonly clients: ClientLookup;
   readonly clock: Clock;
   readonly log: Logger;
-  /** How a token is sent; default: an HTTP POST with node's fetch ({@link postLogoutToken}). */
+  /** How a token is sent; default: an HTTP POST ({@link postLogoutToken}). */
   readonly post?: PostLogoutToken;
 }
 
@@ -32,8 +33,10 @@ export interface DeliveryPass {
  * never send one delivery twice at once (`claimDue` leases it).
  *
  * A delivery is sent only to the URI the client still registers: one whose client was removed
- * or changed its `backchannel_logout_uri` is dropped. Give-ups are logged at warn, failures that
- * will be retried at debug.
+ * or changed its `backchannel_logout_uri` is dropped. A dynamically registered client's
+ * deliveries go to public addresses only (`PostOptions.publicAddressesOnly`); one refused for
+ * that is dropped, not retried. Give-ups are logged at warn, failures that will be retried at
+ * debug.
  */
 export class DeliveryWorker {
   readonly #options: DeliveryWorkerOptions;
@@ -119,7 +122,8 @@ export class DeliveryWorker {
     const { storage, tokens, clients, clock, log } = this.#options;
     const store = storage.backchannelDeliveries;
     const context = { client: delivery.clientId, uri: delivery.uri, attempts: delivery.attempts };
-    if (clients.get(delivery.clientId)?.backchannelLogoutUri !== delivery.uri) {
+    const client = clients.get(delivery.clientId);
+    if (client === null || client.backchannelLogoutUri !== delivery.uri) {
       await store.delete(delivery.id);
       log.warn(context, 'back-channel logout given up: the client no longer registers this URI');
       return 'givenUp';
@@ -131,12 +135,19 @@ export class DeliveryWorker {
       log.warn(context, 'back-channel logout given up: its token is no longer signed by a key of ours');
       return 'givenUp';
     }
-    const outcome = await this.#post(delivery.uri, token, this.#stopping.signal);
+    // Whoever registers a client chooses its URI: never let that reach inside our network.
+    const outcome = await this.#post(delivery.uri, token, this.#stopping.signal, {
+      publicAddressesOnly: isDynamicClient(client),
+    });
     switch (outcome.kind) {
       case 'delivered':
         await store.delete(delivery.id);
         log.debug({ ...context, status: outcome.status }, 'back-channel logout delivered');
         return 'delivered';
+      case 'refused':
+        await store.delete(delivery.id);
+        log.warn({ ...context, reason: outcome.reason }, 'back-channel logout given up: its URI is refused');
+        return 'givenUp';
       case 'interrupted':
         await store.reschedule(delivery.id, delivery.attempts, clock.now());
         return 'interrupted';

@@ -1,3 +1,4 @@
+import { relaxationsFor } from '../clients/relaxations.js';
 import type { Client } from '../clients/types.js';
 import { publicSubjectOf, RAW_SUB_SCOPE } from '../endpoints/grant-subject.js';
 import { extraScopesOf, type Deps } from '../endpoints/types.js';
@@ -18,7 +19,7 @@ import { extraScopesOf, type Deps } from '../endpoints/types.js';
 export async function logoutSubjectFor(deps: Deps, userId: string, client: Client): Promise<string | null> {
   const offered = extraScopesOf(deps).includes(RAW_SUB_SCOPE);
   if (client.trusted) {
-    const anyScope = deps.config.compat.trustedClientsGetAllScopes;
+    const anyScope = relaxationsFor(client, deps.config.compat).trustedClientsGetAllScopes;
     return offered || anyScope ? null : publicSubjectOf(userId, deps);
   }
   if (!offered) return publicSubjectOf(userId, deps);

@@ -16,6 +16,7 @@ interface Received {
 let server: Server;
 let base: string;
 const received: Received[] = [];
+let connections = 0;
 const handlers: Record<string, (res: ServerResponse) => void> = {
   '/ok': (res) => res.writeHead(200, { 'cache-control': 'no-store' }).end(),
   '/no-content': (res) => res.writeHead(204).end(),
@@ -44,6 +45,7 @@ before(async () => {
       (handlers[path] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res);
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -53,11 +55,15 @@ after(async () => {
 });
 
 const never = new AbortController().signal;
+/** A client of the registration file, which the operator may put on loopback. */
+const fileClient = { publicAddressesOnly: false };
+/** A dynamically registered client, whose URI anyone may have chosen. */
+const dynamicClient = { publicAddressesOnly: true };
 const TOKEN = 'eyJhbGciOiJFUzI1NiJ9.eyJzaWQiOiJzIn0.c2ln';
 
 describe('POSTing a logout token to a back-channel logout URI', () => {
   it('sends logout_token as a form, and a 200 is delivered', async () => {
-    const outcome = await postLogoutToken(`${base}/ok`, TOKEN, never);
+    const outcome = await postLogoutToken(`${base}/ok`, TOKEN, never, fileClient);
     assert.deepEqual(outcome, { kind: 'delivered', status: 200 });
     const request = received.findLast((r) => r.path === '/ok');
     assert.equal(request?.method, 'POST');
@@ -66,14 +72,14 @@ describe('POSTing a logout token to a back-channel logout URI', () => {
   });
 
   it('takes any 2xx, such as 204, as delivered', async () => {
-    assert.deepEqual(await postLogoutToken(`${base}/no-content`, TOKEN, never), {
+    assert.deepEqual(await postLogoutToken(`${base}/no-content`, TOKEN, never, fileClient), {
       kind: 'delivered',
       status: 204,
     });
   });
 
   it("reports a refusal with the start of the relying party's answer", async () => {
-    assert.deepEqual(await postLogoutToken(`${base}/refuses`, TOKEN, never), {
+    assert.deepEqual(await postLogoutToken(`${base}/refuses`, TOKEN, never, fileClient), {
       kind: 'failed',
       reason: 'HTTP 400: {"error":"invalid_request"}',
     });
@@ -81,14 +87,14 @@ describe('POSTing a logout token to a back-channel logout URI', () => {
 
   it('does not follow a redirect: only the registered URI gets the token', async () => {
     const before = received.filter((r) => r.path === '/ok').length;
-    const outcome = await postLogoutToken(`${base}/redirects`, TOKEN, never);
+    const outcome = await postLogoutToken(`${base}/redirects`, TOKEN, never, fileClient);
     assert.deepEqual(outcome, { kind: 'failed', reason: 'HTTP 302' });
     assert.equal(received.filter((r) => r.path === '/ok').length, before, 'nothing reached the target');
   });
 
   it('reads no more than a small bound of an endless error body', async () => {
     const started = Date.now();
-    const outcome = await postLogoutToken(`${base}/endless-error`, TOKEN, never);
+    const outcome = await postLogoutToken(`${base}/endless-error`, TOKEN, never, fileClient);
     assert.equal(outcome.kind, 'failed');
     assert.match(outcome.kind === 'failed' ? outcome.reason : '', /^HTTP 500: x{200}$/);
     assert.ok(Date.now() - started < deliveryPolicy.timeoutMs, 'it did not wait for the body to end');
@@ -99,14 +105,14 @@ describe('POSTing a logout token to a back-channel logout URI', () => {
     await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((done) => closed.close(done));
-    const outcome = await postLogoutToken(`http://127.0.0.1:${port}/`, TOKEN, never);
+    const outcome = await postLogoutToken(`http://127.0.0.1:${port}/`, TOKEN, never, fileClient);
     assert.equal(outcome.kind, 'failed');
     assert.match(outcome.kind === 'failed' ? outcome.reason : '', /ECONNREFUSED/);
   });
 
   it('gives up on a relying party that does not answer within the timeout', async () => {
     const started = Date.now();
-    const outcome = await postLogoutToken(`${base}/silent`, TOKEN, never);
+    const outcome = await postLogoutToken(`${base}/silent`, TOKEN, never, fileClient);
     const took = Date.now() - started;
     assert.deepEqual(outcome, { kind: 'failed', reason: `no answer within ${deliveryPolicy.timeoutMs} ms` });
     assert.ok(took >= deliveryPolicy.timeoutMs - 50 && took < deliveryPolicy.timeoutMs + 2000, `${took} ms`);
@@ -114,8 +120,38 @@ describe('POSTing a logout token to a back-channel logout URI', () => {
 
   it('is interrupted, not failed, when Sesame stops meanwhile', async () => {
     const stopping = new AbortController();
-    const pending = postLogoutToken(`${base}/silent`, TOKEN, stopping.signal);
+    const pending = postLogoutToken(`${base}/silent`, TOKEN, stopping.signal, fileClient);
     setTimeout(() => stopping.abort(), 100);
     assert.deepEqual(await pending, { kind: 'interrupted' });
+  });
+});
+
+describe('POSTing to the back-channel logout URI of a dynamically registered client', () => {
+  const port = (): number => (server.address() as AddressInfo).port;
+
+  it('refuses, without connecting, a host name that resolves to loopback', async () => {
+    const before = connections;
+    const outcome = await postLogoutToken(`http://localhost:${port()}/ok`, TOKEN, never, dynamicClient);
+    assert.equal(outcome.kind, 'refused');
+    assert.match(outcome.kind === 'refused' ? outcome.reason : '', /^localhost resolves to 127\.0\.0\.1,/);
+    assert.equal(connections, before, 'no connection reached the local server');
+  });
+
+  it('refuses, without connecting, an address that is not public, however it is written', async () => {
+    const before = connections;
+    for (const host of ['127.0.0.1', '[::ffff:127.0.0.1]', '[::1]', '2130706433', '0x7f.0.0.1']) {
+      const outcome = await postLogoutToken(`http://${host}:${port()}/ok`, TOKEN, never, dynamicClient);
+      assert.equal(outcome.kind, 'refused', host);
+    }
+    assert.equal(connections, before, 'no connection reached the local server');
+  });
+
+  it("still POSTs to a registration file client's loopback URI, by name or by address", async () => {
+    const before = received.filter((r) => r.path === '/ok').length;
+    for (const host of ['localhost', '127.0.0.1']) {
+      const outcome = await postLogoutToken(`http://${host}:${port()}/ok`, TOKEN, never, fileClient);
+      assert.deepEqual(outcome, { kind: 'delivered', status: 200 }, host);
+    }
+    assert.equal(received.filter((r) => r.path === '/ok').length, before + 2);
   });
 });

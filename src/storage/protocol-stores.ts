@@ -69,11 +69,17 @@ export interface DynamicClientStore {
   list(): Promise<DynamicClientRecord[]>;
   /**
    * Replaces the client's metadata, secret hash, registration token hash and `updatedAt` (RFC 7592
-   * §2.2); `createdAt` stays as it was created. Returns false when no such client.
+   * §2.2); `createdAt` stays as it was created. Compare-and-set, atomic in every engine: only
+   * while the stored registration token hash is still `expectedTokenHash`, so of two changes
+   * authorized with one token only the first is made, and a token replaced (RFC 7592 §2.1
+   * rotation) authorizes nothing more. Returns false when no such client or the hash differs.
    */
-  update(client: DynamicClientRecord): Promise<boolean>;
-  /** RFC 7592 §2.3. Returns false when no such client. */
-  delete(clientId: string): Promise<boolean>;
+  update(client: DynamicClientRecord, expectedTokenHash: string): Promise<boolean>;
+  /**
+   * RFC 7592 §2.3, compare-and-set as {@link update}: only while the stored registration token
+   * hash is still `expectedTokenHash`. Returns false when no such client or the hash differs.
+   */
+  delete(clientId: string, expectedTokenHash: string): Promise<boolean>;
 }
 
 /** Values that may be used once until they expire: RFC 7523 §3 item 7, a client assertion's `jti`. */
@@ -92,7 +98,7 @@ export interface OnceStore {
 export interface PushedRequestRecord {
   /** SHA-256 of the `request_uri` handed to the client (§2.2). */
   readonly requestUriHash: string;
-  /** The client that pushed it; the authorization endpoint must check it against its `client_id`. */
+  /** The client that pushed it; only a `take` naming this client gets the request. */
   readonly clientId: string;
   /** The authorization request parameters as pushed, one value each. */
   readonly params: Readonly<Record<string, string>>;
@@ -104,11 +110,13 @@ export interface PushedRequestStore {
   /** StorageError 'conflict' when the hash is taken. */
   create(request: PushedRequestRecord): Promise<void>;
   /**
-   * RFC 9126 §4 (a `request_uri` is used once): returns the request and deletes it, atomically,
-   * while `now < expiresAt`; null otherwise. Of concurrent takers exactly one gets it. An expired
-   * request is left for `purgeExpired`.
+   * RFC 9126 §4 (a `request_uri` is used once, and only by the client that pushed it): returns
+   * the request and deletes it, atomically, when it was pushed by `clientId` and `now <
+   * expiresAt`; null otherwise. A take naming another client leaves the request untouched, so
+   * whoever learns a `request_uri` cannot spend it for its client. Of concurrent takers exactly
+   * one gets it. An expired request is left for `purgeExpired`.
    */
-  take(requestUriHash: string, now: number): Promise<PushedRequestRecord | null>;
+  take(requestUriHash: string, clientId: string, now: number): Promise<PushedRequestRecord | null>;
   /** How many requests are live (`now < expiresAt`): all of them, or those of one client. */
   countLive(now: number, clientId?: string): Promise<number>;
 }

@@ -297,6 +297,31 @@ describe('verifyClientAssertion: claims (RFC 7523 §3)', () => {
   });
 });
 
+describe('verifyClientAssertion: registered token_endpoint_auth_signing_alg (OIDC Registration §2)', () => {
+  it('refuses an assertion signed with another alg the registered key could verify', async () => {
+    const client = { ...registration([await privateJwk(keys.rsa)]), tokenEndpointAuthSigningAlg: 'RS256' };
+    const verified = await verifyClientAssertion(await assertion(keys.rsa, 'RS256'), client, ctx);
+    assert.equal(verified.method, 'private_key_jwt');
+    const error = await verifyClientAssertion(await assertion(keys.rsa, 'PS256'), client, ctx).then(
+      () => assert.fail('a PS256 assertion was accepted for an RS256 registration'),
+      (thrown: unknown) => thrown,
+    );
+    assert.ok(refused(/not the one registered/)(error));
+    assert.ok(error instanceof OAuthError);
+    assert.match(error.detail ?? '', /RS256.*PS256/, 'the log-only detail names both algs');
+    assert.doesNotMatch(error.description, /RS256|PS256/, 'the registered alg is not told to the caller');
+  });
+
+  it('holds a client_secret_jwt assertion to the registered HMAC alg', async () => {
+    const client = { ...registration(null, SECRET), tokenEndpointAuthSigningAlg: 'HS512' };
+    await verifyClientAssertion(await assertion(secretBytes(SECRET), 'HS512'), client, ctx);
+    await assert.rejects(
+      verifyClientAssertion(await assertion(secretBytes(SECRET), 'HS256'), client, ctx),
+      refused(/not the one registered/),
+    );
+  });
+});
+
 describe('claimedClientId', () => {
   it('reads sub, else iss, without verifying; null for anything unreadable', async () => {
     assert.equal(claimedClientId(await assertion(secretBytes(SECRET), 'HS256')), 'service');

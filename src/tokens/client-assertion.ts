@@ -108,14 +108,16 @@ export function claimedClientId(assertion: string): string | null {
  *   with 30 s of skew; the lifetime, from `iat` or from now, is at most an hour;
  * - `jti` is required (at most 256 characters). That it was never used before is the
  *   caller's to check, for as long as {@link VerifiedClientAssertion.exp} says;
- * - with `ctx.method`, only an assertion of that method.
+ * - with `ctx.method`, only an assertion of that method;
+ * - with a registered `tokenEndpointAuthSigningAlg`, only an assertion of that alg (OIDC
+ *   Registration §2: one signed with another algorithm MUST be rejected).
  *
  * @throws OAuthError `invalid_client` (401) with a short public description and a log-only
  *   detail (RFC 7521 §4.2.1).
  */
 export async function verifyClientAssertion(
   assertion: string,
-  client: Pick<Client, 'id' | 'secret' | 'jwks'>,
+  client: Pick<Client, 'id' | 'secret' | 'jwks' | 'tokenEndpointAuthSigningAlg'>,
   ctx: ClientAssertionContext,
 ): Promise<VerifiedClientAssertion> {
   const { alg, kid } = readHeader(assertion);
@@ -127,6 +129,13 @@ export async function verifyClientAssertion(
   }
   if (ctx.method !== undefined && ctx.method !== null && ctx.method !== method) {
     throw refuse(`this client must authenticate with ${ctx.method}`, `${alg} makes a ${method} assertion`);
+  }
+  const registeredAlg = client.tokenEndpointAuthSigningAlg;
+  if (registeredAlg !== undefined && alg !== registeredAlg) {
+    throw refuse(
+      'client assertion alg is not the one registered for this client',
+      `client ${client.id} registered token_endpoint_auth_signing_alg ${registeredAlg}, the assertion uses ${alg}`,
+    );
   }
   const key = method === 'client_secret_jwt' ? secretKey(client) : await publicKey(client, alg, kid);
   const payload = await verifySignature(assertion, key, alg, client.id, ctx);

@@ -133,7 +133,7 @@ describe('dynamic client registration with openid-client', () => {
     );
   });
 
-  it('reads and deletes the registration with its registration access token; the client is gone', async () => {
+  it('reads and deletes the registration with its registration access token, which each read replaces; the client is gone', async () => {
     const config = await register({ token_endpoint_auth_method: 'client_secret_basic' });
     const client = config.clientMetadata();
     const uri = String(client['registration_client_uri']);
@@ -145,9 +145,18 @@ describe('dynamic client registration with openid-client', () => {
     assert.equal(shown['client_id'], client.client_id);
     assert.equal(shown['client_secret'], undefined, 'Sesame keeps only its hash');
     assert.deepEqual(shown['redirect_uris'], [REDIRECT]);
+    assert.equal(shown['registration_client_uri'], uri);
+    // RFC 7592 §2.1, §3: the answer carries a new registration access token, which replaces the old.
+    const rotated = { authorization: `Bearer ${String(shown['registration_access_token'])}` };
+    assert.notEqual(rotated.authorization, auth.authorization);
+    assert.equal(
+      (await fetch(uri, { method: 'DELETE', headers: auth })).status,
+      401,
+      'the old token is gone',
+    );
 
-    assert.equal((await fetch(uri, { method: 'DELETE', headers: auth })).status, 204);
-    assert.equal((await fetch(uri, { headers: auth })).status, 401);
+    assert.equal((await fetch(uri, { method: 'DELETE', headers: rotated })).status, 204);
+    assert.equal((await fetch(uri, { headers: rotated })).status, 401);
     const token = await fetch(`${sesame.issuer}/konnect/v1/token`, {
       method: 'POST',
       headers: {

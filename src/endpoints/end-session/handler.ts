@@ -3,6 +3,7 @@ import { OAuthError } from '../../oauth/errors.js';
 import { matchPostLogoutRedirectUri } from '../../oauth/redirect-uri.js';
 import { buildAuthorizationResponse } from '../../oauth/response-mode.js';
 import { resolveClient } from '../../clients/implicit-trust.js';
+import { relaxationsFor } from '../../clients/relaxations.js';
 import type { Client } from '../../clients/types.js';
 import type { IdTokenHint } from '../../tokens/types.js';
 import { queueBackchannelLogout } from '../../logout/queue-backchannel-logout.js';
@@ -100,8 +101,13 @@ async function parse(params: Params, deps: BrowserDeps): Promise<EndSessionReque
     deps.config.issuer,
     deps.config.compat,
   );
-  const relax = { ignoreQuery: deps.config.compat.redirectUriIgnoresQuery };
-  if (uri !== null && (client === null || !matchPostLogoutRedirectUri(client, uri, relax))) {
+  if (
+    uri !== null &&
+    (client === null ||
+      !matchPostLogoutRedirectUri(client, uri, {
+        ignoreQuery: relaxationsFor(client, deps.config.compat).redirectUriIgnoresQuery,
+      }))
+  ) {
     throw new OAuthError(
       'invalid_request',
       'The address to return to after signing out is not registered for this application.',

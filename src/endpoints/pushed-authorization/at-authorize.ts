@@ -8,8 +8,9 @@ import { asParams, isPushedRequestUri, pushedRequestKey } from './pushed-request
 /**
  * The authorization endpoint's side of RFC 9126 §4: a `request_uri` the PAR endpoint handed
  * out stands for the parameters pushed there. Returns them — the pushed request is taken, so
- * it serves once — or null when the request carries no such `request_uri` (any other
- * `request_uri` is left to the endpoint, which answers `request_uri_not_supported`).
+ * it serves once, and only by the client that pushed it — or null when the request carries
+ * no such `request_uri` (any other `request_uri` is left to the endpoint, which answers
+ * `request_uri_not_supported`).
  *
  * Of the request's own parameters only `client_id` counts, and it must name the client that
  * pushed. Every other one is ignored, as RFC 9126 §4 builds the request as RFC 9101 §5 does,
@@ -20,7 +21,8 @@ import { asParams, isPushedRequestUri, pushedRequestKey } from './pushed-request
  *
  * @throws OAuthError shown as a page, since no redirect_uri is verified yet:
  *   `invalid_request` without a single `client_id`; `invalid_request_uri` for a request_uri
- *   unknown, expired, already used, or pushed by another client.
+ *   unknown, expired, already used, or pushed by another client (which leaves it usable by
+ *   the client that pushed it).
  */
 export async function takePushedRequest(query: Params, deps: Deps): Promise<Params | null> {
   const values = query.get('request_uri');
@@ -29,18 +31,21 @@ export async function takePushedRequest(query: Params, deps: Deps): Promise<Para
   const requestUri = values[0];
   rejectRepeatedParams(query, ['client_id']);
   const clientId = requiredParam(query, 'client_id');
-  const pushed = await deps.storage.pushedRequests.take(pushedRequestKey(requestUri), deps.clock.now());
+  // Taken only for the client named, so a request_uri presented with another client_id stays
+  // usable by the client that pushed it.
+  const pushed = await deps.storage.pushedRequests.take(
+    pushedRequestKey(requestUri),
+    clientId,
+    deps.clock.now(),
+  );
   if (pushed === null) {
     throw new OAuthError(
       'invalid_request_uri',
-      'This sign-in request has expired or was already used. Go back to the application and try again.',
-      { detail: `client ${clientId.slice(0, 200)}: request_uri unknown, expired or used` },
+      'This sign-in request has expired, was already used, or was made by another application. Go back to the application and try again.',
+      {
+        detail: `client ${clientId.slice(0, 200)}: request_uri unknown, expired, used or pushed by another client`,
+      },
     );
-  }
-  if (pushed.clientId !== clientId) {
-    throw new OAuthError('invalid_request_uri', 'This sign-in request was made by another application.', {
-      detail: `request_uri of ${pushed.clientId} presented with client_id ${clientId.slice(0, 200)}`,
-    });
   }
   const ignored = [...query.keys()].filter((name) => name !== 'client_id' && name !== 'request_uri');
   if (ignored.length > 0) {

@@ -158,8 +158,8 @@ describe('PAR endpoint: pushing a request', () => {
     const fx = await fixture();
     const pushed = await push(fx, { ...requestOf(APP_REDIRECT), ...appAuth });
     const now = fx.clock.now();
-    assert.equal(await fx.storage.pushedRequests.take(pushed.request_uri, now), null);
-    const stored = await fx.storage.pushedRequests.take(pushedRequestKey(pushed.request_uri), now);
+    assert.equal(await fx.storage.pushedRequests.take(pushed.request_uri, APP.id, now), null);
+    const stored = await fx.storage.pushedRequests.take(pushedRequestKey(pushed.request_uri), APP.id, now);
     assert.ok(stored);
     assert.equal(stored.clientId, APP.id);
     assert.equal(stored.expiresAt, now + 60_000);
@@ -397,16 +397,18 @@ describe('authorization endpoint: request_uri from PAR', () => {
     );
   });
 
-  it('refuses a request_uri presented with the client_id of another client', async () => {
+  it('refuses a request_uri presented with the client_id of another client, and keeps it for its own', async () => {
     const fx = await fixture();
     const pushed = await push(fx, { ...requestOf(APP_REDIRECT), ...appAuth });
+    const cookies = await signedInAlice(fx);
     await rejectsWith(
-      authorize(
-        fx,
-        { client_id: PUBLIC.id, request_uri: pushed.request_uri },
-        { cookies: await signedInAlice(fx) },
-      ),
+      authorize(fx, { client_id: PUBLIC.id, request_uri: pushed.request_uri }, { cookies }),
       'invalid_request_uri',
+    );
+    const response = await authorize(fx, { client_id: APP.id, request_uri: pushed.request_uri }, { cookies });
+    assert.ok(
+      redirectParams(response, APP_REDIRECT).get('code'),
+      'the client that pushed it can still use it',
     );
   });
 

@@ -17,8 +17,11 @@ export interface ClientInformation {
   readonly createdAt: number;
   /** Shown once, when issued; Sesame keeps only its hash. */
   readonly clientSecret?: string;
-  /** Shown once, at registration; Sesame keeps only its hash. */
-  readonly registrationAccessToken?: string;
+  /**
+   * Issued for this response (RFC 7592 §3: every client information response carries one);
+   * Sesame keeps only its hash, so it is shown once.
+   */
+  readonly registrationAccessToken: string;
 }
 
 /** Where a client manages its registration (RFC 7592 §3 `registration_client_uri`). */
@@ -29,9 +32,9 @@ export function registrationClientUri(issuer: string, clientId: string): string 
 /**
  * The client information response (RFC 7591 §3.2.1, RFC 7592 §3): `client_id`,
  * `client_id_issued_at`, for a client with a secret `client_secret_expires_at: 0` (it never
- * expires), `registration_client_uri`, the registered metadata, and the secret and
- * registration access token only when they have just been issued — Sesame keeps hashes and
- * cannot show them again.
+ * expires), `registration_access_token` (always a newly issued one) and
+ * `registration_client_uri`, the registered metadata, and the secret only when it has just
+ * been issued — Sesame keeps hashes and cannot show it again.
  */
 export function clientInformation(deps: Deps, info: ClientInformation, status: 200 | 201): EndpointResponse {
   return {
@@ -43,9 +46,7 @@ export function clientInformation(deps: Deps, info: ClientInformation, status: 2
       ...(info.clientSecret === undefined ? {} : { client_secret: info.clientSecret }),
       client_id_issued_at: Math.floor(info.createdAt / 1000),
       ...(usesClientSecret(info.metadata) ? { client_secret_expires_at: 0 } : {}),
-      ...(info.registrationAccessToken === undefined
-        ? {}
-        : { registration_access_token: info.registrationAccessToken }),
+      registration_access_token: info.registrationAccessToken,
       registration_client_uri: registrationClientUri(deps.config.issuer, info.clientId),
       ...info.metadata,
     },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import { ALICE, ISSUER, MEET, MEET_BASE } from '../authorize/test-parties.js';
+import { ALICE, ISSUER, MEET, MEET_BASE, WEB, WEB_REDIRECT } from '../authorize/test-parties.js';
 import { paths } from '../paths.js';
 import {
   HTTPS_REDIRECT,
@@ -66,10 +66,23 @@ function hiddenFields(page: string): Record<string, string> {
   return fields;
 }
 
+/** An authorization request URL without PKCE. */
+function withoutPkce(url: string): string {
+  const [path, query] = url.split('?') as [string, string];
+  const params = new URLSearchParams(query);
+  params.delete('code_challenge');
+  params.delete('code_challenge_method');
+  return `${path}?${params}`;
+}
+
 /** Authorize as signed-in Alice, see the consent page, allow, and return the code. */
-async function codeThroughConsent(server: RegistrationServer, clientId: string): Promise<string> {
+async function codeThroughConsent(
+  server: RegistrationServer,
+  clientId: string,
+  url: string = authorizeUrl(clientId),
+): Promise<string> {
   const browser = await new Browser(server).signIn();
-  const start = await browser.request('GET', authorizeUrl(clientId));
+  const start = await browser.request('GET', url);
   assert.equal(start.statusCode, 302, start.body);
   const consentUrl = String(start.headers.location);
   assert.ok(
@@ -233,5 +246,131 @@ describe('a dynamically registered client under Konnect compatibility', () => {
     const answer = await server.register({ redirect_uris: [`${ISSUER}${paths.endSession}`] });
     assert.equal(answer.status, 400);
     assert.equal(answer.json?.['error'], 'invalid_redirect_uri');
+  });
+
+  it('must use PKCE when it is public, where a secretless file client need not', async () => {
+    const browser = await new Browser(server).signIn();
+    const meet = await browser.request(
+      'GET',
+      withoutPkce(authorizeUrl(MEET.id, { redirect_uri: MEET_BASE, scope: 'openid profile' })),
+    );
+    const meetAnswer = new URL(String(meet.headers.location));
+    assert.ok(meetAnswer.searchParams.has('code'), `the file client gets a code: ${meetAnswer.href}`);
+    const client = await registerWeb(server, { ...WEB_METADATA, token_endpoint_auth_method: 'none' });
+    const refused = await browser.request('GET', withoutPkce(authorizeUrl(client.id)));
+    assert.equal(refused.statusCode, 302, refused.body);
+    const answer = new URL(String(refused.headers.location));
+    assert.equal(`${answer.origin}${answer.pathname}`, HTTPS_REDIRECT);
+    assert.equal(answer.searchParams.get('error'), 'invalid_request');
+    assert.match(answer.searchParams.get('error_description') ?? '', /PKCE/);
+    assert.equal(answer.searchParams.get('code'), null);
+  });
+
+  it('cannot redeem a code without PKCE once it has become public', async () => {
+    const answer = await server.register(WEB_METADATA);
+    assert.equal(answer.status, 201, answer.text);
+    const id = String(answer.json!['client_id']);
+    // A confidential client needs no PKCE at authorize; RFC 7592 then makes it public.
+    const code = await codeThroughConsent(server, id, withoutPkce(authorizeUrl(id)));
+    const update = await server.call(
+      'PUT',
+      new URL(String(answer.json!['registration_client_uri'])).pathname,
+      {
+        token: String(answer.json!['registration_access_token']),
+        json: { ...WEB_METADATA, client_id: id, token_endpoint_auth_method: 'none' },
+      },
+    );
+    assert.equal(update.status, 200, update.text);
+    const refused = await token(server, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: HTTPS_REDIRECT,
+      client_id: id,
+    });
+    assert.equal(refused.status, 400, JSON.stringify(refused.json));
+    assert.equal(refused.json['error'], 'invalid_grant');
+    assert.equal(refused.json['access_token'], undefined);
+  });
+
+  it('is refused when it sends a secret it was not given', async () => {
+    const client = await registerWeb(server, { ...WEB_METADATA, token_endpoint_auth_method: 'none' });
+    const code = await codeThroughConsent(server, client.id);
+    const anySecret = await token(server, exchange(code), [client.id, 'any-secret']);
+    assert.equal(anySecret.status, 401, JSON.stringify(anySecret.json));
+    assert.equal(anySecret.json['error'], 'invalid_client');
+    const inBody = await token(server, { ...exchange(code), client_id: client.id, client_secret: 'x' });
+    assert.equal(inBody.status, 401, JSON.stringify(inBody.json));
+    const right = await token(server, { ...exchange(code), client_id: client.id });
+    assert.equal(right.status, 200, 'the refusals did not spend the code');
+  });
+
+  it('must use its registered redirect URI exactly, where a file client may add a query', async () => {
+    const browser = await new Browser(server).signIn();
+    const file = await browser.request(
+      'GET',
+      authorizeUrl(WEB.id, { redirect_uri: `${WEB_REDIRECT}?tenant=1` }),
+    );
+    assert.equal(file.statusCode, 302, 'the file client’s redirect URI matches ignoring the query');
+    const client = await registerWeb(server);
+    const evil = await browser.request(
+      'GET',
+      authorizeUrl(client.id, { redirect_uri: `${HTTPS_REDIRECT}?evil=1` }),
+    );
+    assert.equal(evil.statusCode, 400, 'the error page, not a redirect');
+    assert.equal(evil.headers.location, undefined);
+  });
+
+  it('keeps the query of its registered redirect URI in every response (RFC 6749 §3.1.2)', async () => {
+    const registeredUri = `${HTTPS_REDIRECT}?iss=tenant-a`;
+    const client = await registerWeb(server, { ...WEB_METADATA, redirect_uris: [registeredUri] });
+    const browser = await new Browser(server).signIn();
+    const answer = await browser.request(
+      'GET',
+      authorizeUrl(client.id, { redirect_uri: registeredUri, prompt: 'none' }),
+    );
+    assert.equal(answer.statusCode, 302, answer.body);
+    const location = String(answer.headers.location);
+    assert.ok(location.startsWith(`${registeredUri}&`), location);
+    assert.equal(new URL(location).searchParams.get('error'), 'consent_required');
+  });
+
+  it('must use its registered post-logout redirect URI exactly', async () => {
+    const loggedOut = 'https://rp.example.org/logged-out';
+    const client = await registerWeb(server, { ...WEB_METADATA, post_logout_redirect_uris: [loggedOut] });
+    const endSession = (uri: string) =>
+      server.app.inject({
+        method: 'GET',
+        url: `${paths.endSession}?${new URLSearchParams({ client_id: client.id, post_logout_redirect_uri: uri })}`,
+      });
+    const exact = await endSession(loggedOut);
+    assert.notEqual(exact.statusCode, 400, exact.body);
+    // The relaxation would accept a bare-word fragment the registration does not name.
+    const evil = await endSession(`${loggedOut}#elsewhere`);
+    assert.equal(evil.statusCode, 400, evil.body);
+    assert.equal(evil.headers.location, undefined);
+  });
+
+  it('gets no lenient token requests: no parameters from the query, no Basic without its scheme', async () => {
+    const client = await registerWeb(server);
+    const code = await codeThroughConsent(server, client.id);
+    const fromQuery = await server.app.inject({
+      method: 'POST',
+      url: `${paths.token}?${new URLSearchParams({ ...exchange(code), client_id: client.id, client_secret: client.secret })}`,
+    });
+    assert.equal(fromQuery.statusCode, 400, fromQuery.body);
+    assert.equal((JSON.parse(fromQuery.body) as Record<string, unknown>)['error'], 'invalid_request');
+    const schemeless = await server.app.inject({
+      method: 'POST',
+      url: paths.token,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: Buffer.from(`${client.id}:${client.secret}`).toString('base64'),
+      },
+      payload: new URLSearchParams(exchange(code)).toString(),
+    });
+    assert.equal(schemeless.statusCode, 401, schemeless.body);
+    assert.equal((JSON.parse(schemeless.body) as Record<string, unknown>)['error'], 'invalid_client');
+    const right = await token(server, exchange(code), [client.id, client.secret]);
+    assert.equal(right.status, 200, 'the refusals did not spend the code');
   });
 });

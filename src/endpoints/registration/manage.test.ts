@@ -50,10 +50,15 @@ describe('client configuration endpoint (RFC 7592)', () => {
     assert.equal(read.status, 200, read.text);
     assert.equal(read.headers['cache-control'], 'no-store');
     const shown = without(client.body, 'client_secret', 'registration_access_token');
-    assert.deepEqual(read.json, shown, 'the registration, without the secret and the token');
+    assert.deepEqual(
+      without(read.json!, 'registration_access_token'),
+      shown,
+      'the registration, without the secret',
+    );
+    const readToken = String(read.json!['registration_access_token']);
 
     const update = await server.call('PUT', client.path, {
-      token: client.token,
+      token: readToken,
       json: {
         client_id: client.id,
         redirect_uris: ['https://rp.example.org/new-callback'],
@@ -71,17 +76,91 @@ describe('client configuration endpoint (RFC 7592)', () => {
     assert.equal(served?.name, 'Renamed RP');
     assert.equal(served?.secretHash, hashToken(client.secret!), 'the same secret still works');
 
-    const reread = await server.call('GET', client.path, { token: client.token });
+    const reread = await server.call('GET', client.path, {
+      token: String(update.json!['registration_access_token']),
+    });
     assert.deepEqual(reread.json!['redirect_uris'], ['https://rp.example.org/new-callback']);
+    const latest = String(reread.json!['registration_access_token']);
 
-    const deleted = await server.call('DELETE', client.path, { token: client.token });
+    const deleted = await server.call('DELETE', client.path, { token: latest });
     assert.equal(deleted.status, 204);
     assert.equal(deleted.text, '');
     assert.equal(server.deps.clients.get(client.id), null);
     assert.equal(await server.fx.storage.dynamicClients.get(client.id), null);
-    const gone = await server.call('GET', client.path, { token: client.token });
+    const gone = await server.call('GET', client.path, { token: latest });
     assert.equal(gone.status, 401);
     assert.equal(gone.json?.['error'], 'invalid_token');
+  });
+
+  it('answers a read with a new registration access token and its registration_client_uri; the old token stops working (RFC 7592 §2.1, §3)', async () => {
+    const client = await registered(server);
+    const read = await server.call('GET', client.path, { token: client.token });
+    assert.equal(read.status, 200, read.text);
+    const token = read.json!['registration_access_token'];
+    assert.match(String(token), /^[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(token, client.token);
+    assert.equal(read.json!['registration_client_uri'], client.body['registration_client_uri']);
+    assert.equal(
+      (await server.fx.storage.dynamicClients.get(client.id))?.registrationTokenHash,
+      hashToken(String(token)),
+      'only the new token’s hash is kept',
+    );
+
+    const old = await server.call('GET', client.path, { token: client.token });
+    assert.equal(old.status, 401, old.text);
+    assert.equal(old.json?.['error'], 'invalid_token');
+    const oldDelete = await server.call('DELETE', client.path, { token: client.token });
+    assert.equal(oldDelete.status, 401, 'the old token deletes nothing');
+    assert.ok(server.deps.clients.get(client.id), 'the client is still served');
+    const again = await server.call('GET', client.path, { token: String(token) });
+    assert.equal(again.status, 200, again.text);
+  });
+
+  it('answers an update with a new registration access token; the old token stops working (RFC 7592 §2.2, §3)', async () => {
+    const client = await registered(server);
+    const update = await server.call('PUT', client.path, {
+      token: client.token,
+      json: { ...WEB_METADATA, client_id: client.id, client_name: 'Renamed' },
+    });
+    assert.equal(update.status, 200, update.text);
+    const token = String(update.json!['registration_access_token']);
+    assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(token, client.token);
+    assert.equal(update.json!['registration_client_uri'], client.body['registration_client_uri']);
+
+    const old = await server.call('PUT', client.path, {
+      token: client.token,
+      json: { ...WEB_METADATA, client_id: client.id, client_name: 'With the old token' },
+    });
+    assert.equal(old.status, 401, old.text);
+    assert.equal(server.deps.clients.get(client.id)?.name, 'Renamed');
+    assert.equal((await server.call('GET', client.path, { token })).status, 200);
+  });
+
+  it('lets only one of two concurrent requests with one token through; the other gets 401', async () => {
+    for (const second of ['GET', 'PUT', 'DELETE']) {
+      const client = await registered(server);
+      const request = (method: string) =>
+        server.call(method, client.path, {
+          token: client.token,
+          ...(method === 'PUT' ? { json: { ...WEB_METADATA, client_id: client.id } } : {}),
+        });
+      const answers = await Promise.all([request('GET'), request(second)]);
+      const statuses = answers.map((answer) => answer.status);
+      const detail = `GET and ${second}: ${answers.map((answer) => answer.text).join(' | ')}`;
+      assert.equal(statuses.filter((status) => status === 401).length, 1, detail);
+      assert.equal(statuses.filter((status) => status === 200 || status === 204).length, 1, detail);
+      const stored = await server.fx.storage.dynamicClients.get(client.id);
+      const winner = answers.find((answer) => answer.status === 200);
+      if (winner === undefined) {
+        assert.equal(stored, null, 'the DELETE won');
+      } else {
+        assert.equal(
+          stored?.registrationTokenHash,
+          hashToken(String(winner.json!['registration_access_token'])),
+        );
+      }
+    }
   });
 
   it('drops the fields an update leaves out (RFC 7592 §2.2)', async () => {
@@ -246,7 +325,7 @@ describe('client configuration endpoint (RFC 7592)', () => {
 
   it('stops serving a client another process deleted once its configuration is read', async () => {
     const client = await registered(server);
-    await server.fx.storage.dynamicClients.delete(client.id);
+    await server.fx.storage.dynamicClients.delete(client.id, hashToken(client.token));
     assert.ok(server.deps.clients.get(client.id), 'this process still has its copy');
     assert.equal((await server.call('GET', client.path, { token: client.token })).status, 401);
     assert.equal(server.deps.clients.get(client.id), null);

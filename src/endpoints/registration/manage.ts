@@ -25,16 +25,23 @@ const serverFields = [
  * `/konnect/v1/register/<client_id>`: the client configuration endpoint (RFC 7592), each
  * request authenticated with the client's registration access token (see
  * {@link authorizedClient}):
- * - GET reads the registration (§2.1): 200 with the client information, without the secret
- *   or the token, which Sesame keeps only as hashes; the token stays valid.
+ * - GET reads the registration (§2.1): 200 with the client information, without the secret,
+ *   which Sesame keeps only as a hash.
  * - PUT replaces the metadata (§2.2) under the registration rules: fields left out are
  *   dropped. The secret is kept — Sesame does not rotate it, and a client cannot choose one —
  *   unless the client moves from a method without a secret to `client_secret_basic` or
  *   `client_secret_post`, when a new one is issued and shown in the answer; moving to `none`
- *   or `private_key_jwt` discards it. The registration access token stays the same.
+ *   or `private_key_jwt` discards it.
  * - DELETE removes the client (§2.3): 204. Its grants are not revoked here (storage has no
  *   revocation per client), but nothing can use them once the client is gone: the token
  *   endpoint refuses an unknown client.
+ *
+ * GET and PUT rotate the registration access token (§2.1, §2.2): the client information
+ * response must carry one (§3), and Sesame keeps only the hash of the current one, so each
+ * answer issues a new token, and the one the request came with stops working. Every change is
+ * made only while the stored token hash is still the one the request was authorized with
+ * (`DynamicClientRegistry.update`, `.delete`), so of two requests with one token only the first
+ * succeeds and the other gets 401, in this process or another sharing the database.
  */
 export function manageClient(registry: DynamicClientRegistry) {
   return (req: EndpointRequest, deps: Deps): Promise<EndpointResponse> =>
@@ -42,13 +49,23 @@ export function manageClient(registry: DynamicClientRegistry) {
       const record = await authorizedClient(req, registry);
       switch (req.method) {
         case 'GET':
-          return clientInformation(deps, information(record), 200);
+          return readClient(deps, registry, record);
         case 'PUT':
           return updateClient(req, deps, registry, record);
         default:
           return deleteClient(req, deps, registry, record);
       }
     });
+}
+
+/** GET (RFC 7592 §2.1): the registration as stored, with a new registration access token. */
+async function readClient(
+  deps: Deps,
+  registry: DynamicClientRegistry,
+  record: DynamicClientRecord,
+): Promise<EndpointResponse> {
+  const registrationAccessToken = await rotateToken(deps, registry, record, {});
+  return clientInformation(deps, { ...information(record), registrationAccessToken }, 200);
 }
 
 async function updateClient(
@@ -66,14 +83,40 @@ async function updateClient(
     : newSecret === undefined
       ? record.secretHash
       : hashToken(newSecret);
-  const updated = await registry.update({ ...record, metadata, secretHash, updatedAt: deps.clock.now() });
-  if (!updated) throw new RegistrationTokenError(`client "${record.clientId}" was deleted meanwhile`, true);
+  const registrationAccessToken = await rotateToken(deps, registry, record, { metadata, secretHash });
   deps.log.info(
     { client_id: record.clientId, redirect_uris: metadata.redirect_uris, address: req.clientAddress },
     'dynamically registered client updated',
   );
-  const info = information({ ...record, metadata });
+  const info = { ...information({ ...record, metadata }), registrationAccessToken };
   return clientInformation(deps, newSecret === undefined ? info : { ...info, clientSecret: newSecret }, 200);
+}
+
+/**
+ * Stores the record with `changes` and the hash of a new registration access token in place of
+ * the one the request was authorized with, and returns the new token (RFC 7592 §2.1, §2.2).
+ *
+ * @throws RegistrationTokenError when the client was deleted or its token replaced meanwhile:
+ *   the request's token is no longer valid.
+ */
+async function rotateToken(
+  deps: Deps,
+  registry: DynamicClientRegistry,
+  record: DynamicClientRecord,
+  changes: Partial<Pick<DynamicClientRecord, 'metadata' | 'secretHash'>>,
+): Promise<string> {
+  const token = randomToken(32);
+  const rotated = await registry.update(
+    { ...record, ...changes, registrationTokenHash: hashToken(token), updatedAt: deps.clock.now() },
+    record.registrationTokenHash,
+  );
+  if (!rotated) {
+    throw new RegistrationTokenError(
+      `client "${record.clientId}" was deleted or its registration access token replaced meanwhile`,
+      true,
+    );
+  }
+  return token;
 }
 
 async function deleteClient(
@@ -82,8 +125,11 @@ async function deleteClient(
   registry: DynamicClientRegistry,
   record: DynamicClientRecord,
 ): Promise<EndpointResponse> {
-  if (!(await registry.delete(record.clientId))) {
-    throw new RegistrationTokenError(`client "${record.clientId}" was deleted meanwhile`, true);
+  if (!(await registry.delete(record.clientId, record.registrationTokenHash))) {
+    throw new RegistrationTokenError(
+      `client "${record.clientId}" was deleted or its registration access token replaced meanwhile`,
+      true,
+    );
   }
   deps.log.info(
     { client_id: record.clientId, address: req.clientAddress },

@@ -6,10 +6,18 @@ import type { Deps, EndpointRequest } from '../types.js';
 import { jsonBodyText } from './json-body.js';
 
 /**
+ * How deep arrays and objects may nest in a registration body. Client metadata needs five
+ * levels (the body, `jwks`, `keys`, a key, its `key_ops`); unknown members are ignored (RFC
+ * 7591 §2), but a value nested thousands deep would overflow the stack of anything that walks
+ * it (JSON.stringify, structuredClone).
+ */
+const MAX_NESTING = 16;
+
+/**
  * The JSON body of a registration or update request (RFC 7591 §3.1, RFC 7592 §2.2), parsed.
  *
- * @throws ClientMetadataError `invalid_request` when the body is not `application/json` or
- *   does not parse.
+ * @throws ClientMetadataError `invalid_request` when the body is not `application/json`, nests
+ *   deeper than {@link MAX_NESTING}, or does not parse.
  */
 export function readJsonBody(req: EndpointRequest): unknown {
   const text = jsonBodyText(req);
@@ -19,11 +27,38 @@ export function readJsonBody(req: EndpointRequest): unknown {
       'the client metadata must be sent as a JSON object with Content-Type: application/json',
     );
   }
+  if (nestsDeeperThan(text, MAX_NESTING)) {
+    throw new ClientMetadataError(
+      'invalid_request',
+      `the request body nests arrays and objects more than ${MAX_NESTING} deep`,
+    );
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new ClientMetadataError('invalid_request', 'the request body is not valid JSON');
   }
+}
+
+/**
+ * Whether the JSON text opens more than `max` arrays or objects inside one another, counted in
+ * one pass over the text (no recursion, so any depth is safe). Brackets inside strings do not
+ * count; text that is not JSON may be miscounted, and JSON.parse refuses it anyway.
+ */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (++depth > max) return true;
+    } else if (c === ']' || c === '}') depth--;
+  }
+  return false;
 }
 
 /** The rules a registration is checked against on this provider. */

@@ -76,6 +76,14 @@ describe('dynamic client registration (RFC 7591)', () => {
     assert.equal(server.deps.clients.get(String(answer.json!['client_id']))?.secretHash, null);
   });
 
+  it('registers a client for unsigned ID tokens (OIDC Registration §2 none)', async () => {
+    const answer = await server.register({ ...WEB_METADATA, id_token_signed_response_alg: 'none' });
+    assert.equal(answer.status, 201, answer.text);
+    assert.equal(answer.json!['id_token_signed_response_alg'], 'none');
+    const client = server.deps.clients.get(String(answer.json!['client_id']));
+    assert.equal(client?.idTokenSignedResponseAlg, 'none');
+  });
+
   it('registers every supported field and returns what it registered', async () => {
     const metadata = {
       redirect_uris: [HTTPS_REDIRECT, 'https://rp.example.org/other?x=1'],
@@ -464,10 +472,10 @@ describe('dynamic client registration refuses bad metadata', () => {
     ],
     // algorithms
     [
-      'unsigned ID tokens',
-      { ...WEB_METADATA, id_token_signed_response_alg: 'none' },
+      'unsigned userinfo responses',
+      { ...WEB_METADATA, userinfo_signed_response_alg: 'none' },
       'invalid_client_metadata',
-      /"none" is not supported: Sesame always signs/,
+      /userinfo_signed_response_alg "none" is not supported: Sesame always signs/,
     ],
     [
       'an ID token algorithm the key cannot make',

@@ -34,8 +34,13 @@ const bearerPattern = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
  * clients.
  *
  * RFC 7592 §2.1 adds that a token presented for a client that does not exist SHOULD be
- * revoked. Sesame does not: it cannot issue a new one, so that would only lock the token's own
- * client out of its registration, and the token, 256 random bits, is never guessed.
+ * revoked. Sesame does not: that would only lock the token's own client out of its
+ * registration, with no new token to take its place, and the token, 256 random bits, is never
+ * guessed.
+ *
+ * The token is valid only until the next GET or PUT that succeeds with it, which replaces it
+ * (manage.ts); the record returned holds the hash it was checked against, for the
+ * compare-and-set of that change.
  *
  * @throws RegistrationTokenError
  */

@@ -1,6 +1,7 @@
 import { OAuthError } from '../../oauth/errors.js';
 import { matchRedirectUri } from '../../oauth/redirect-uri.js';
 import { resolveClient } from '../../clients/implicit-trust.js';
+import { relaxationsFor } from '../../clients/relaxations.js';
 import { authorizationRequestFrom, type AuthorizationRequest } from '../authorize/request.js';
 import type { Client } from '../../clients/types.js';
 import type { InteractionRecord } from '../../storage/types.js';
@@ -41,7 +42,7 @@ export async function loadInteraction(id: string, deps: BrowserDeps): Promise<Lo
   // meanwhile (say, a compromised one) must not receive the code or an error.
   if (
     !matchRedirectUri(client, request.redirectUri, {
-      ignoreQuery: deps.config.compat.redirectUriIgnoresQuery,
+      ignoreQuery: relaxationsFor(client, deps.config.compat).redirectUriIgnoresQuery,
     })
   ) {
     throw new OAuthError(

@@ -1,7 +1,8 @@
 import { authenticateClient, type ClientAuthMethod } from '../../clients/authenticate.js';
 import { lookupWithImplicitTrust } from '../../clients/implicit-trust.js';
 import type { Client } from '../../clients/types.js';
-import { isOAuthError, type OAuthError } from '../../oauth/errors.js';
+import { relaxationsFor } from '../../clients/relaxations.js';
+import { isOAuthError, OAuthError } from '../../oauth/errors.js';
 import { paths } from '../paths.js';
 import type { Deps, EndpointResponse } from '../types.js';
 import { clientAssertionVerifier } from './client-assertions.js';
@@ -34,7 +35,8 @@ export interface AuthenticatedClient {
  *
  * Each request that relied on `compat.lenientTokenRequests` (parameters from the query of an
  * empty POST, or Basic credentials without the scheme; konnect-spec §9.2) is logged as a
- * warning naming the relaxation, the client and how to stop depending on it.
+ * warning naming the relaxation, the client and how to stop depending on it; a dynamically
+ * registered client, which gets no relaxation, is refused `invalid_request` instead.
  *
  * @throws OAuthError `invalid_client` (401) for unknown clients, wrong secrets and failed or
  *   replayed assertions, `invalid_request` for missing or contradictory credentials.
@@ -50,6 +52,12 @@ export async function checkClient(
   const assertions = clientAssertionVerifier(deps, credentials.endpointPath ?? paths.token);
   const result = await authenticateClient(lookup, credentials, deps.config.compat, assertions);
   if (credentials.paramsFromQuery === true) {
+    if (!relaxationsFor(result.client, deps.config.compat).lenientTokenRequests) {
+      // What a strict server would have read: an empty form body.
+      throw new OAuthError('invalid_request', 'the token request parameters must be sent in the form body', {
+        detail: `client ${result.client.id} sent them in the URL query of an empty POST; Konnect compatibility does not apply to a dynamically registered client`,
+      });
+    }
     warnLenient(
       deps,
       result.client.id,

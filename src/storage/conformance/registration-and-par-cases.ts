@@ -20,6 +20,7 @@ export function describeRegistrationAndParCases(factory: () => Promise<Storage>)
 function describeDynamicClients(factory: () => Promise<Storage>): void {
   describe('dynamically registered clients', () => {
     const storage = useStorage(factory);
+    const TOKEN_HASH = aDynamicClient().registrationTokenHash;
 
     it('returns null for an unknown client and lists none at first', async () => {
       assert.equal(await storage().dynamicClients.get('nope'), null);
@@ -67,21 +68,49 @@ function describeDynamicClients(factory: () => Promise<Storage>): void {
         createdAt: T0 + 999,
         updatedAt: T0 + MINUTE,
       });
-      assert.equal(await clients.update(changed), true);
+      assert.equal(await clients.update(changed, TOKEN_HASH), true);
       assert.deepEqual(await clients.get('dyn-client-1'), { ...changed, createdAt: T0 });
     });
 
     it('update reports false for an unknown client and creates nothing', async () => {
-      assert.equal(await storage().dynamicClients.update(aDynamicClient()), false);
+      assert.equal(await storage().dynamicClients.update(aDynamicClient(), TOKEN_HASH), false);
       assert.equal(await storage().dynamicClients.get('dyn-client-1'), null);
+    });
+
+    it('update and delete change nothing unless the registration token hash is the expected one', async () => {
+      const clients = storage().dynamicClients;
+      await clients.create(aDynamicClient());
+      const changed = aDynamicClient({ metadata: {}, registrationTokenHash: 'registration-token-hash-2' });
+      assert.equal(await clients.update(changed, 'another-token-hash'), false);
+      assert.equal(await clients.delete('dyn-client-1', 'another-token-hash'), false);
+      assert.deepEqual(await clients.get('dyn-client-1'), aDynamicClient());
+    });
+
+    it('of two updates expecting one token hash, only the first is made (token rotation)', async () => {
+      const clients = storage().dynamicClients;
+      await clients.create(aDynamicClient());
+      const first = aDynamicClient({ registrationTokenHash: 'rotated-1', updatedAt: T0 + 1 });
+      const second = aDynamicClient({ registrationTokenHash: 'rotated-2', updatedAt: T0 + 2 });
+      const results = await Promise.all([
+        clients.update(first, TOKEN_HASH),
+        clients.update(second, TOKEN_HASH),
+      ]);
+      assert.deepEqual(
+        results.filter((made) => made),
+        [true],
+      );
+      const stored = await clients.get('dyn-client-1');
+      assert.deepEqual(stored, results[0] ? first : second);
+      assert.equal(await clients.delete('dyn-client-1', TOKEN_HASH), false, 'the old hash deletes nothing');
+      assert.equal(await clients.delete('dyn-client-1', stored!.registrationTokenHash), true);
     });
 
     it('delete removes one client, and reports false when there is none', async () => {
       const clients = storage().dynamicClients;
       await clients.create(aDynamicClient());
       await clients.create(aDynamicClient({ clientId: 'dyn-client-2' }));
-      assert.equal(await clients.delete('dyn-client-1'), true);
-      assert.equal(await clients.delete('dyn-client-1'), false);
+      assert.equal(await clients.delete('dyn-client-1', TOKEN_HASH), true);
+      assert.equal(await clients.delete('dyn-client-1', TOKEN_HASH), false);
       assert.equal(await clients.get('dyn-client-1'), null);
       assert.deepEqual(
         (await clients.list()).map((c) => c.clientId),
@@ -172,13 +201,24 @@ function describePushedRequests(factory: () => Promise<Storage>): void {
     const storage = useStorage(factory);
 
     it('takes nothing for an unknown request uri', async () => {
-      assert.equal(await storage().pushedRequests.take('nope', T0), null);
+      assert.equal(await storage().pushedRequests.take('nope', 'client-1', T0), null);
     });
 
     it('takes a pushed request once, as given', async () => {
       await storage().pushedRequests.create(aPushedRequest());
-      assert.deepEqual(await storage().pushedRequests.take('request-uri-hash-1', T0), aPushedRequest());
-      assert.equal(await storage().pushedRequests.take('request-uri-hash-1', T0), null);
+      assert.deepEqual(
+        await storage().pushedRequests.take('request-uri-hash-1', 'client-1', T0),
+        aPushedRequest(),
+      );
+      assert.equal(await storage().pushedRequests.take('request-uri-hash-1', 'client-1', T0), null);
+    });
+
+    it('gives a request only to the client that pushed it, and keeps it from any other', async () => {
+      const requests = storage().pushedRequests;
+      await requests.create(aPushedRequest());
+      assert.equal(await requests.take('request-uri-hash-1', 'client-2', T0), null);
+      assert.equal(await requests.countLive(T0, 'client-1'), 1, 'the wrong client deleted nothing');
+      assert.deepEqual(await requests.take('request-uri-hash-1', 'client-1', T0), aPushedRequest());
     });
 
     it('takes a request until it expires, and not from then on', async () => {
@@ -186,10 +226,10 @@ function describePushedRequests(factory: () => Promise<Storage>): void {
       const end = aPushedRequest().expiresAt;
       await requests.create(aPushedRequest());
       await requests.create(aPushedRequest({ requestUriHash: 'h2' }));
-      assert.deepEqual(await requests.take('request-uri-hash-1', end - 1), aPushedRequest());
-      assert.equal(await requests.take('h2', end), null);
+      assert.deepEqual(await requests.take('request-uri-hash-1', 'client-1', end - 1), aPushedRequest());
+      assert.equal(await requests.take('h2', 'client-1', end), null);
       // An expired request is not deleted by take: it waits for purgeExpired.
-      assert.deepEqual(await requests.take('h2', T0), aPushedRequest({ requestUriHash: 'h2' }));
+      assert.deepEqual(await requests.take('h2', 'client-1', T0), aPushedRequest({ requestUriHash: 'h2' }));
     });
 
     it('counts the live requests, in all and of one client', async () => {
@@ -206,14 +246,14 @@ function describePushedRequests(factory: () => Promise<Storage>): void {
       assert.equal(await requests.countLive(T0, 'client-2'), 1);
       assert.equal(await requests.countLive(T0, 'client-3'), 0);
       assert.equal(await requests.countLive(end), 1, 'expired requests are not counted');
-      await requests.take('h2', T0);
+      await requests.take('h2', 'client-1', T0);
       assert.equal(await requests.countLive(T0, 'client-1'), 1, 'a taken request is gone');
     });
 
     it('keeps a request with no parameters', async () => {
       await storage().pushedRequests.create(aPushedRequest({ params: {} }));
       assert.deepEqual(
-        await storage().pushedRequests.take('request-uri-hash-1', T0),
+        await storage().pushedRequests.take('request-uri-hash-1', 'client-1', T0),
         aPushedRequest({ params: {} }),
       );
     });
@@ -221,14 +261,17 @@ function describePushedRequests(factory: () => Promise<Storage>): void {
     it('refuses a taken hash with a conflict, and keeps the first', async () => {
       await storage().pushedRequests.create(aPushedRequest());
       await rejectsWithConflict(storage().pushedRequests.create(aPushedRequest({ clientId: 'client-2' })));
-      assert.deepEqual(await storage().pushedRequests.take('request-uri-hash-1', T0), aPushedRequest());
+      assert.deepEqual(
+        await storage().pushedRequests.take('request-uri-hash-1', 'client-1', T0),
+        aPushedRequest(),
+      );
     });
 
     it('gives a request to exactly one of ten concurrent takers', async () => {
       const requests = storage().pushedRequests;
       await requests.create(aPushedRequest());
       const taken = await Promise.all(
-        Array.from({ length: 10 }, () => requests.take('request-uri-hash-1', T0)),
+        Array.from({ length: 10 }, () => requests.take('request-uri-hash-1', 'client-1', T0)),
       );
       assert.deepEqual(
         taken.filter((r) => r !== null),
@@ -240,7 +283,10 @@ function describePushedRequests(factory: () => Promise<Storage>): void {
       const params: Record<string, string> = { ...aPushedRequest().params };
       await storage().pushedRequests.create(aPushedRequest({ params }));
       params['redirect_uri'] = 'https://evil.example/cb';
-      assert.deepEqual(await storage().pushedRequests.take('request-uri-hash-1', T0), aPushedRequest());
+      assert.deepEqual(
+        await storage().pushedRequests.take('request-uri-hash-1', 'client-1', T0),
+        aPushedRequest(),
+      );
     });
 
     it('purgeExpired removes expired requests and keeps live ones', async () => {
@@ -249,8 +295,8 @@ function describePushedRequests(factory: () => Promise<Storage>): void {
       await s.pushedRequests.create(aPushedRequest({ requestUriHash: 'old', expiresAt: cut }));
       await s.pushedRequests.create(aPushedRequest({ requestUriHash: 'live', expiresAt: cut + 1 }));
       await s.purgeExpired(cut);
-      assert.equal(await s.pushedRequests.take('old', T0), null);
-      assert.notEqual(await s.pushedRequests.take('live', T0), null);
+      assert.equal(await s.pushedRequests.take('old', 'client-1', T0), null);
+      assert.notEqual(await s.pushedRequests.take('live', 'client-1', T0), null);
     });
   });
 }

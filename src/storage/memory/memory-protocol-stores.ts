@@ -78,13 +78,14 @@ export function createMemoryProtocolStores(): MemoryProtocolStores {
           .sort((a, b) => byCodeUnits(a.clientId, b.clientId))
           .map((c) => structuredClone(c));
       },
-      async update(client) {
+      async update(client, expectedTokenHash) {
         const stored = clients.get(client.clientId);
-        if (stored === undefined) return false;
+        if (stored?.registrationTokenHash !== expectedTokenHash) return false;
         clients.set(client.clientId, { ...structuredClone(client), createdAt: stored.createdAt });
         return true;
       },
-      async delete(clientId) {
+      async delete(clientId, expectedTokenHash) {
+        if (clients.get(clientId)?.registrationTokenHash !== expectedTokenHash) return false;
         return clients.delete(clientId);
       },
     },
@@ -102,9 +103,9 @@ export function createMemoryProtocolStores(): MemoryProtocolStores {
       async create(request) {
         insert(pushed, request.requestUriHash, request, 'pushed authorization request');
       },
-      async take(requestUriHash, now) {
+      async take(requestUriHash, clientId, now) {
         const request = pushed.get(requestUriHash);
-        if (request === undefined || now >= request.expiresAt) return null;
+        if (request === undefined || request.clientId !== clientId || now >= request.expiresAt) return null;
         pushed.delete(requestUriHash);
         return request;
       },

@@ -23,19 +23,23 @@ export function createSqlDynamicClientStore(db: Kysely<Database>): DynamicClient
       // Sorted here, not by ORDER BY, whose collation differs between SQLite and PostgreSQL.
       return rows.map(rowToDynamicClient).sort((a, b) => byCodeUnits(a.clientId, b.clientId));
     },
-    async update(client) {
+    // One statement each, its WHERE naming the expected token hash: the compare-and-set is
+    // atomic in SQLite and PostgreSQL alike.
+    async update(client, expectedTokenHash) {
       const { metadata, secret_hash, registration_token_hash, updated_at } = dynamicClientToRow(client);
       const result = await db
         .updateTable('dynamic_clients')
         .set({ metadata, secret_hash, registration_token_hash, updated_at })
         .where('client_id', '=', client.clientId)
+        .where('registration_token_hash', '=', expectedTokenHash)
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
-    async delete(clientId) {
+    async delete(clientId, expectedTokenHash) {
       const result = await db
         .deleteFrom('dynamic_clients')
         .where('client_id', '=', clientId)
+        .where('registration_token_hash', '=', expectedTokenHash)
         .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },

@@ -6,17 +6,19 @@ import type { Database } from './schema.js';
 /**
  * `PushedRequestStore` over SQL (RFC 9126). `take` is one DELETE … RETURNING, the same text in
  * SQLite and PostgreSQL: only the statement that deletes the row gets it back, so of concurrent
- * takers in any number of processes exactly one does.
+ * takers in any number of processes exactly one does, and one naming another client deletes
+ * nothing.
  */
 export function createSqlPushedRequestStore(db: Kysely<Database>): PushedRequestStore {
   return {
     async create(request) {
       await db.insertInto('pushed_requests').values(pushedRequestToRow(request)).execute();
     },
-    async take(requestUriHash, now) {
+    async take(requestUriHash, clientId, now) {
       const row = await db
         .deleteFrom('pushed_requests')
         .where('request_uri_hash', '=', requestUriHash)
+        .where('client_id', '=', clientId)
         .where('expires_at', '>', now)
         .returningAll()
         .executeTakeFirst();

@@ -139,7 +139,7 @@ describe('sqlite storage on a file', () => {
       await b.pushedRequests.create(aPushedRequest());
       const taken = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          (i % 2 === 0 ? a : b).pushedRequests.take('request-uri-hash-1', T0),
+          (i % 2 === 0 ? a : b).pushedRequests.take('request-uri-hash-1', 'client-1', T0),
         ),
       );
       assert.deepEqual(
@@ -201,7 +201,7 @@ describe('sqlite storage on a file', () => {
       await expectCorrupt(
         (s) => s.pushedRequests.create(aPushedRequest()),
         (raw) => raw.prepare('update pushed_requests set params = ?').run(text),
-        (s) => s.pushedRequests.take('request-uri-hash-1', T0),
+        (s) => s.pushedRequests.take('request-uri-hash-1', 'client-1', T0),
         'pushed request parameters',
       );
     });

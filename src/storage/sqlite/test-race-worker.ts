@@ -23,7 +23,7 @@ const used: string[] = [];
 for (let i = 0; i < n; i++) if (await storage.once.use(`k-${i}`, T0 + 60_000, T0)) used.push(`k-${i}`);
 const taken: string[] = [];
 for (let i = 0; i < n; i++)
-  if ((await storage.pushedRequests.take(`h-${i}`, T0)) !== null) taken.push(`h-${i}`);
+  if ((await storage.pushedRequests.take(`h-${i}`, 'client-1', T0)) !== null) taken.push(`h-${i}`);
 
 await storage.close();
 process.stdout.write(`${JSON.stringify({ claimed, used, taken })}\n`);

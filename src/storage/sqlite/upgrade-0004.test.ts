@@ -120,7 +120,10 @@ describe('upgrading a SQLite database from before protocol completeness (migrati
       assert.equal(await storage.once.use('k', T0 + 1000, T0), true);
       assert.equal(await storage.once.use('k', T0 + 1000, T0), false);
       await storage.pushedRequests.create(aPushedRequest());
-      assert.deepEqual(await storage.pushedRequests.take('request-uri-hash-1', T0), aPushedRequest());
+      assert.deepEqual(
+        await storage.pushedRequests.take('request-uri-hash-1', 'client-1', T0),
+        aPushedRequest(),
+      );
     } finally {
       await storage.close();
     }

@@ -1,3 +1,4 @@
+import { relaxationsFor } from '../../../clients/relaxations.js';
 import type { Client } from '../../../clients/types.js';
 import { OAuthError } from '../../../oauth/errors.js';
 import { assertCodeVerifier } from '../../../oauth/pkce.js';
@@ -51,7 +52,7 @@ export async function exchangeAuthorizationCode(
       presented,
       authenticated,
       request.codeVerifier,
-      deps.config.compat.anySecretForSecretlessClients,
+      relaxationsFor(client, deps.config.compat).anySecretForSecretlessClients,
     );
   }
   const code = await consumeCode(deps, codeHash, now);
