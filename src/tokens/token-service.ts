@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { SignJWT, UnsecuredJWT } from 'jose';
 import type { AccessTokenFormat, SigningAlg } from '../config/types.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
 import { accessTokenContents, accessTokenFormats, requireText } from './access-token-formats.js';
@@ -64,7 +64,10 @@ const registeredIdTokenClaims = new Set([
  *
  * - ID token (OIDC Core §2): header `{alg, kid, typ: "JWT"}` (konnect-spec §4.7); `iss`,
  *   `sub`, `aud`, `azp`, `iat`, `exp`, `auth_time`, and `nonce`, `sid`, `at_hash` (with the
- *   access token, §3.1.3.6) and `c_hash` (with the code, §3.3.2.11) when given.
+ *   access token, §3.1.3.6) and `c_hash` (with the code, §3.3.2.11) when given. With
+ *   `claims.alg` `none` — a client registered with `id_token_signed_response_alg: none`, whose
+ *   ID tokens the caller issues only from the token endpoint (OIDC Registration §2) — an
+ *   unsecured JWT with the same claims but no `kid`, `typ`, `at_hash` or `c_hash`.
  * - Access token, in the configured `accessTokenFormat`, always signed with `alg`:
  *   - `rfc9068` (the default; RFC 9068 §2): header `{alg, kid, typ: "at+jwt"}`; `iss`, `sub`,
  *     `aud` and `client_id` (the client id), `scope`, `grant_id`, `jti`, `iat`, `exp` —
@@ -105,7 +108,10 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   const jwks = await buildJwks(verificationKeys);
   const verifyContext = { issuer, keys: verificationKeys, alg, clock };
 
-  /** The client's algorithm when the key can produce it, else the configured one. */
+  /**
+   * The client's algorithm when the key can produce it, else the configured one — never
+   * `none`: logout tokens and userinfo responses are always signed.
+   */
   const algFor = (requested: string | null | undefined): SigningAlg =>
     requested && keyFitsAlg(signingKey.privateKey, requested) ? requested : alg;
 
@@ -124,6 +130,21 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       .sign(signingKey.privateKey);
   };
 
+  /**
+   * OIDC Core §2, Registration §2 `none`: the ID token as an unsecured JWT (RFC 7519 §6),
+   * header `{"alg":"none"}` and an empty signature. No `at_hash` or `c_hash`: both are defined
+   * by the hash of the signing alg, and `none` has none; at the token endpoint, the only place
+   * such a token is issued, OIDC Core §3.1.3.6 makes `at_hash` optional.
+   */
+  const mintUnsecuredIdToken = (claims: IdTokenClaims): string => {
+    const now = epochSeconds(clock);
+    return new UnsecuredJWT(idTokenPayload(claims, {}))
+      .setIssuer(issuer)
+      .setIssuedAt(now)
+      .setExpirationTime(now + lifetimes.idToken)
+      .encode();
+  };
+
   const mintLogoutToken = async (claims: LogoutTokenClaims): Promise<string> =>
     sign(logoutTokenPayload(claims), LOGOUT_TOKEN_TYPE, LOGOUT_TOKEN_LIFETIME_SECONDS, algFor(claims.alg));
 
@@ -135,25 +156,15 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     mintIdToken(claims: IdTokenClaims): Promise<string> {
       requireText('sub', claims.sub);
       requireText('aud', claims.aud);
-      const payload: Record<string, unknown> = {};
-      for (const [name, value] of Object.entries(claims.extra ?? {})) {
-        if (!registeredIdTokenClaims.has(name) && value !== undefined) payload[name] = value;
-      }
-      Object.assign(payload, {
-        sub: claims.sub,
-        aud: claims.aud,
-        azp: claims.aud,
-        auth_time: claims.authTime,
-        ...(claims.nonce === null ? {} : { nonce: claims.nonce }),
-        ...(claims.sid === null ? {} : { sid: claims.sid }),
-        ...(claims.accessToken === null
-          ? {}
-          : { at_hash: tokenHash(claims.accessToken, algFor(claims.alg)) }),
+      if (claims.alg === 'none') return Promise.resolve(mintUnsecuredIdToken(claims));
+      const useAlg = algFor(claims.alg);
+      const hashes = {
+        ...(claims.accessToken === null ? {} : { at_hash: tokenHash(claims.accessToken, useAlg) }),
         ...(claims.code === null || claims.code === undefined
           ? {}
-          : { c_hash: tokenHash(claims.code, algFor(claims.alg)) }),
-      });
-      return sign(payload, 'JWT', lifetimes.idToken, algFor(claims.alg));
+          : { c_hash: tokenHash(claims.code, useAlg) }),
+      };
+      return sign(idTokenPayload(claims, hashes), 'JWT', lifetimes.idToken, useAlg);
     },
 
     mintAccessToken(input: AccessTokenInput): Promise<string> {
@@ -182,4 +193,28 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       return claims === null ? null : mintLogoutToken(claims);
     },
   };
+}
+
+/**
+ * The ID token's claims besides `iss`, `iat` and `exp`: the `extra` user claims that do not
+ * shadow a registered one, then `sub`, `aud`, `azp`, `auth_time`, and `nonce`, `sid` and the
+ * token hashes when there are any.
+ */
+function idTokenPayload(
+  claims: IdTokenClaims,
+  hashes: { readonly at_hash?: string; readonly c_hash?: string },
+): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(claims.extra ?? {})) {
+    if (!registeredIdTokenClaims.has(name) && value !== undefined) payload[name] = value;
+  }
+  return Object.assign(payload, {
+    sub: claims.sub,
+    aud: claims.aud,
+    azp: claims.aud,
+    auth_time: claims.authTime,
+    ...(claims.nonce === null ? {} : { nonce: claims.nonce }),
+    ...(claims.sid === null ? {} : { sid: claims.sid }),
+    ...hashes,
+  });
 }

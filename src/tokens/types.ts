@@ -45,7 +45,9 @@ export interface IdTokenClaims {
   readonly extra?: Readonly<Record<string, unknown>>;
   /**
    * The client's `id_token_signed_response_alg` (OIDC Registration §2), used when the signing
-   * key can produce it; otherwise, or when absent, the configured algorithm.
+   * key can produce it; otherwise, or when absent, the configured algorithm. `none` makes the
+   * ID token an unsecured JWT: the caller passes it only at the token endpoint, since `none`
+   * is never allowed for an ID token returned from the authorization endpoint.
    */
   readonly alg?: string | null;
 }

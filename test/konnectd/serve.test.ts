@@ -117,7 +117,7 @@ describe('konnectd serve --config konnectd.cfg builtin', () => {
       unknown
     >;
     assert.equal(discovery.issuer, issuer);
-    assert.deepEqual(discovery.id_token_signing_alg_values_supported, ['PS256']);
+    assert.deepEqual(discovery.id_token_signing_alg_values_supported, ['PS256', 'none']);
   });
 
   it('publishes the signing key under its file name behind the symlink, and the validation key', async () => {

@@ -7,6 +7,7 @@ import { mintTokens } from '../mint-tokens.js';
 import type { GrantSubject } from '../grant-subject.js';
 import type { Deps } from '../types.js';
 import type { AuthorizationRequest } from './request.js';
+import { refuseUnsignedIdTokenHere } from './parse.js';
 
 /** An authenticated subject and how they came to be: a browser session, or a guest's request. */
 export interface Authorized {
@@ -62,6 +63,8 @@ export async function completeAuthorization(
     claims: request.claims as GrantRecord['claims'],
     guest: authorized.guest,
   };
+  // Checked when the request was parsed; again here, for a registration reloaded meanwhile.
+  refuseUnsignedIdTokenHere(client, type);
   await deps.storage.grants.create(grant);
   const code = returns(type, 'code') ? await createCode(request, grant, authorized, deps) : undefined;
   const withToken = returns(type, 'token');

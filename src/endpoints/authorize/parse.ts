@@ -15,6 +15,7 @@ import {
 import { approveGuestScopes, guestFromRequest } from '../../identity/guest/guest.js';
 import type { Client } from '../../clients/types.js';
 import { resolveClient } from '../../clients/implicit-trust.js';
+import { relaxationsFor } from '../../clients/relaxations.js';
 import { extraScopesOf, type Deps, type Params } from '../types.js';
 import { optionalParam, rejectRepeatedParams, requiredParam } from '../params.js';
 import type { AuthorizationRequest, VerifiedTarget } from './request.js';
@@ -50,7 +51,8 @@ export function checkClientAndRedirect(
       },
     );
   }
-  if (!matchRedirectUri(client, redirectUri, { ignoreQuery: deps.config.compat.redirectUriIgnoresQuery })) {
+  const { redirectUriIgnoresQuery } = relaxationsFor(client, deps.config.compat);
+  if (!matchRedirectUri(client, redirectUri, { ignoreQuery: redirectUriIgnoresQuery })) {
     throw new OAuthError(
       'invalid_request',
       'The address the application asked to return to is not registered for it.',
@@ -133,6 +135,7 @@ export async function parseAuthorizationRequest(
     throw new OAuthError('registration_not_supported', 'the registration parameter is not supported');
   }
   const responseType = parseResponseType(requiredParam(params, 'response_type'));
+  refuseUnsignedIdTokenHere(client, responseType);
   const responseMode = parseResponseMode(optionalParam(params, 'response_mode'), responseType);
   const requested = parseScope(requiredParam(params, 'scope'));
   if (!requested.includes('openid')) {
@@ -166,8 +169,27 @@ export async function parseAuthorizationRequest(
 }
 
 /**
+ * OIDC Registration §2: `id_token_signed_response_alg` `none` is allowed only for a client
+ * that gets no ID token from the authorization endpoint. Sesame enforces that here, for the
+ * request, rather than at registration: `grant_types` of the registration file are not
+ * enforced (konnect-spec §2.1), so only the response type actually asked for tells. Such a
+ * client may use the code flow, where its ID tokens come unsigned from the token endpoint;
+ * `id_token` and the hybrid types are refused `unauthorized_client` (RFC 6749 §4.1.2.1).
+ *
+ * @throws OAuthError `unauthorized_client`
+ */
+export function refuseUnsignedIdTokenHere(client: Client, responseType: ResponseType): void {
+  if (client.idTokenSignedResponseAlg !== 'none' || !returns(responseType, 'id_token')) return;
+  throw new OAuthError(
+    'unauthorized_client',
+    `the client is registered for unsigned ID tokens, which are never returned from the authorization endpoint: response_type ${responseType} is not allowed for it`,
+    { detail: `client ${client.id}: id_token_signed_response_alg none with response_type ${responseType}` },
+  );
+}
+
+/**
  * RFC 7636 §4.3 for a response type that returns a code. A public client must use it, except
- * under Konnect compatibility (konnect-spec §2.4, §4.3).
+ * under Konnect compatibility (konnect-spec §2.4, §4.3) for a client of the registration file.
  */
 function checkPkce(params: Params, client: Client, deps: Deps) {
   const challenge = checkCodeChallenge(
@@ -175,7 +197,11 @@ function checkPkce(params: Params, client: Client, deps: Deps) {
     optionalParam(params, 'code_challenge_method'),
     client.codeChallengeMethods,
   );
-  if (challenge === null && client.secret === null && !deps.config.compat.anySecretForSecretlessClients) {
+  // A dynamically registered client keeps its secret only as `secretHash`: it is public
+  // only when it has neither.
+  const isPublic = client.secret === null && (client.secretHash ?? null) === null;
+  const { anySecretForSecretlessClients } = relaxationsFor(client, deps.config.compat);
+  if (challenge === null && isPublic && !anySecretForSecretlessClients) {
     throw new OAuthError('invalid_request', 'a public client must use PKCE (code_challenge with S256)');
   }
   return challenge;
@@ -227,9 +253,9 @@ function userScopes(
   responseType: ResponseType,
   deps: Deps,
 ): string[] {
-  const { allowedScopes, compat } = deps.config;
+  const { allowedScopes } = deps.config;
   const offered =
-    client.trusted && compat.trustedClientsGetAllScopes
+    client.trusted && relaxationsFor(client, deps.config.compat).trustedClientsGetAllScopes
       ? allowedScopes && allowedScopes.length > 0
         ? ['openid', ...allowedScopes]
         : requested

@@ -77,7 +77,7 @@ describe('discovery metadata', () => {
     assert.ok(native.includes('preferred_username') && native.includes('groups'));
   });
 
-  it('advertises the code, implicit and hybrid flows and the single configured signing alg', () => {
+  it('advertises the code, implicit and hybrid flows, the configured signing alg, and none last', () => {
     const meta = providerMetadata(konnect, 'PS256', LDAP_SCOPES);
     assert.deepEqual(meta['response_types_supported'], [
       'code',
@@ -93,7 +93,7 @@ describe('discovery metadata', () => {
       'refresh_token',
       'client_credentials',
     ]);
-    assert.deepEqual(meta['id_token_signing_alg_values_supported'], ['PS256']);
+    assert.deepEqual(meta['id_token_signing_alg_values_supported'], ['PS256', 'none']);
     assert.equal(meta['token_endpoint'], 'https://sso.example.com/konnect/v1/token');
   });
 

@@ -29,8 +29,10 @@ import { endpointUrl, paths } from '../paths.js';
  *   req. 37) are true; `request_uri_parameter_supported` is false. The request-object
  *   algorithms are Konnect's: tokens/request-object.ts's, plus `none`, which a client
  *   registered with `request_object_signing_alg: none` may use.
- * - `id_token_signing_alg_values_supported`: exactly the configured algorithm, the only one
- *   Sesame signs with.
+ * - `id_token_signing_alg_values_supported`: the configured algorithm, the one Sesame signs
+ *   with unless a client registered another its key makes, then `none` (OIDC Discovery §3):
+ *   a client registered with `id_token_signed_response_alg: none` gets unsigned ID tokens,
+ *   only from the token endpoint (endpoints/authorize/parse.ts `refuseUnsignedIdTokenHere`).
  * - `check_session_iframe` (OpenID Connect Session Management 1.0 §3.3) only with
  *   `config.sessionManagement`, when the page is served; kopano-meet.md req. 32 forbids
  *   advertising it otherwise.
@@ -78,7 +80,7 @@ export function providerMetadata(
     response_modes_supported: ['query', 'fragment', 'form_post'],
     grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [signingAlg],
+    id_token_signing_alg_values_supported: [signingAlg, 'none'],
     token_endpoint_auth_methods_supported: authMethods,
     token_endpoint_auth_signing_alg_values_supported: assertionAlgs,
     revocation_endpoint_auth_methods_supported: authMethods,
