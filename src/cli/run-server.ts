@@ -17,21 +17,25 @@ export async function runUntilSignalled(
   onListening: (address: string) => void,
 ): Promise<void> {
   warnAboutExposedSecrets(app.config, log);
-  const { host, port } = app.config.listen;
-  let address: string;
-  try {
-    address = await app.server.listen({ host, port });
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
-  onListening(address);
-  const removePidFile = await recordPid(app.config.dataDir, log);
+  // SIGHUP's default action ends the process: take it over before anyone can send it.
   const reload = () => {
     log.info('received SIGHUP, reloading the client registry');
     void app.registry.reload();
   };
   process.on('SIGHUP', reload);
+  const { host, port } = app.config.listen;
+  let address: string;
+  try {
+    address = await app.server.listen({ host, port });
+  } catch (error) {
+    process.off('SIGHUP', reload);
+    await app.close();
+    throw error;
+  }
+  // The pid file only once the port is ours (a second server on the same data directory must
+  // not replace the first one's), and "ready" only once the pid file is there.
+  const removePidFile = await recordPid(app.config.dataDir, log);
+  onListening(address);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'received signal');

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { testClient } from '../clients/test-client.js';
 import type { Client, ClientLookup } from '../clients/types.js';
 import { ALICE, BOB, PASSWORDS } from '../endpoints/authorize/test-parties.js';
+import { cookieName } from '../sessions/session-manager.js';
 import {
   authorize,
   browserRequest,
@@ -48,6 +49,7 @@ interface Post {
   readonly token: string;
   /** When it arrived, by the test's clock. */
   readonly at: number;
+  readonly publicAddressesOnly: boolean;
 }
 
 /** The relying parties' back-channel endpoints: records every POST, answers from a script. */
@@ -58,8 +60,8 @@ class RelyingParties {
 
   constructor(private readonly clock: Clock) {}
 
-  readonly post: PostLogoutToken = async (uri, token) => {
-    this.posts.push({ uri, token, at: this.clock.now() });
+  readonly post: PostLogoutToken = async (uri, token, _signal, { publicAddressesOnly }) => {
+    this.posts.push({ uri, token, at: this.clock.now(), publicAddressesOnly });
     return this.script.get(uri)?.shift() ?? { kind: 'delivered', status: 200 };
   };
 
@@ -253,6 +255,38 @@ describe('back-channel logout when a new sign-in replaces a session', () => {
     const payload = await validateAsRelyingParty(fx, post.token, 'wiki');
     assert.equal(payload['sid'], decodeJwt(idTokens.get('wiki') ?? '')['sid']);
   });
+
+  it('tells nobody when the same user signs in again, and keeps the sid for the real logout', async () => {
+    const { fx, rps, worker } = await setup();
+    const { cookies, idTokens } = await signInTo(fx, ALICE, [WIKI]);
+    const sid = decodeJwt(idTokens.get('wiki') ?? '')['sid'];
+    const csrfCookie = csrfCookieName(true);
+    const withCsrf = { ...cookies, [csrfCookie]: 'c'.repeat(32) };
+    const { token } = csrfFor(browserRequest(paths.signIn, {}, { cookies: withCsrf }), fx.deps, 'signin');
+
+    const response = await submitSignIn(
+      browserRequest(
+        paths.signIn,
+        { csrf: token, username: 'alice', password: PASSWORDS['alice'] ?? '' },
+        { method: 'POST', cookies: withCsrf },
+      ),
+      fx.deps,
+    );
+    assert.equal(response.kind, 'redirect', 'signed in as Alice again');
+    await worker().runOnce();
+    assert.equal(rps.to(WIKI.backchannelLogoutUri ?? '').length, 0, 're-authentication is no logout');
+
+    // The renewed session keeps the sid: signing out now tells the wiki, under that sid.
+    const renewedCookie = response.cookies?.find((c) => c.name === cookieName(true) && c.value);
+    assert.ok(renewedCookie?.value, 'a new session cookie');
+    const session = await fx.deps.sessions.resolve(renewedCookie.value);
+    assert.equal(session?.id, sid, 'the same sid');
+    await signOut(fx, { ...cookies, [renewedCookie.name]: renewedCookie.value }, idTokens.get('wiki') ?? '');
+    await worker().runOnce();
+    const [post] = rps.to(WIKI.backchannelLogoutUri ?? '');
+    assert.ok(post, 'the wiki hears of the logout');
+    assert.equal((await validateAsRelyingParty(fx, post.token, 'wiki'))['sid'], sid);
+  });
 });
 
 describe('delivering logout tokens', () => {
@@ -381,6 +415,38 @@ describe('delivering logout tokens', () => {
     ]);
   });
 
+  it("sends a dynamically registered client's token to public addresses only, and gives up when refused", async () => {
+    const { fx, rps, worker, lines } = await setup();
+    const { cookies, idTokens } = await signInTo(fx, ALICE, [WIKI, CHAT]);
+    await signOut(fx, cookies, idTokens.get('wiki') ?? '');
+    const dynamicWiki: Client = { ...WIKI, secretHash: null };
+    const lookup: ClientLookup = {
+      get: (id) => (id === 'wiki' ? dynamicWiki : id === 'chat' ? CHAT : null),
+      all: () => [dynamicWiki, CHAT],
+    };
+    const wikiUri = WIKI.backchannelLogoutUri ?? '';
+    rps.script.set(wikiUri, [{ kind: 'refused', reason: 'wiki.example.org resolves to 10.0.0.7' }]);
+
+    const w = worker(lookup);
+    assert.deepEqual(await w.runOnce(), { delivered: 1, retrying: 0, givenUp: 1 });
+    assert.deepEqual(
+      rps.posts.map((p) => [p.uri, p.publicAddressesOnly]).sort(),
+      [
+        [CHAT.backchannelLogoutUri, false],
+        [wikiUri, true],
+      ],
+      'only the dynamically registered client is held to public addresses',
+    );
+    fx.clock.advance(3_600_000);
+    await w.runOnce();
+    assert.equal(rps.to(wikiUri).length, 1, 'a refused delivery is not retried');
+    const refused = lines.filter((l) => l.msg === 'back-channel logout given up: its URI is refused');
+    assert.deepEqual(
+      refused.map((l) => [l.level, l['client'], l['reason']]),
+      [[40, 'wiki', 'wiki.example.org resolves to 10.0.0.7']],
+    );
+  });
+
   it('never sends one delivery twice at once from two workers sharing storage', async () => {
     const { fx, rps, worker } = await setup();
     const { cookies, idTokens } = await signInTo(fx, ALICE, [WIKI]);
@@ -394,8 +460,8 @@ describe('delivering logout tokens', () => {
       clients: fx.deps.clients,
       clock: fx.clock,
       log: pino({ level: 'silent' }),
-      post: (uri, token) => {
-        rps.posts.push({ uri, token, at: fx.clock.now() });
+      post: (uri, token, _signal, { publicAddressesOnly }) => {
+        rps.posts.push({ uri, token, at: fx.clock.now(), publicAddressesOnly });
         posting();
         return new Promise((resolve) => (answer = resolve));
       },

@@ -109,6 +109,18 @@ describe('SessionManager', () => {
     assert.equal(await sessions.get(session.id), null);
   });
 
+  it('renews a session for the same user: same sid, new cookie secret and auth_time', async () => {
+    const { clock, sessions } = setup();
+    const first = await sessions.create('user-1', clock.now());
+    clock.advance(MINUTE);
+    const renewed = await sessions.renew(first.session, clock.now());
+    assert.equal(renewed.session.id, first.session.id, 'the sid stays');
+    assert.equal(renewed.session.authTime, clock.now());
+    assert.notEqual(renewed.cookieValue, first.cookieValue);
+    assert.equal(await sessions.resolve(first.cookieValue), null, 'the old cookie no longer works');
+    assert.equal((await sessions.resolve(renewed.cookieValue))?.id, first.session.id);
+  });
+
   it('ends a session on sign-out, idempotently', async () => {
     const { clock, sessions } = setup();
     const { session, cookieValue } = await sessions.create('user-1', clock.now());

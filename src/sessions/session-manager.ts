@@ -84,6 +84,29 @@ export class SessionManager {
     return this.#checkLive(await this.#storage.sessions.get(sessionId, now), now);
   }
 
+  /**
+   * The same user authenticated again in `session` (at `authTime`): the session keeps its
+   * public id — the `sid` its clients hold, and under which they are told when it ends — but
+   * gets a new cookie secret (no session fixation), the new `auth_time` and a new absolute end.
+   */
+  async renew(
+    session: SessionRecord,
+    authTime: number,
+  ): Promise<{ session: SessionRecord; cookieValue: string }> {
+    const now = this.#clock.now();
+    const cookieValue = randomToken();
+    const renewed: SessionRecord = {
+      ...session,
+      secretHash: hashToken(cookieValue),
+      authTime,
+      lastSeenAt: now,
+      expiresAt: now + this.#absoluteMs,
+    };
+    await this.#storage.sessions.delete(session.id);
+    await this.#storage.sessions.create(renewed);
+    return { session: renewed, cookieValue };
+  }
+
   /** Ends the session (sign-out, OpenID Connect RP-Initiated Logout §2). Idempotent. */
   async end(sessionId: string): Promise<void> {
     await this.#storage.sessions.delete(sessionId);

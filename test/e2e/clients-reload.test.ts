@@ -58,6 +58,15 @@ describe('sesame clients reload --force', () => {
 
   it('records the server process in <data_dir>/sesame.pid, readable by its user alone', async () => {
     const pidFile = join(sesame.dir, 'data', 'sesame.pid');
+    // Written once the port is taken, so it may follow the first answer by a moment.
+    await eventually(
+      () =>
+        access(pidFile).then(
+          () => true,
+          () => false,
+        ),
+      'pid file',
+    );
     const text = await readFile(pidFile, 'utf8');
     assert.match(text, /^\d+\n$/, 'the pid alone, so that kill -HUP $(cat sesame.pid) signals it alone');
     const pid = Number(text.trim());

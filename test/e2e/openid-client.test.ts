@@ -392,7 +392,10 @@ describe('client registry hot reload', () => {
 
     await writeFile(sesame.registrationFile, `${added}  - id: [broken\n`);
     sesame.signal('SIGHUP');
-    await new Promise((r) => setTimeout(r, 1000));
+    // The broken file is reported, with its line, once the reload has parsed it.
+    const reported = Date.now() + 15_000;
+    while (!/identifier-registration\.yaml:\d+:\d+/.test(sesame.logs()) && Date.now() < reported)
+      await new Promise((r) => setTimeout(r, 100));
     const config = await discoverNew();
     const url = await webAuthorizationUrl(config, { state: 'x' });
     const still = await follow(new CookieJar(), sesame.issuer, url);

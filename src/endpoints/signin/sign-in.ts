@@ -74,13 +74,18 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
   }
   await deps.throttle.succeeded(attempt);
 
-  // A new session on every sign-in: an earlier one (perhaps another user's) is ended.
+  // A new cookie secret on every sign-in. The same user signing in again (prompt=login,
+  // max_age) keeps the session's sid, so its clients stay signed in and are told when it really
+  // ends; another user's session is ended, and its clients are told now.
   const previous = await currentSession(req, deps);
-  if (previous) {
+  if (previous && previous.userId !== identity.id) {
     await deps.sessions.end(previous.id);
     await queueBackchannelLogout(deps, previous);
   }
-  const { session, cookieValue } = await deps.sessions.create(identity.id, deps.clock.now());
+  const { session, cookieValue } =
+    previous && previous.userId === identity.id
+      ? await deps.sessions.renew(previous, deps.clock.now())
+      : await deps.sessions.create(identity.id, deps.clock.now());
   // The device cookie lets this browser past the account slowdown the next time (throttle.ts).
   const cookies: CookieInstruction[] = [sessionCookie(cookieValue, deps), deviceCookie(req, deps, username)];
   deps.log.info({ username: identity.username, sid: session.id }, 'signed in');
