@@ -22,6 +22,7 @@ export function writeConformanceReport(target = join(repo, 'docs/conformance.md'
     }
   }
   const all = [...byPlan.values()].flat();
+  const plans = [...byPlan].sort(([a], [b]) => a.localeCompare(b, 'en'));
   const count = (what) => all.filter((r) => r.result === what).length;
   const lines = [
     '# Conformance',
@@ -33,11 +34,23 @@ export function writeConformanceReport(target = join(repo, 'docs/conformance.md'
     '',
     `**${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped** of ${all.length} modules.`,
     '',
+    'Plans run once per variant (client authentication, response type, response mode), as the',
+    "suite runs them. Modules named `sesame-…` are Sesame's own checks within a plan (discovery",
+    'true to behaviour, retries of back-channel logout). A note after "passed" marks a choice the',
+    'suite reports as a warning, not a failure.',
+    '',
+    '| plan | passed | failed | skipped |',
+    '|---|---:|---:|---:|',
+    ...plans.map(([plan, results]) => {
+      const of = (what) => results.filter((r) => r.result === what).length;
+      return `| ${escape(plan)} | ${of('passed')} | ${of('failed')} | ${of('skipped')} |`;
+    }),
+    '',
   ];
-  for (const [plan, results] of byPlan) {
+  for (const [plan, results] of plans) {
     lines.push(`## ${plan}`, '', '| module | what it checks | result |', '|---|---|---|');
     for (const r of results) {
-      const outcome = r.result === 'passed' ? 'passed' : `${r.result}${r.note ? `: ${escape(r.note)}` : ''}`;
+      const outcome = `${r.result}${r.note ? ` (${escape(r.note)})` : ''}`;
       lines.push(`| \`${r.module}\` | ${escape(r.title)} | ${outcome} |`);
     }
     lines.push('');

@@ -7,6 +7,7 @@
  * page.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { startSesame, type RunningSesame, type TestUser } from '../helpers/sesame-process.js';
 import { CookieJar, follow, inputValue, submit, type Page } from '../helpers/http-login.js';
@@ -386,4 +387,22 @@ export function variantParams(variant: Variant): Record<string, string> {
 export function expectedMode(variant: Variant): 'query' | 'fragment' | 'form_post' {
   if (variant.responseMode) return variant.responseMode;
   return variant.responseType === 'code' ? 'query' : 'fragment';
+}
+
+/**
+ * One OP for a whole test file: started in `before`, stopped in `after`. Returns the getter
+ * the module sets take, which throws if the OP did not start.
+ */
+export function sharedOp(options: OpOptions = {}): () => ConformanceOp {
+  let op: ConformanceOp | undefined;
+  before(async () => {
+    op = await startConformanceOp(options);
+  });
+  after(async () => {
+    await op?.stop();
+  });
+  return () => {
+    if (op === undefined) throw new Error('the OP did not start');
+    return op;
+  };
 }
