@@ -1,16 +1,12 @@
+import type { PostalAddress } from '../storage/types.js';
+
 /**
  * A postal address as the `address` claim carries it (OpenID Connect Core §5.1.1): every
  * member optional, named as in the claim. `formatted` is the whole address for display and
- * may hold line breaks (`\n`).
+ * may hold line breaks (`\n`). One type for storage and identity: storage keeps what a
+ * backend releases.
  */
-export interface PostalAddress {
-  readonly formatted?: string;
-  readonly street_address?: string;
-  readonly locality?: string;
-  readonly region?: string;
-  readonly postal_code?: string;
-  readonly country?: string;
-}
+export type { PostalAddress };
 
 /** The members of {@link PostalAddress}, in the order OpenID Connect Core §5.1.1 lists them. */
 export const POSTAL_ADDRESS_MEMBERS = Object.freeze([
