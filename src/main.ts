@@ -5,6 +5,7 @@ import { throttleCommand } from './cli/throttle.js';
 import { ldapCommand } from './cli/ldap.js';
 import { checkCommand } from './cli/check.js';
 import { clientsCommand } from './cli/clients.js';
+import { migrateCommand } from './cli/migrate.js';
 import { formatDefaults } from './config/defaults.js';
 import type { CliIo } from './cli/io.js';
 import { runCommand } from './cli/process-io.js';
@@ -14,6 +15,7 @@ const usage = `usage: sesame <command>
   serve [--config sesame.yaml]     run the provider (default: ./sesame.yaml when present; with no
                                    configuration at all, a development instance with a demo user and client)
   check [--config sesame.yaml]     check the configuration, clients file, storage, keys and directory
+  migrate [--config sesame.yaml]   bring the storage's schema up to date (serve also does, at start)
   config defaults                  print every configuration key with its default and description
   user add|passwd|list|remove|revoke   manage built-in users (see: sesame user --help)
   throttle list|clear [<username>]     show or clear the sign-in throttle (see: sesame throttle --help)
@@ -53,6 +55,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return ldapCommand(rest, io);
     case 'check':
       return checkCommand(rest, io);
+    case 'migrate':
+      return migrateCommand(rest, io);
     case 'version':
     case '--version':
       io.stdout.write(`sesame ${version()}\n`);

@@ -50,7 +50,14 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     kind: 'string',
     derived: 'sqlite:<data_dir>/sesame.db',
     description:
-      'Where state lives: sqlite:<path> or memory (postgres:// is reserved and not available yet).',
+      'Where state lives: sqlite:<path>, memory, or a postgres://user:password@host:port/database URL (several instances may share one PostgreSQL database; add ?options=-c%20search_path%3D<schema> for a schema).',
+  },
+  {
+    path: 'storage_pool_size',
+    kind: 'integer',
+    default: 10,
+    description:
+      'Connections each instance keeps open to PostgreSQL, at most; unused with SQLite and memory.',
   },
   {
     path: 'identity',

@@ -134,7 +134,14 @@ test('storage understands sqlite, memory and postgres URLs', () => {
   assert.deepEqual(load('storage: postgres://u@db/s\n').config.storage, {
     kind: 'postgres',
     url: 'postgres://u@db/s',
+    poolSize: 10,
   });
+  assert.deepEqual(load('storage: postgres://u@db/s\nstorage_pool_size: 3\n').config.storage, {
+    kind: 'postgres',
+    url: 'postgres://u@db/s',
+    poolSize: 3,
+  });
+  assert.match(problemsOf('storage_pool_size: 0\n').problems[0] ?? '', /at least 1/);
   assert.deepEqual(load('storage: "sqlite::memory:"\n').config.storage, { kind: 'sqlite', path: ':memory:' });
   assert.match(
     problemsOf('storage: mysql://db\n').problems[0] ?? '',

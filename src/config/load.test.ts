@@ -48,6 +48,7 @@ limits:
   pending_sign_ins: 500
   pending_sign_ins_per_address: 10
   registration_file_bytes: 65536
+storage_pool_size: 4
 `;
 
 test('with no file and no environment Sesame runs a local development instance', () => {
@@ -129,7 +130,7 @@ test('a file setting every key gives exactly those values', () => {
     issuer: 'https://id.example.com',
     listen: { host: '0.0.0.0', port: 9000 },
     dataDir: '/var/lib/sesame',
-    storage: { kind: 'postgres', url: 'postgresql://sesame:secret@db.example.com/sesame' },
+    storage: { kind: 'postgres', url: 'postgresql://sesame:secret@db.example.com/sesame', poolSize: 4 },
     identity: { kind: 'builtin' },
     registration: join(dir, 'etc', 'conf', 'identifier-registration.yaml'),
     identifierScopes: join(dir, 'etc', 'conf', 'identifier-scopes.yaml'),

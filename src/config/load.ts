@@ -153,7 +153,7 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
     issuer: data.issuer,
     listen: data.listen,
     dataDir,
-    storage: resolveStorage(data.storage, dataDir, baseFor('storage')),
+    storage: resolveStorage(data.storage, data.storage_pool_size, dataDir, baseFor('storage')),
     identity: { kind: 'builtin' },
     registration:
       data.registration === undefined ? null : resolve(baseFor('registration'), data.registration),
@@ -210,8 +210,14 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
   };
 }
 
-function resolveStorage(storage: StorageConfig | undefined, dataDir: string, base: string): StorageConfig {
+function resolveStorage(
+  storage: StorageConfig | undefined,
+  poolSize: number,
+  dataDir: string,
+  base: string,
+): StorageConfig {
   if (storage === undefined) return { kind: 'sqlite', path: join(dataDir, 'sesame.db') };
+  if (storage.kind === 'postgres') return { ...storage, poolSize };
   if (storage.kind !== 'sqlite' || storage.path === ':memory:') return storage;
   return { kind: 'sqlite', path: resolve(base, storage.path) };
 }

@@ -59,7 +59,10 @@ const listen = z.union([z.string(), z.number()], { error: 'must be host:port' })
   return { host, port };
 });
 
-/** `sqlite:<path>` keeps the path as written; the loader resolves it. */
+/**
+ * `sqlite:<path>` keeps the path as written; the loader resolves it and adds the pool size to a
+ * postgres URL.
+ */
 const storage = text('sqlite:<path>, memory or a postgres:// URL').transform((value, ctx): StorageConfig => {
   if (value === 'memory') return { kind: 'memory' };
   if (value.startsWith('sqlite:') && value.length > 'sqlite:'.length) {
@@ -148,6 +151,7 @@ export const configSchema = section({
   listen,
   data_dir: text('a directory path'),
   storage: storage.optional(),
+  storage_pool_size: count,
   identity,
   registration: text('a file path').optional(),
   identifier_scopes: text('a file path').optional(),

@@ -13,7 +13,12 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export type StorageConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'memory' }
-  | { readonly kind: 'postgres'; readonly url: string };
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      /** Connections in the pool (`storage_pool_size`); absent: 10. */
+      readonly poolSize?: number;
+    };
 
 /**
  * The LDAP identity backend (konnect-spec §1.4). Built from Konnect's `LDAP_*` variables, or

@@ -14,10 +14,9 @@ import type { Database } from './schema.js';
  * instance in the same process would block the event loop on a transaction held open across an
  * `await`.) The outer WHERE repeats the due condition so the statement stays right under
  * PostgreSQL's READ COMMITTED, where a concurrent claimer blocked on a row re-checks the outer
- * WHERE against the row as the winner left it, and skips it as no longer due. A PostgreSQL engine
- * should add `FOR UPDATE SKIP LOCKED` to the subquery (kysely `.forUpdate().skipLocked()`, which
- * SQLite does not parse), so that concurrent workers take different rows instead of queueing on
- * the same ones:
+ * WHERE against the row as the winner left it, and skips it as no longer due. With `rowLocks`
+ * (PostgreSQL) the subquery takes `FOR UPDATE SKIP LOCKED`, which SQLite does not parse, so that
+ * concurrent workers take different rows instead of queueing on the same ones:
  *
  *   UPDATE backchannel_deliveries SET next_attempt_at = $lease_end
  *   WHERE next_attempt_at <= $now AND expires_at > $now AND id IN (
@@ -27,8 +26,14 @@ import type { Database } from './schema.js';
  *
  * Exported for the test that checks the plan.
  */
-export function claimDueDeliveries(db: Kysely<Database>, now: number, limit: number, leaseMs: number) {
-  const due = db
+export function claimDueDeliveries(
+  db: Kysely<Database>,
+  now: number,
+  limit: number,
+  leaseMs: number,
+  rowLocks = false,
+) {
+  const candidates = db
     .selectFrom('backchannel_deliveries')
     .select('id')
     .where('next_attempt_at', '<=', now)
@@ -36,6 +41,7 @@ export function claimDueDeliveries(db: Kysely<Database>, now: number, limit: num
     .orderBy('created_at')
     .orderBy('id')
     .limit(limit);
+  const due = rowLocks ? candidates.forUpdate().skipLocked() : candidates;
   return db
     .updateTable('backchannel_deliveries')
     .set({ next_attempt_at: now + leaseMs })
@@ -48,15 +54,21 @@ export function claimDueDeliveries(db: Kysely<Database>, now: number, limit: num
 const oldestFirst = (a: BackchannelDeliveryRecord, b: BackchannelDeliveryRecord): number =>
   a.createdAt - b.createdAt || byCodeUnits(a.id, b.id);
 
-/** `BackchannelDeliveryStore` over SQL: a queue whose claims are leases (see `claimDueDeliveries`). */
-export function createSqlBackchannelDeliveryStore(db: Kysely<Database>): BackchannelDeliveryStore {
+/**
+ * `BackchannelDeliveryStore` over SQL: a queue whose claims are leases (see `claimDueDeliveries`;
+ * `rowLocks` for engines that take row locks).
+ */
+export function createSqlBackchannelDeliveryStore(
+  db: Kysely<Database>,
+  rowLocks = false,
+): BackchannelDeliveryStore {
   return {
     async enqueue(delivery) {
       await db.insertInto('backchannel_deliveries').values(deliveryToRow(delivery)).execute();
     },
     async claimDue(now, limit, leaseMs) {
       if (!(limit >= 1)) return [];
-      const rows = await claimDueDeliveries(db, now, Math.floor(limit), leaseMs).execute();
+      const rows = await claimDueDeliveries(db, now, Math.floor(limit), leaseMs, rowLocks).execute();
       // RETURNING promises no order.
       return rows.map(rowToDelivery).sort(oldestFirst);
     },

@@ -7,7 +7,7 @@ import { createSqlOnceStore } from './once-store.js';
 import { createSqlPushedRequestStore } from './pushed-request-store.js';
 import type { Database } from './schema.js';
 import { createSqlConsentStore, createSqlInteractionStore, createSqlSessionStore } from './session-stores.js';
-import { createSqlThrottleStore } from './throttle-store.js';
+import { createSqlThrottleStore, type RowIdentity } from './throttle-store.js';
 import { createSqlCodeStore, createSqlGrantStore, createSqlRefreshTokenStore } from './token-stores.js';
 import type { Transact } from './transact.js';
 import { createSqlUserStore } from './user-store.js';
@@ -21,6 +21,20 @@ export interface SqlStorageOptions {
   readonly classifyError: (error: unknown) => StorageErrorKind;
   /** Releases the connection(s); called once by `close()`. */
   readonly close: () => Promise<void>;
+  /** The engine's hidden row id column (see `RowIdentity`); default SQLite's `rowid`. */
+  readonly rowIdentity?: RowIdentity;
+  /**
+   * Whether the engine takes row locks (`SELECT … FOR UPDATE [SKIP LOCKED]`, PostgreSQL).
+   * Default false: SQLite's transactions hold the whole database's write lock instead, and it
+   * does not parse those clauses.
+   */
+  readonly rowLocks?: boolean;
+  /**
+   * Called first inside the purge's transaction: false when another process is purging now,
+   * and this purge is skipped (PostgreSQL: a transaction-scoped advisory lock, so that of
+   * several instances one purges at a time). Absent: always purge.
+   */
+  readonly purgeLock?: (trx: Kysely<Database>) => Promise<boolean>;
 }
 
 /**
@@ -29,6 +43,7 @@ export interface SqlStorageOptions {
  */
 export function createSqlStorage(options: SqlStorageOptions): Storage {
   const { db, transact } = options;
+  const rowLocks = options.rowLocks ?? false;
   const wrap = (error: unknown): StorageError =>
     error instanceof StorageError
       ? error
@@ -43,16 +58,17 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     interactions: guard(createSqlInteractionStore(db)),
     codes: guard(createSqlCodeStore(db)),
     grants: guard(createSqlGrantStore(db, transact)),
-    refreshTokens: guard(createSqlRefreshTokenStore(db, transact)),
+    refreshTokens: guard(createSqlRefreshTokenStore(db, transact, rowLocks)),
     consents: guard(createSqlConsentStore(db)),
-    throttle: guard(createSqlThrottleStore(db, transact)),
-    backchannelDeliveries: guard(createSqlBackchannelDeliveryStore(db)),
+    throttle: guard(createSqlThrottleStore(db, transact, options.rowIdentity)),
+    backchannelDeliveries: guard(createSqlBackchannelDeliveryStore(db, rowLocks)),
     dynamicClients: guard(createSqlDynamicClientStore(db)),
     once: guard(createSqlOnceStore(db)),
     pushedRequests: guard(createSqlPushedRequestStore(db)),
     async purgeExpired(now) {
       try {
         await transact(async (trx) => {
+          if (options.purgeLock && !(await options.purgeLock(trx))) return;
           await trx.deleteFrom('sessions').where('expires_at', '<=', now).execute();
           await trx.deleteFrom('interactions').where('expires_at', '<=', now).execute();
           await trx.deleteFrom('authorization_codes').where('expires_at', '<=', now).execute();

@@ -127,9 +127,17 @@ const ROTATE_ATTEMPTS = 3;
 /**
  * `RefreshTokenStore` over SQL. `rotate` reads, decides with `planRotation`, and writes with
  * UPDATEs guarded by the state it read, inside one transaction; a guard that matches no row
- * means another writer got there first, and the whole rotation is retried.
+ * means another writer got there first, and the whole rotation is retried. With `rowLocks`
+ * (PostgreSQL, READ COMMITTED) the presented token's row is read `FOR UPDATE`, so concurrent
+ * rotations of one token queue behind each other and each decides on what the previous one
+ * committed, as SQLite's `BEGIN IMMEDIATE` makes them; the guards then never miss, and do not
+ * use up the retries when many callers race.
  */
-export function createSqlRefreshTokenStore(db: Kysely<Database>, transact: Transact): RefreshTokenStore {
+export function createSqlRefreshTokenStore(
+  db: Kysely<Database>,
+  transact: Transact,
+  rowLocks = false,
+): RefreshTokenStore {
   async function rotateOnce(
     trx: Kysely<Database>,
     tokenHash: string,
@@ -137,11 +145,8 @@ export function createSqlRefreshTokenStore(db: Kysely<Database>, transact: Trans
     now: number,
     graceMs: number,
   ): Promise<RotateResult> {
-    const tokenRow = await trx
-      .selectFrom('refresh_tokens')
-      .selectAll()
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst();
+    const tokenQuery = trx.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash);
+    const tokenRow = await (rowLocks ? tokenQuery.forUpdate() : tokenQuery).executeTakeFirst();
     const token = tokenRow === undefined ? null : rowToRefreshToken(tokenRow);
     const grantRow =
       token === null

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { usernameKey } from '../rules.js';
+import { byCodeUnits, usernameKey } from '../rules.js';
 import type { UserStore } from '../types.js';
 import { addressToColumn, rowToUser, userToRow } from './rows.js';
 import type { Database, UsersTable } from './schema.js';
@@ -24,8 +24,11 @@ export function createSqlUserStore(db: Kysely<Database>, transact: Transact): Us
       return row === undefined ? null : rowToUser(row);
     },
     async list() {
-      const rows = await db.selectFrom('users').selectAll().orderBy('username_key').orderBy('id').execute();
-      return rows.map(rowToUser);
+      const rows = await db.selectFrom('users').selectAll().execute();
+      // Sorted here, not by ORDER BY, whose collation differs between SQLite and PostgreSQL.
+      return rows
+        .sort((a, b) => byCodeUnits(a.username_key, b.username_key) || byCodeUnits(a.id, b.id))
+        .map(rowToUser);
     },
     async update(id, changes, now) {
       const set: Partial<UsersTable> = { updated_at: now };

@@ -20,10 +20,14 @@ const BUSY_TIMEOUT_MS = 5000;
  * atomic across them. Open one instance per file per process: better-sqlite3 waits for locks
  * synchronously, so a second instance in the same process that writes while the first is inside
  * a transaction blocks the event loop for the busy timeout and then fails 'unavailable'.
+ * `onMigrated` is told the ids of the migrations this open applied (none when up to date).
  * Throws StorageError 'corrupt' when the file was migrated by a newer Sesame, 'unavailable'
  * when it cannot be opened.
  */
-export async function createSqliteStorage(path: string): Promise<Storage> {
+export async function createSqliteStorage(
+  path: string,
+  options: { readonly onMigrated?: (ran: readonly number[]) => void } = {},
+): Promise<Storage> {
   const inMemory = path === ':memory:' || path === '';
   let connection: SqliteDatabase.Database;
   try {
@@ -46,7 +50,8 @@ export async function createSqliteStorage(path: string): Promise<Storage> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
   const transact = immediateTransaction(db);
   try {
-    await migrate(transact, Date.now());
+    const ran = await migrate(transact, Date.now());
+    options.onMigrated?.(ran);
   } catch (cause) {
     await db.destroy();
     if (cause instanceof StorageError) throw cause;
