@@ -2,14 +2,21 @@ import { OAuthError, isOAuthError } from '../oauth/errors.js';
 import type { EndpointRequest, EndpointResponse } from '../endpoints/types.js';
 import type { RouteAudience } from './routes.js';
 import { renderErrorPage } from '../endpoints/pages.js';
+import {
+  RETRY_AFTER_SECONDS,
+  isStorageOutage,
+  storageUnavailable,
+} from '../endpoints/health-check/storage-health.js';
 
 /**
  * Turns anything thrown by a handler into an OAuthError. Framework errors for bad input
- * (body too large, unreadable body) keep their 4xx status as `invalid_request`; everything
- * else is a 500 whose internals stay in the log.
+ * (body too large, unreadable body) keep their 4xx status as `invalid_request`; storage that
+ * cannot be reached is a 503 `temporarily_unavailable`; everything else is a 500 whose
+ * internals stay in the log.
  */
 export function toOAuthError(error: unknown): OAuthError {
   if (isOAuthError(error)) return error;
+  if (isStorageOutage(error)) return storageUnavailable(error);
   const status = statusOf(error);
   if (status === 404) return new OAuthError('not_found', 'The requested resource does not exist.');
   if (status === 413)
@@ -31,14 +38,22 @@ function statusOf(error: unknown): number | undefined {
   return undefined;
 }
 
-/** Renders an error for its audience: RFC 6749 §5.2 JSON for APIs, the error page for browsers. */
+/**
+ * Renders an error for its audience: RFC 6749 §5.2 JSON for APIs, the error page for browsers.
+ * A 503 says when to try again (`Retry-After`, RFC 9110 §10.2.3).
+ */
 export function renderError(
   error: OAuthError,
   audience: RouteAudience,
   request: EndpointRequest,
 ): EndpointResponse {
-  if (audience === 'browser') return renderErrorPage(error, request);
-  const headers: Record<string, string> = {};
+  const retry: Record<string, string> =
+    error.status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
+  if (audience === 'browser') {
+    const page = renderErrorPage(error, request);
+    return { ...page, headers: { ...page.headers, ...retry } };
+  }
+  const headers: Record<string, string> = { ...retry };
   if (error.code === 'invalid_client' && error.status === 401) {
     headers['www-authenticate'] = 'Basic realm="sesame"';
   }

@@ -11,6 +11,7 @@ import { warnAboutClientAddresses } from './client-address-warnings.js';
 import { capConnections, timeoutOptions } from './connection-limits.js';
 import { answerUnreadBodies } from './unread-body.js';
 import { jsonBodyParams, takesJsonBody } from '../endpoints/registration/json-body.js';
+import { isStorageOutage } from '../endpoints/health-check/storage-health.js';
 
 /** Largest request body accepted; OAuth requests are small, a request object by value included. */
 export const BODY_LIMIT = 64 * 1024;
@@ -52,6 +53,7 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
     },
   });
   capConnections(app.server, deps.config.http.maxConnections, deps.log, deps.clock);
+  app.addHook('onClose', async () => deps.storageHealth.stop());
   answerUnreadBodies(app, { bodyLimit: BODY_LIMIT, lingerMs: deps.config.http.requestTimeoutSeconds * 1000 });
   await app.register(cookie);
   app.decorateReply('frameable', false);
@@ -112,6 +114,7 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
     const audience = request.routeOptions.config.audience ?? audienceForPath(request.url);
     const oauth = toOAuthError(error);
     // `temporarily_unavailable` is logged where it is raised: an outage once, not per request.
+    if (isStorageOutage(error)) deps.storageHealth.failed(error.message);
     if (oauth.status >= 500 && oauth.code !== 'temporarily_unavailable') {
       deps.log.error({ err: error }, 'request failed');
     } else if (oauth.detail) deps.log.debug({ error: oauth.code, detail: oauth.detail }, 'request refused');

@@ -6,9 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { WarningGate } from '../lib/warning-gate.js';
+import { StorageHealth } from '../endpoints/health-check/storage-health.js';
 import type { FastifyInstance } from 'fastify';
 import type { Client, ClientLookup } from '../clients/types.js';
 import type { Config } from '../config/types.js';
+import type { Storage } from '../storage/types.js';
 import { createFixture, type Fixture } from '../endpoints/token/test-fixture.js';
 import type { BrowserDeps } from '../endpoints/types.js';
 import { LoginThrottle } from '../endpoints/signin/throttle.js';
@@ -31,10 +33,16 @@ export interface TestServerOptions {
   readonly clients?: readonly Client[];
   /** The routes to serve: `routes()` of src/routes.ts, or just the ones a test is about. */
   readonly routes: (deps: BrowserDeps) => readonly Route[];
+  /** Default: the token fixture's memory storage. */
+  readonly storage?: Storage;
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
-  const fixture = await createFixture();
+  const base = await createFixture();
+  const fixture: Fixture =
+    options.storage === undefined
+      ? base
+      : { ...base, storage: options.storage, deps: { ...base.deps, storage: options.storage } };
   const config: Config = { ...fixture.deps.config, ...options.config };
   const clients: Client[] = [...(options.clients ?? fixture.deps.clients.all())];
   const lookup: ClientLookup = {
@@ -60,6 +68,11 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     }),
     csrfKey: randomBytes(32),
     warnings: new WarningGate(),
+    storageHealth: new StorageHealth({
+      storage: fixture.storage,
+      clock: fixture.clock,
+      log: fixture.deps.log,
+    }),
   };
   const app = await buildServer({ deps, routes: options.routes(deps) });
   await app.ready();

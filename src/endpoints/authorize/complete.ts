@@ -66,25 +66,32 @@ export async function completeAuthorization(
   // Checked when the request was parsed; again here, for a registration reloaded meanwhile.
   refuseUnsignedIdTokenHere(client, type);
   await deps.storage.grants.create(grant);
-  const code = returns(type, 'code') ? await createCode(request, grant, authorized, deps) : undefined;
   const withToken = returns(type, 'token');
   const withIdToken = returns(type, 'id_token');
-  const { accessToken, idToken } =
-    !withToken && !withIdToken
-      ? { accessToken: null, idToken: null }
-      : await mintTokens(deps, {
-          client,
-          subject: await authorized.subject(),
-          grant,
-          scopes,
-          authTime: authorized.authTime,
-          nonce: request.nonce,
-          sessionId: authorized.sessionId,
-          accessToken: withToken,
-          idToken: withIdToken,
-          code: code ?? null,
-          scopeClaimsInIdToken: type === 'id_token',
-        });
+  let code: string | undefined;
+  let accessToken: string | null = null;
+  let idToken: string | null = null;
+  try {
+    code = returns(type, 'code') ? await createCode(request, grant, authorized, deps) : undefined;
+    if (withToken || withIdToken) {
+      ({ accessToken, idToken } = await mintTokens(deps, {
+        client,
+        subject: await authorized.subject(),
+        grant,
+        scopes,
+        authTime: authorized.authTime,
+        nonce: request.nonce,
+        sessionId: authorized.sessionId,
+        accessToken: withToken,
+        idToken: withIdToken,
+        code: code ?? null,
+        scopeClaimsInIdToken: type === 'id_token',
+      }));
+    }
+  } catch (error) {
+    await abandonGrant(grant, deps);
+    throw error;
+  }
   return {
     code,
     access_token: accessToken ?? undefined,
@@ -121,4 +128,18 @@ async function createCode(
     consumedAt: null,
   });
   return code;
+}
+
+/**
+ * A grant whose authorization failed after it was stored ends at once: a code stored before
+ * the failure never reached the client, and a revoked grant redeems nothing (the token
+ * endpoint checks it). The grant alone is no credential — nothing handed out names it — so
+ * when storage is down and the revocation fails too, what is left is unusable and expires.
+ */
+async function abandonGrant(grant: GrantRecord, deps: Deps): Promise<void> {
+  try {
+    await deps.storage.grants.revoke(grant.id, deps.clock.now());
+  } catch (error) {
+    deps.log.debug({ grantId: grant.id, err: error }, 'abandoned grant could not be revoked');
+  }
 }

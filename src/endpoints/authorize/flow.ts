@@ -6,7 +6,7 @@ import { resolveClient } from '../../clients/implicit-trust.js';
 import type { Client } from '../../clients/types.js';
 import { IdentityUnavailableError } from '../../identity/types.js';
 import type { SessionRecord } from '../../storage/types.js';
-import type { BrowserDeps, Deps, EndpointResponse } from '../types.js';
+import type { BrowserDeps, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
 import {
   RAW_SUB_SCOPE,
@@ -21,6 +21,7 @@ import { completeAuthorization, type Authorized } from './complete.js';
 import { respondToClient, respondWithError, type BrowserOutcome } from './respond.js';
 import { admitPendingSignIn } from './pending-sign-ins.js';
 import { addressKey } from '../../lib/address-key.js';
+import { isStorageOutage, storageUnavailable } from '../health-check/storage-health.js';
 
 /** Where an authorization stands: the request, and what the user did within its interaction. */
 export interface FlowState {
@@ -206,11 +207,16 @@ async function authorizeGuest(
 
 /**
  * After the redirect_uri is verified every failure is answered there (RFC 6749 §4.1.2.1):
- * protocol errors as they are, the directory being down as `temporarily_unavailable`, and
- * anything unexpected, logged, as `server_error`.
+ * protocol errors as they are, the directory or the database being down as
+ * `temporarily_unavailable`, and anything unexpected, logged, as `server_error`.
  */
-export function asAuthorizationError(error: unknown, deps: Deps): OAuthError {
+export function asAuthorizationError(error: unknown, deps: BrowserDeps): OAuthError {
   if (isOAuthError(error)) return error;
+  if (isStorageOutage(error)) {
+    // Logged once per outage by StorageHealth, not per request.
+    deps.storageHealth.failed(error.message);
+    return storageUnavailable(error);
+  }
   if (error instanceof IdentityUnavailableError) {
     // The backend logs the outage once, when it starts; one quiet line per request here.
     deps.log.debug({ reason: error.message }, 'identity backend unavailable at the authorization endpoint');

@@ -10,6 +10,7 @@
  */
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { WarningGate } from '../../lib/warning-gate.js';
+import { StorageHealth } from '../health-check/storage-health.js';
 import { pino } from 'pino';
 import { ClientRegistry } from '../../clients/registry.js';
 import type { Client } from '../../clients/types.js';
@@ -58,6 +59,8 @@ export interface BrowserFixtureOptions {
   readonly issuer?: string;
   /** Default: MEET, WEB, UNSIGNED, OPEN_GUESTS. */
   readonly clients?: readonly Client[];
+  /** Default: a new memory storage. */
+  readonly storage?: Storage;
 }
 
 export interface BrowserFixture {
@@ -101,7 +104,7 @@ export async function createBrowserFixture(options: BrowserFixtureOptions = {}):
     allowClientGuests: options.allowClientGuests ?? false,
   };
   const clock = new ManualClock();
-  const storage = createMemoryStorage();
+  const storage = options.storage ?? createMemoryStorage();
   const key = ourKey();
   const tokens = await createTokenService({
     issuer,
@@ -135,6 +138,7 @@ export async function createBrowserFixture(options: BrowserFixtureOptions = {}):
     }),
     csrfKey: randomBytes(32),
     warnings: new WarningGate(),
+    storageHealth: new StorageHealth({ storage, clock, log: pino({ level: 'silent' }) }),
   };
   const sessionCookie = cookieName(issuer.startsWith('https:'));
   return {

@@ -1,5 +1,6 @@
 import type { OAuthError } from '../../oauth/errors.js';
 import type { EndpointResponse } from '../types.js';
+import { RETRY_AFTER_SECONDS } from '../health-check/storage-health.js';
 
 /** The realm userinfo names in its challenges (RFC 6750 §3). */
 export const REALM = 'sesame';
@@ -44,7 +45,10 @@ export function bearerError(error: OAuthError, requiredScope?: string): Endpoint
 
 /** A JSON error without a challenge (e.g. 503 when the user directory is down). */
 export function plainError(error: OAuthError): EndpointResponse {
-  return { kind: 'json', status: error.status, headers: NO_STORE, body: error.toJSON() };
+  // RFC 9110 §10.2.3: a 503 says when to try again.
+  const headers =
+    error.status === 503 ? { ...NO_STORE, 'retry-after': String(RETRY_AFTER_SECONDS) } : NO_STORE;
+  return { kind: 'json', status: error.status, headers, body: error.toJSON() };
 }
 
 /** A successful userinfo answer (OIDC Core §5.3.2). */

@@ -54,6 +54,8 @@ export const de: Readonly<Record<MessageKey, string>> = {
   'error.title.invalid_request': 'Diese Anfrage ist ungültig',
   'error.title.not_found': 'Seite nicht gefunden',
   'error.title.temporarily_unavailable': 'Vorübergehend nicht verfügbar',
+  'error.lead.temporarily_unavailable':
+    'Der Anmeldedienst kann gerade nicht antworten. Bitte versuchen Sie es in einigen Sekunden erneut.',
   'error.hint': 'Bitte kehren Sie zur Anwendung zurück und versuchen Sie es erneut.',
   'error.code': 'Fehlercode: {code}',
 

@@ -52,6 +52,8 @@ export const en = {
   'error.title.invalid_request': 'This request is not valid',
   'error.title.not_found': 'Page not found',
   'error.title.temporarily_unavailable': 'Temporarily unavailable',
+  'error.lead.temporarily_unavailable':
+    'The sign-in service cannot answer right now. Please try again in a few seconds.',
   'error.hint': 'Please return to the application and try again.',
   'error.code': 'Error code: {code}',
 

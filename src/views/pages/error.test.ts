@@ -37,6 +37,26 @@ describe('error page', () => {
     assert.doesNotMatch(out, /<script/);
   });
 
+  it('asks to try again in a few seconds when the service is temporarily unavailable, in German too', () => {
+    const en = render(
+      errorPage({
+        locale: 'en',
+        status: 503,
+        error: 'temporarily_unavailable',
+        description: 'The service is temporarily unavailable; try again in a few seconds.',
+      }),
+    );
+    assert.ok(en.includes('<h1>Temporarily unavailable</h1>'));
+    assert.ok(en.includes('Please try again in a few seconds.'));
+    const de = checkDocument(
+      errorPage({ locale: 'de', status: 503, error: 'temporarily_unavailable', description: 'x' }),
+      'de',
+    );
+    assert.ok(de.includes('<h1>Vorübergehend nicht verfügbar</h1>'));
+    assert.ok(de.includes('Bitte versuchen Sie es in einigen Sekunden erneut.'));
+    assert.ok(!de.includes('<p class="lead">x</p>'));
+  });
+
   it('speaks German', () => {
     const out = checkDocument(
       errorPage({ locale: 'de', status: 400, error: 'access_denied', description: null }),

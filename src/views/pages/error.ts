@@ -9,7 +9,10 @@ export interface ErrorPageProps {
   readonly status: number;
   /** OAuth error code (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). */
   readonly error: string;
-  /** The public description; null or '' shows a generic hint. Never a stack trace or log detail. */
+  /**
+   * The public description; null or '' shows a generic hint. Never a stack trace or log detail.
+   * Not shown for `temporarily_unavailable`, which always asks, translated, to try again soon.
+   */
   readonly description: string | null;
 }
 
@@ -29,14 +32,21 @@ export function errorPage(props: ErrorPageProps): SafeHtml {
   const title = titled.has(props.error)
     ? t(locale, `error.title.${props.error}` as MessageKey)
     : t(locale, 'error.title.generic');
-  const description = props.description ? props.description : t(locale, 'error.hint');
+  // A temporary failure asks to try again, in the page's language, whatever caused it.
+  const retry = props.error === 'temporarily_unavailable';
+  const shown = retry ? null : props.description;
+  const description = retry
+    ? t(locale, 'error.lead.temporarily_unavailable')
+    : shown
+      ? shown
+      : t(locale, 'error.hint');
   return layout({
     locale,
     title,
     body: html`<div class="icon-circle danger">${icons.alert}</div>
       <h1>${title}</h1>
       <p class="lead">${description}</p>
-      ${props.description ? html`<p>${t(locale, 'error.hint')}</p>` : null}
+      ${shown ? html`<p>${t(locale, 'error.hint')}</p>` : null}
       <div class="meta">
         <p>
           ${t(locale, 'error.code', { code: props.error })} <span aria-hidden="true">·</span> HTTP
