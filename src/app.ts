@@ -21,6 +21,7 @@ import { loadInstanceSecret } from './secrets.js';
 import { ensureDemo, type DemoInfo } from './demo.js';
 import type { BrowserDeps } from './endpoints/types.js';
 import { DeliveryWorker } from './logout/delivery-worker.js';
+import { StorageHealth } from './endpoints/health-check/storage-health.js';
 
 export interface App {
   readonly config: Config;
@@ -57,6 +58,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       log,
       maxFileBytes: config.limits.registrationFileBytes,
       pidFile: pidFilePath(config.dataDir),
+      digestKey: csrfKey,
     });
     // RFC 7591 clients, under the file's; none are served while registration is off.
     const dynamicClients = config.allowDynamicClientRegistration
@@ -74,6 +76,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       storage,
       scopeDefinitions,
       clients: dynamicClients === null ? registry : withDynamicClients(registry, dynamicClients),
+      registry,
       tokens,
       identity:
         config.identity.kind === 'ldap'
@@ -90,6 +93,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       throttle: new LoginThrottle({ store: storage.throttle, limits: config.throttle, clock, log }),
       csrfKey,
       warnings: new WarningGate(),
+      storageHealth: new StorageHealth({ storage, clock, log }),
     };
     const server = await buildServer({ deps, routes: routes(deps, demo, dynamicClients) });
     registry.watch();

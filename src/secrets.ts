@@ -68,3 +68,21 @@ export async function loadInstanceSecret(
   }
   return secret;
 }
+
+/**
+ * The instance secret as `loadInstanceSecret` would find it, without creating one: for a
+ * command that only reads (`sesame check --compare`). null when there is none yet, or when it
+ * is not exactly 32 bytes.
+ */
+export async function readInstanceSecret(
+  config: Pick<Config, 'dataDir' | 'instanceSecret'>,
+): Promise<Uint8Array | null> {
+  const source = config.instanceSecret;
+  const path = source?.kind === 'file' ? source.path : join(config.dataDir, 'secret.key');
+  try {
+    const secret = await readFile(path);
+    return secret.length === 32 ? secret : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { CompatRelaxations } from '../config/types.js';
@@ -6,6 +6,7 @@ import type { Client, ClientLookup } from './types.js';
 import { RegistrationFileError } from './registration-error.js';
 import type { ParsedRegistration } from './registry-file.js';
 import { compatWarnings } from './compat-warnings.js';
+import { summarizeRegistry, type RegistrySummary } from './registry-digest.js';
 import { parseRegistrationOnce } from './load-registration.js';
 import { parseRegistrationInWorker } from './parse-in-worker.js';
 import { readRegistrationFile } from './read-registration-file.js';
@@ -25,6 +26,12 @@ export interface ClientRegistryOptions {
    * server in the error about a file held back; absent, the error names SIGHUP alone.
    */
   readonly pidFile?: string;
+  /**
+   * The key of the registry digest (`registryDigest`): the instance secret, so that instances
+   * sharing it can compare digests. Absent, a random key: the digest is then comparable only
+   * with itself (tests).
+   */
+  readonly digestKey?: Uint8Array;
 }
 
 /** What started a reload: the file watcher, or the operator (SIGHUP). */
@@ -51,6 +58,7 @@ const noCompat: CompatRelaxations = {
  */
 export class ClientRegistry implements ClientLookup {
   private clients: ReadonlyMap<string, Client> = new Map();
+  private current: RegistrySummary;
   /** SHA-256 of the text in force. */
   private appliedHash: string | null = null;
   /** What the last refusal was about (a text's hash, or a read error), so it is logged once. */
@@ -61,7 +69,12 @@ export class ClientRegistry implements ClientLookup {
   private listed: { readonly from: ReadonlyMap<string, Client>; readonly list: readonly Client[] } | null =
     null;
 
-  private constructor(private readonly options: ClientRegistryOptions) {}
+  private readonly digestKey: Uint8Array;
+
+  private constructor(private readonly options: ClientRegistryOptions) {
+    this.digestKey = options.digestKey ?? randomBytes(32);
+    this.current = summarizeRegistry([], this.digestKey);
+  }
 
   /**
    * Loads the file once. A file that cannot be read, is larger than `maxFileBytes`, or cannot
@@ -98,6 +111,7 @@ export class ClientRegistry implements ClientLookup {
       maxFileBytes: 0,
     });
     registry.clients = new Map(clients.map((c) => [c.id, c]));
+    registry.current = summarizeRegistry(registry.all(), registry.digestKey);
     return registry;
   }
 
@@ -111,6 +125,20 @@ export class ClientRegistry implements ClientLookup {
       this.listed = { from: this.clients, list: Object.freeze([...this.clients.values()]) };
     }
     return this.listed.list;
+  }
+
+  /**
+   * The digest (`registryDigest`) and number of the clients in force, replaced with
+   * them on every reload that applies a file: instances that loaded the same clients report the
+   * same digest, whatever their files' comments and layout.
+   */
+  get summary(): RegistrySummary {
+    return this.current;
+  }
+
+  /** The `sha256:…` digest of {@link summary}. */
+  get digest(): string {
+    return this.current.digest;
   }
 
   /**
@@ -257,6 +285,7 @@ export class ClientRegistry implements ClientLookup {
       }
     }
     this.clients = new Map(parsed.clients.map((c) => [c.id, c]));
+    this.current = summarizeRegistry(this.all(), this.digestKey);
     this.appliedHash = hash;
     this.lastRefusal = null;
   }

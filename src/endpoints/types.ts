@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Storage } from '../storage/types.js';
 import type { ClientLookup } from '../clients/types.js';
+import type { RegistrySummary } from '../clients/registry-digest.js';
 import type { TokenService } from '../tokens/types.js';
 import type { IdentityBackend } from '../identity/types.js';
 import type { Clock } from '../lib/clock.js';
@@ -9,6 +10,7 @@ import type { ScopeDefinitions } from '../clients/scopes-file.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import type { LoginThrottle } from './signin/throttle.js';
 import type { WarningGate } from '../lib/warning-gate.js';
+import type { StorageHealth } from './health-check/storage-health.js';
 
 /**
  * Request parameters as they arrived: every value of a repeated name is kept, so `parse.ts`
@@ -82,6 +84,8 @@ export interface Deps {
   readonly log: Logger;
   /** Konnect's identifier-scopes.yaml, when configured: extra scopes and their descriptions. */
   readonly scopeDefinitions?: ScopeDefinitions;
+  /** The registration file's clients in force, as `/health-check` reports them (issue 9). */
+  readonly registry?: { readonly summary: RegistrySummary };
 }
 
 /**
@@ -100,4 +104,6 @@ export interface BrowserDeps extends Deps {
   readonly csrfKey: Uint8Array;
   /** Rate-limits the warnings of refusals (one per key per minute), for this app. */
   readonly warnings: WarningGate;
+  /** Whether storage answers: fed by requests that find it down, read by `/health-check`. */
+  readonly storageHealth: StorageHealth;
 }

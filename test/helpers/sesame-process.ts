@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,6 +27,13 @@ export interface SesameOptions {
   /** Extra sesame.yaml lines. */
   readonly extraConfig?: string;
   readonly env?: Record<string, string>;
+  /** The instance secret (32 bytes) to put in data/secret.key, as instances behind one address share it. */
+  readonly secretKey?: Uint8Array;
+  /**
+   * The issuer URL, when it is not the instance's own address: instances behind one address
+   * (a proxy) share it. Readiness is still checked at the instance's own port.
+   */
+  readonly issuer?: string;
 }
 
 export interface RunningSesame {
@@ -83,7 +90,7 @@ export async function sesameCli(
 export async function startSesame(options: SesameOptions): Promise<RunningSesame> {
   const dir = await mkdtemp(join(tmpdir(), 'sesame-e2e-'));
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = options.issuer ?? `http://127.0.0.1:${port}`;
   const registrationFile = join(dir, 'identifier-registration.yaml');
   await writeFile(registrationFile, options.registration.replaceAll('{issuer}', issuer));
   const configFile = join(dir, 'sesame.yaml');
@@ -99,6 +106,10 @@ export async function startSesame(options: SesameOptions): Promise<RunningSesame
       options.extraConfig ?? '',
     ].join('\n'),
   );
+  if (options.secretKey) {
+    await mkdir(join(dir, 'data'), { recursive: true, mode: 0o700 });
+    await writeFile(join(dir, 'data', 'secret.key'), options.secretKey, { mode: 0o600 });
+  }
   for (const user of options.users ?? []) {
     const args = [
       'user',
@@ -131,7 +142,7 @@ export async function startSesame(options: SesameOptions): Promise<RunningSesame
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<number>((done) => child.on('exit', (c) => done(c ?? 1)));
-  await waitUntilReady(issuer, exited, () => log);
+  await waitUntilReady(`http://127.0.0.1:${port}`, exited, () => log);
   return {
     issuer,
     port,
