@@ -59,9 +59,12 @@ export async function createPostgresStorage(
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
   });
-  // An idle connection the server drops (restart, failover) is reported here; without a
-  // listener that would end the process. The next query fails and is classified instead.
+  // A connection the server drops (restart, failover) emits 'error'; with nobody listening
+  // that would end the process. The pool listens only while a connection is idle in it, so
+  // every connection gets a listener of its own too, for while a query holds it: that query
+  // fails and is classified (an outage, a 503), and the pool replaces the connection.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     const ran = await migrate(lockedForMigration(db), Date.now());
