@@ -2,21 +2,21 @@ import { OAuthError, isOAuthError } from '../oauth/errors.js';
 import type { EndpointRequest, EndpointResponse } from '../endpoints/types.js';
 import type { RouteAudience } from './routes.js';
 import { renderErrorPage } from '../endpoints/pages.js';
-import {
-  RETRY_AFTER_SECONDS,
-  isStorageOutage,
-  storageUnavailable,
-} from '../endpoints/health-check/storage-health.js';
+import { RETRY_AFTER_SECONDS, isStorageOutage, storageUnavailable } from '../oauth/storage-outage.js';
+import { StorageError } from '../storage/types.js';
 
 /**
  * Turns anything thrown by a handler into an OAuthError. Framework errors for bad input
  * (body too large, unreadable body) keep their 4xx status as `invalid_request`; storage that
- * cannot be reached is a 503 `temporarily_unavailable`; everything else is a 500 whose
+ * cannot be reached, or writes that kept colliding, are a 503 `temporarily_unavailable`; everything else is a 500 whose
  * internals stay in the log.
  */
 export function toOAuthError(error: unknown): OAuthError {
   if (isOAuthError(error)) return error;
   if (isStorageOutage(error)) return storageUnavailable(error);
+  // Concurrent writers that kept colliding (a repeated deadlock): trying again is the remedy,
+  // as in an outage, but nothing is down, so nothing marks storage unhealthy.
+  if (error instanceof StorageError && error.kind === 'contended') return storageUnavailable(error);
   const status = statusOf(error);
   if (status === 404) return new OAuthError('not_found', 'The requested resource does not exist.');
   if (status === 413)

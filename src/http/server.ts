@@ -11,7 +11,7 @@ import { warnAboutClientAddresses } from './client-address-warnings.js';
 import { capConnections, timeoutOptions } from './connection-limits.js';
 import { answerUnreadBodies } from './unread-body.js';
 import { jsonBodyParams, takesJsonBody } from '../endpoints/registration/json-body.js';
-import { isStorageOutage } from '../endpoints/health-check/storage-health.js';
+import { isStorageOutage } from '../oauth/storage-outage.js';
 
 /** Largest request body accepted; OAuth requests are small, a request object by value included. */
 export const BODY_LIMIT = 64 * 1024;

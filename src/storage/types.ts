@@ -323,7 +323,9 @@ export interface RefreshTokenStore {
   get(tokenHash: string): Promise<RefreshTokenRecord | null>;
   /**
    * Atomically exchanges `tokenHash` for `next`. `next` is stored only for `rotated` and
-   * `grace`. A token whose grant is revoked is reported as `not_found`.
+   * `grace`. A token whose grant is revoked is reported as `not_found`. An engine that retries
+   * a rotation which lost to concurrent ones may give up: StorageError 'contended', with
+   * nothing stored and the token as the winners left it — neither reuse nor an outage.
    */
   rotate(tokenHash: string, next: RefreshTokenRecord, now: number, graceMs: number): Promise<RotateResult>;
 }
@@ -392,7 +394,17 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export type StorageErrorKind = 'conflict' | 'unavailable' | 'corrupt';
+/**
+ * Why a storage call failed:
+ * - `conflict`: a record with that key exists (or one it refers to does not);
+ * - `unavailable`: the database cannot be reached or cannot serve — an outage, answered with
+ *   503 and logged once by the health check;
+ * - `contended`: the call kept losing to concurrent writers of the same records and gave up,
+ *   leaving them as the winners wrote them — not an outage; for `refreshTokens.rotate` it
+ *   means the presented token was not exchanged for this caller;
+ * - `corrupt`: the stored data or schema cannot be read (e.g. written by a newer Sesame).
+ */
+export type StorageErrorKind = 'conflict' | 'unavailable' | 'contended' | 'corrupt';
 
 export class StorageError extends Error {
   constructor(

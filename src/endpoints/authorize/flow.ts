@@ -21,7 +21,7 @@ import { completeAuthorization, type Authorized } from './complete.js';
 import { respondToClient, respondWithError, type BrowserOutcome } from './respond.js';
 import { admitPendingSignIn } from './pending-sign-ins.js';
 import { addressKey } from '../../lib/address-key.js';
-import { isStorageOutage, storageUnavailable } from '../health-check/storage-health.js';
+import { isStorageOutage, storageUnavailable } from '../../oauth/storage-outage.js';
 
 /** Where an authorization stands: the request, and what the user did within its interaction. */
 export interface FlowState {

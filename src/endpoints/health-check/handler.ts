@@ -1,6 +1,6 @@
 import type { BrowserDeps, EndpointRequest, EndpointResponse } from '../types.js';
 import { healthCheck as liveness } from '../static/handler.js';
-import { RETRY_AFTER_SECONDS } from './storage-health.js';
+import { RETRY_AFTER_SECONDS } from '../../oauth/storage-outage.js';
 
 /**
  * `/health-check` (konnect-spec §3): while storage answers, the 200 of `static/handler.ts`;

@@ -2,11 +2,9 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { WarningGate } from '../../lib/warning-gate.js';
 import { formatDuration } from '../../identity/ldap/directory-health.js';
-import { OAuthError } from '../../oauth/errors.js';
-import { StorageError, type Storage } from '../../storage/types.js';
+import { RETRY_AFTER_SECONDS } from '../../oauth/storage-outage.js';
+import type { Storage } from '../../storage/types.js';
 
-/** Seconds a client is asked to wait (`Retry-After`, RFC 9110 §10.2.3) while storage is down. */
-export const RETRY_AFTER_SECONDS = 5;
 /** How long one answer of storage serves every health check. */
 const CHECK_CACHE_MS = 1000;
 /** A grant id no grant has: looking it up is a primary-key read that finds nothing. */
@@ -14,23 +12,6 @@ const PING_GRANT_ID = 'sesame-health-check';
 
 /** What a health check found: storage answered, or not (the reason is for the log only). */
 export type StorageStatus = { readonly ok: true } | { readonly ok: false; readonly reason: string };
-
-/** True for the error storage throws when the database cannot be reached (`StorageError` 'unavailable'). */
-export function isStorageOutage(error: unknown): error is StorageError {
-  return error instanceof StorageError && error.kind === 'unavailable';
-}
-
-/**
- * The 503 answer to a request that found storage unavailable (RFC 6749 §4.1.2.1, §5.2
- * `temporarily_unavailable`); the storage error's message stays in the log.
- */
-export function storageUnavailable(error: StorageError): OAuthError {
-  return new OAuthError(
-    'temporarily_unavailable',
-    'The service is temporarily unavailable; try again in a few seconds.',
-    { status: 503, detail: error.message },
-  );
-}
 
 export interface StorageHealthOptions {
   readonly storage: Storage;

@@ -3,7 +3,7 @@ import { OAuthError } from '../../oauth/errors.js';
 import { IdentityUnavailableError } from '../../identity/types.js';
 import { loadGrantSubject, type GrantSubject } from '../grant-subject.js';
 import { hashToken, randomToken } from '../../lib/ids.js';
-import type { GrantRecord, RefreshTokenRecord } from '../../storage/types.js';
+import { StorageError, type GrantRecord, type RefreshTokenRecord } from '../../storage/types.js';
 import type { Deps } from '../types.js';
 
 /** What a grant hands to the response step (RFC 6749 §5.1). */
@@ -61,6 +61,23 @@ export async function loadSubject(deps: Deps, grant: GrantRecord): Promise<Grant
       throw new OAuthError('temporarily_unavailable', 'the user directory is unavailable, try again later', {
         status: 503,
       });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Runs the storage call that spends a code or a refresh token. One that kept losing to
+ * concurrent requests for the same credential (StorageError 'contended') spent nothing for this
+ * request, and the credential is no longer valid for it: `invalid_grant` (RFC 6749 §5.2) — a
+ * lost race, neither reuse nor an outage.
+ */
+export async function spendCredential<T>(spend: () => Promise<T>, description: string): Promise<T> {
+  try {
+    return await spend();
+  } catch (error) {
+    if (error instanceof StorageError && error.kind === 'contended') {
+      throw new OAuthError('invalid_grant', description, { detail: error.message });
     }
     throw error;
   }

@@ -1,6 +1,6 @@
 import type { OAuthError } from '../../oauth/errors.js';
 import type { EndpointResponse } from '../types.js';
-import { RETRY_AFTER_SECONDS } from '../health-check/storage-health.js';
+import { RETRY_AFTER_SECONDS } from '../../oauth/storage-outage.js';
 
 /** The realm userinfo names in its challenges (RFC 6750 §3). */
 export const REALM = 'sesame';

@@ -14,15 +14,16 @@ const CORRUPT = new Set(['XX001', 'XX002']);
 
 /**
  * Maps an error of `pg` to a storage error kind: constraint violations are 'conflict', damaged
- * data 'corrupt', and everything else 'unavailable' — a refused or dropped connection
- * (ECONNREFUSED, "Connection terminated"), the server shutting down (57P01–57P03), any
- * connection exception (08xxx), too many connections (53300), a lost serialization or deadlock
- * check (40001, 40P01) that kept losing, a timeout.
+ * data 'corrupt', a lost serialization or deadlock check (40001, 40P01) that kept losing
+ * 'contended' — a race, not an outage — and everything else 'unavailable': a refused or dropped
+ * connection (ECONNREFUSED, "Connection terminated"), the server shutting down (57P01–57P03),
+ * any connection exception (08xxx), too many connections (53300), a timeout.
  */
 export function classifyPostgresError(error: unknown): StorageErrorKind {
   const code = sqlState(error);
   if (CONFLICT.has(code)) return 'conflict';
   if (CORRUPT.has(code)) return 'corrupt';
+  if (RETRYABLE.has(code)) return 'contended';
   return 'unavailable';
 }
 

@@ -43,11 +43,10 @@ export function createSqlCodeStore(db: Kysely<Database>): CodeStore {
         .selectAll()
         .where('code_hash', '=', codeHash)
         .executeTakeFirst();
-      const refused = refuseConsume(row === undefined ? null : rowToCode(row), now);
-      // Codes are never un-consumed, so a row the UPDATE skipped is always refused here.
-      if (refused === null)
-        throw new StorageError('unavailable', 'authorization code changed during consume');
-      return refused;
+      // Codes are never un-consumed, so a row the UPDATE skipped but that is live now was not
+      // there for the UPDATE (stored meanwhile): at the moment this consume took effect there
+      // was no such code.
+      return refuseConsume(row === undefined ? null : rowToCode(row), now) ?? { kind: 'not_found' };
     },
     async get(codeHash) {
       const row = await db
@@ -127,7 +126,8 @@ const ROTATE_ATTEMPTS = 3;
 /**
  * `RefreshTokenStore` over SQL. `rotate` reads, decides with `planRotation`, and writes with
  * UPDATEs guarded by the state it read, inside one transaction; a guard that matches no row
- * means another writer got there first, and the whole rotation is retried. With `rowLocks`
+ * means another writer got there first, and the whole rotation is retried; after
+ * `ROTATE_ATTEMPTS` lost races it throws StorageError 'contended'. With `rowLocks`
  * (PostgreSQL, READ COMMITTED) the presented token's row is read `FOR UPDATE`, so concurrent
  * rotations of one token queue behind each other and each decides on what the previous one
  * committed, as SQLite's `BEGIN IMMEDIATE` makes them; the guards then never miss, and do not
@@ -220,8 +220,9 @@ export function createSqlRefreshTokenStore(
           return await transact((trx) => rotateOnce(trx, tokenHash, next, now, graceMs));
         } catch (error) {
           if (!(error instanceof LostRace)) throw error;
+          // Not an outage: the winners' writes stand, and this caller's token was not exchanged.
           if (attempt >= ROTATE_ATTEMPTS)
-            throw new StorageError('unavailable', 'refresh token rotation kept losing races');
+            throw new StorageError('contended', 'refresh token rotation kept losing races');
         }
       }
     },

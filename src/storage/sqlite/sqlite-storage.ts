@@ -93,7 +93,7 @@ function immediateTransaction(db: Kysely<Database>): Transact {
 }
 
 /** better-sqlite3 errors carry SQLite's extended result code as `code`. */
-function classifySqliteError(error: unknown): StorageErrorKind {
+export function classifySqliteError(error: unknown): StorageErrorKind {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   if (
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||

@@ -10,6 +10,7 @@ import {
   loadActiveGrant,
   loadSubject,
   newRefreshToken,
+  spendCredential,
   userGone,
   type IssuedTokens,
   revokeAfterReuse,
@@ -92,7 +93,10 @@ async function findCode(deps: Deps, codeHash: string): Promise<AuthorizationCode
  * verifier — revokes its grant (RFC 6749 §4.1.2).
  */
 async function consumeCode(deps: Deps, codeHash: string, now: number): Promise<AuthorizationCodeRecord> {
-  const result = await deps.storage.codes.consume(codeHash, now);
+  const result = await spendCredential(
+    () => deps.storage.codes.consume(codeHash, now),
+    'authorization code is no longer valid',
+  );
   switch (result.kind) {
     case 'consumed':
       return result.code;

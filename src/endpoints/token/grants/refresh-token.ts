@@ -10,6 +10,7 @@ import {
   loadActiveGrant,
   loadSubject,
   newRefreshToken,
+  spendCredential,
   userGone,
   type IssuedTokens,
   revokeAfterReuse,
@@ -28,8 +29,8 @@ import type { RefreshTokenRequest } from '../parse.js';
  * (the client lost the answer); a later reuse revokes the whole grant.
  *
  * @throws OAuthError `invalid_grant` for an unknown, expired, foreign or reused token, a
- *   revoked grant or a removed user (whose grant is then revoked); `invalid_scope` when the
- *   requested scopes exceed the original ones.
+ *   token that concurrent requests rotated first, a revoked grant or a removed user (whose
+ *   grant is then revoked); `invalid_scope` when the requested scopes exceed the original ones.
  */
 export async function exchangeRefreshToken(
   request: RefreshTokenRequest,
@@ -98,11 +99,15 @@ function assignScopes(requested: readonly string[] | null, current: RefreshToken
 
 /**
  * Exchanges the presented token for `next`, atomically. Reuse after the grace window means
- * the token leaked or the client misbehaves: the whole family ends (RFC 9700 §4.14.2).
+ * the token leaked or the client misbehaves: the whole family ends (RFC 9700 §4.14.2). A
+ * request that lost the race to rotate it to concurrent ones is refused and ends nothing.
  */
 async function rotate(deps: Deps, tokenHash: string, next: RefreshTokenRecord, now: number): Promise<void> {
   const graceMs = deps.config.lifetimes.refreshGrace * 1000;
-  const result = await deps.storage.refreshTokens.rotate(tokenHash, next, now, graceMs);
+  const result = await spendCredential(
+    () => deps.storage.refreshTokens.rotate(tokenHash, next, now, graceMs),
+    'refresh token is no longer valid',
+  );
   switch (result.kind) {
     case 'rotated':
     case 'grace':
