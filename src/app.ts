@@ -97,6 +97,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
     };
     const server = await buildServer({ deps, routes: routes(deps, demo, dynamicClients) });
     registry.watch();
+    dynamicClients?.startSync();
     const purge = setInterval(() => {
       storage
         .purgeExpired(clock.now())
@@ -113,6 +114,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       demo,
       async close() {
         clearInterval(purge);
+        dynamicClients?.stop();
         await backchannelLogout.stop();
         registry.close();
         await server.close();

@@ -111,7 +111,7 @@ export async function authenticateClient(
   const assertion = readAssertion(input);
   if (assertion !== null) return authenticateWithAssertion(lookup, assertion, assertions);
   const credentials = readCredentials(input, compat.lenientTokenRequests);
-  const client = findClient(lookup, credentials.id);
+  const client = await findClient(lookup, credentials.id);
   const relaxations = relaxationsFor(client, compat);
   if (credentials.schemeless && !relaxations.lenientTokenRequests) {
     throw new OAuthError('invalid_client', 'client authentication failed', {
@@ -194,7 +194,7 @@ async function authenticateWithAssertion(
       detail: 'the client assertion names no client and no client_id was sent',
     });
   }
-  const client = findClient(lookup, id);
+  const client = await findClient(lookup, id);
   const registered = client.tokenEndpointAuthMethod;
   const required =
     registered !== undefined && ENFORCED_METHODS.has(registered)
@@ -204,7 +204,8 @@ async function authenticateWithAssertion(
   return { client, method, proved: true, schemelessBasic: false };
 }
 
-function findClient(lookup: ClientLookup, id: string): Client {
+async function findClient(lookup: ClientLookup, id: string): Promise<Client> {
+  await lookup.catchUp?.(id);
   const client = lookup.get(id);
   if (client === null) {
     throw new OAuthError('invalid_client', 'client authentication failed', {

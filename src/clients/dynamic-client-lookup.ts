@@ -9,6 +9,7 @@ import type { Client, ClientLookup } from './types.js';
  * side changes.
  */
 export function withDynamicClients(file: ClientLookup, dynamic: ClientLookup): ClientLookup {
+  const catchUp = dynamic.catchUp?.bind(dynamic);
   let listed: {
     readonly file: readonly Client[];
     readonly dynamic: readonly Client[];
@@ -16,6 +17,9 @@ export function withDynamicClients(file: ClientLookup, dynamic: ClientLookup): C
   } | null = null;
   return {
     get: (clientId) => file.get(clientId) ?? dynamic.get(clientId),
+    async catchUp(clientId) {
+      if (file.get(clientId) === null) await catchUp?.(clientId);
+    },
     all() {
       const fileClients = file.all();
       const dynamicClients = dynamic.all();

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { DynamicClientRecord, DynamicClientStore } from '../storage/types.js';
+import type { DynamicClientRecord, DynamicClientStamp, DynamicClientStore } from '../storage/types.js';
 import { signingAlgs } from '../tokens/key-algs.js';
-import { clientFromMetadata } from './dynamic-client.js';
+import { clientFromMetadata, DYNAMIC_CLIENT_ID_PREFIX } from './dynamic-client.js';
 import { ClientMetadataError } from './dynamic-metadata-error.js';
 import {
   checkClientMetadata,
@@ -25,22 +25,39 @@ export interface DynamicClientRegistryOptions {
  */
 export const MAX_DYNAMIC_CLIENTS = 10_000;
 
+/** How often each process reads which dynamic clients are stored (see `DynamicClientRegistry.sync`). */
+export const DYNAMIC_CLIENTS_SYNC_MS = 2_000;
+
+/**
+ * At most this many storage reads per second for client ids this process does not know
+ * (`catchUp`): anyone can send made-up ids, and each would otherwise cost a query.
+ */
+const CATCH_UP_READS_PER_SECOND = 20;
+
 /**
  * The dynamically registered clients (RFC 7591, RFC 7592): kept in storage
  * (`storage.dynamicClients`), served from memory. Invariants:
- * - `get`/`all` never touch storage: the clients are loaded once by {@link load}, and every
+ * - `get`/`all` never touch storage: the clients are loaded by {@link load}, and every
  *   `create`, `update` and `delete` made through this registry writes storage first and then
  *   the memory copy, one change at a time;
  * - a stored client whose metadata no longer passes the registration rules (rules tightened
- *   since) is logged and left out, never served;
+ *   since) is logged once per version and left out, never served;
  * - an `all()` list is never changed in place.
  *
- * Several Sesame processes sharing one database each hold their own copy: a client registered,
- * changed or deleted through one is seen by the others only when they start again, or when
- * they `read` it (the client configuration endpoint does) — issue 9 is about refreshing them.
+ * Several Sesame processes sharing one database each hold their own copy and follow the others'
+ * changes: {@link sync}, every {@link DYNAMIC_CLIENTS_SYNC_MS} once {@link startSync} is called,
+ * compares every stored client's stamp (token hash and update time) with its copy and reads
+ * only what changed; and {@link catchUp} reads, before a request is refused, a client just
+ * registered elsewhere. A client deleted or changed elsewhere is followed within one sync.
  */
 export class DynamicClientRegistry implements ClientLookup {
   private readonly entries = new Map<string, Client>();
+  /** The stamp of every stored client this copy reflects, served or left out by the rules. */
+  private readonly stamps = new Map<string, string>();
+  private readonly catchingUp = new Map<string, Promise<void>>();
+  private catchUpWindow = { start: 0, reads: 0 };
+  private syncTimer: NodeJS.Timeout | null = null;
+  private syncFailing = false;
   private listed: readonly Client[] | null = null;
   private changes: Promise<unknown> = Promise.resolve();
   private readonly context: MetadataRuleContext;
@@ -129,6 +146,75 @@ export class DynamicClientRegistry implements ClientLookup {
     });
   }
 
+  /**
+   * Makes the memory copy follow storage: reads every stored client's stamp, then the clients
+   * that are new or changed since this copy was made, and drops those no longer stored.
+   */
+  sync(): Promise<void> {
+    return this.serialize(async () => {
+      const stored = new Set<string>();
+      for (const stamp of await this.options.store.stamps()) {
+        stored.add(stamp.clientId);
+        if (this.stamps.get(stamp.clientId) !== stampOf(stamp)) await this.refresh(stamp.clientId);
+      }
+      for (const clientId of [...this.stamps.keys()]) if (!stored.has(clientId)) this.forget(clientId);
+    });
+  }
+
+  /** Runs {@link sync} every `intervalMs` until {@link stop}; a failing storage is logged once. */
+  startSync(intervalMs: number = DYNAMIC_CLIENTS_SYNC_MS): void {
+    this.stop();
+    this.syncTimer = setInterval(() => void this.syncLogged(), intervalMs);
+    this.syncTimer.unref();
+  }
+
+  stop(): void {
+    if (this.syncTimer !== null) clearInterval(this.syncTimer);
+    this.syncTimer = null;
+  }
+
+  /**
+   * Before a request naming `clientId` is answered: when no copy of it is held and it has the
+   * dynamic id prefix, reads it from storage, where another process may just have registered
+   * it. Reads of one id are shared, and at most {@link CATCH_UP_READS_PER_SECOND} are made a
+   * second; beyond that the next {@link sync} brings it. A storage failure rejects (StorageError).
+   */
+  catchUp(clientId: string): Promise<void> {
+    if (!clientId.startsWith(DYNAMIC_CLIENT_ID_PREFIX) || this.stamps.has(clientId)) return done;
+    const pending = this.catchingUp.get(clientId);
+    if (pending !== undefined) return pending;
+    if (!this.takeCatchUpRead()) return done;
+    const read = this.read(clientId)
+      .then(() => undefined)
+      .finally(() => this.catchingUp.delete(clientId));
+    this.catchingUp.set(clientId, read);
+    return read;
+  }
+
+  private takeCatchUpRead(): boolean {
+    const now = Date.now();
+    if (now - this.catchUpWindow.start >= 1000) this.catchUpWindow = { start: now, reads: 0 };
+    if (this.catchUpWindow.reads >= CATCH_UP_READS_PER_SECOND) return false;
+    this.catchUpWindow.reads++;
+    return true;
+  }
+
+  private async syncLogged(): Promise<void> {
+    try {
+      await this.sync();
+      if (this.syncFailing) this.options.log.info('dynamically registered clients are followed again');
+      this.syncFailing = false;
+    } catch (err) {
+      if (!this.syncFailing) {
+        this.options.log.warn(
+          { err },
+          'dynamically registered clients could not be read; changes made by other instances wait',
+        );
+      }
+      this.syncFailing = true;
+    }
+  }
+
   /** The memory copy of one client, made to follow storage. */
   private async refresh(clientId: string): Promise<void> {
     const record = await this.options.store.get(clientId);
@@ -137,6 +223,7 @@ export class DynamicClientRegistry implements ClientLookup {
   }
 
   private remember(record: DynamicClientRecord): void {
+    this.stamps.set(record.clientId, stampOf(record));
     let metadata: DynamicClientMetadata;
     try {
       metadata = checkClientMetadata(record.metadata, this.context);
@@ -146,7 +233,7 @@ export class DynamicClientRegistry implements ClientLookup {
         { client_id: record.clientId, error: error.description },
         'dynamically registered client not served: its stored metadata breaks the registration rules',
       );
-      this.forget(record.clientId);
+      if (this.entries.delete(record.clientId)) this.listed = null;
       return;
     }
     // Only the Client is kept, built from the checked metadata: nothing a registration sent
@@ -156,6 +243,7 @@ export class DynamicClientRegistry implements ClientLookup {
   }
 
   private forget(clientId: string): void {
+    this.stamps.delete(clientId);
     if (this.entries.delete(clientId)) this.listed = null;
   }
 
@@ -164,4 +252,10 @@ export class DynamicClientRegistry implements ClientLookup {
     this.changes = next.catch(() => undefined);
     return next;
   }
+}
+
+const done: Promise<void> = Promise.resolve();
+
+function stampOf(stamp: Pick<DynamicClientStamp, 'registrationTokenHash' | 'updatedAt'>): string {
+  return `${stamp.registrationTokenHash} ${stamp.updatedAt}`;
 }

@@ -50,6 +50,9 @@ export function clientFromMetadata(
   };
 }
 
+/** Every dynamically registered client's id starts with this (`dyn-` and 16 random bytes). */
+export const DYNAMIC_CLIENT_ID_PREFIX = 'dyn-';
+
 /**
  * Whether a client was registered dynamically (RFC 7591). Such a client gets none of Konnect's
  * compatibility relaxations, which exist for the known clients of a registration file: where a

@@ -54,6 +54,12 @@ export interface Client {
 export interface ClientLookup {
   get(clientId: string): Client | null;
   /**
+   * Called before a request naming `clientId` is answered, so that `get` sees a client that
+   * another process sharing the storage has just registered (dynamic clients). May reject with
+   * a StorageError. Lookups whose clients all live in memory leave it out.
+   */
+  catchUp?(clientId: string): Promise<void>;
+  /**
    * Every client. A returned list is never changed in place: a reload hands out a new one, so
    * callers may cache what they derive from a list by its identity.
    */

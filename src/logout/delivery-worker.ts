@@ -122,6 +122,7 @@ export class DeliveryWorker {
     const { storage, tokens, clients, clock, log } = this.#options;
     const store = storage.backchannelDeliveries;
     const context = { client: delivery.clientId, uri: delivery.uri, attempts: delivery.attempts };
+    await clients.catchUp?.(delivery.clientId);
     const client = clients.get(delivery.clientId);
     if (client === null || client.backchannelLogoutUri !== delivery.uri) {
       await store.delete(delivery.id);

@@ -24,6 +24,7 @@ export async function queueBackchannelLogout(deps: Deps, session: SessionRecord)
     const clientIds = await deps.storage.grants.clientsOfSession(session.id);
     let queued = 0;
     for (const clientId of clientIds) {
+      await deps.clients.catchUp?.(clientId);
       const client = deps.clients.get(clientId);
       const uri = client?.backchannelLogoutUri ?? null;
       if (client === null || uri === null) continue;

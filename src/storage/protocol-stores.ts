@@ -61,12 +61,27 @@ export interface DynamicClientRecord {
   readonly updatedAt: number;
 }
 
+/**
+ * What tells one version of a stored dynamic client from another, without its metadata: every
+ * change made through the store sets a new registration token hash and `updatedAt`.
+ */
+export interface DynamicClientStamp {
+  readonly clientId: string;
+  readonly registrationTokenHash: string;
+  readonly updatedAt: number;
+}
+
 export interface DynamicClientStore {
   /** StorageError 'conflict' when the client id is taken. */
   create(client: DynamicClientRecord): Promise<void>;
   get(clientId: string): Promise<DynamicClientRecord | null>;
   /** Every registered client, sorted by `clientId` in UTF-16 code unit order, the same in every engine. */
   list(): Promise<DynamicClientRecord[]>;
+  /**
+   * The stamp of every registered client, in {@link list}'s order: cheap enough to read every
+   * few seconds, so that processes sharing the database see each other's changes.
+   */
+  stamps(): Promise<DynamicClientStamp[]>;
   /**
    * Replaces the client's metadata, secret hash, registration token hash and `updatedAt` (RFC 7592
    * §2.2); `createdAt` stays as it was created. Compare-and-set, atomic in every engine: only

@@ -25,6 +25,7 @@ export type {
   BackchannelDeliveryRecord,
   BackchannelDeliveryStore,
   DynamicClientRecord,
+  DynamicClientStamp,
   DynamicClientStore,
   OnceStore,
   PushedRequestRecord,

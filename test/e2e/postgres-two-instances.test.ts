@@ -105,9 +105,13 @@ if ('skip' in schemas) {
         issuer,
         registration,
         secretKey: randomBytes(32),
-        extraConfig: [`storage: '${url}'`, 'storage_pool_size: 3', 'signing:', `  keys: [${keyFile}]`].join(
-          '\n',
-        ),
+        extraConfig: [
+          `storage: '${url}'`,
+          'storage_pool_size: 3',
+          'allow_dynamic_client_registration: true',
+          'signing:',
+          `  keys: [${keyFile}]`,
+        ].join('\n'),
       };
       instances.A = await startSesame({ ...shared, users: [alice] });
       instances.B = await startSesame(shared);
@@ -286,6 +290,39 @@ if ('skip' in schemas) {
         (err: { error?: string }) => err.error === 'invalid_grant',
         'refresh at B of a removed user: invalid_grant',
       );
+    });
+
+    it('serves at B at once a client registered at A, and stops once it is deleted at A', async () => {
+      at('A');
+      const registered = await oidc.dynamicClientRegistration(
+        new URL(issuer),
+        { redirect_uris: [WEB_REDIRECT], application_type: 'native', client_name: 'Registered at A' },
+        undefined,
+        { execute: [oidc.allowInsecureRequests] },
+      );
+      const metadata = registered.clientMetadata();
+
+      // Signed in and redeemed at B without waiting: B reads the new client when it is named.
+      const { tokens } = await signIn(registered, alice, 'B', 'B');
+      assert.ok(tokens.access_token, 'the client registered at A gets tokens at B');
+
+      at('A');
+      const deleted = await fetch(String(metadata.registration_client_uri), {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${String(metadata.registration_access_token)}` },
+      });
+      assert.equal(deleted.status, 204, 'the client deletes itself at A');
+
+      // B follows within its sync interval (2 s): the client is then unknown there.
+      const { url } = await authorization(registered, 'openid');
+      at('B');
+      let page = await follow(new CookieJar(), issuer, url);
+      for (let tries = 0; tries < 50 && page.status !== 400; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        page = await follow(new CookieJar(), issuer, url);
+      }
+      assert.equal(page.status, 400, `authorization at B for the client deleted at A: got ${page.status}`);
+      assert.match(page.body, /not registered/, 'B explains that the application is not registered');
     });
 
     it('asks for consent again at B once it was withdrawn against A', async () => {

@@ -1,4 +1,5 @@
 import { isOAuthError } from '../../oauth/errors.js';
+import { catchUpOnClient } from '../../clients/catch-up.js';
 import type { BrowserDeps, EndpointRequest, EndpointResponse, Params } from '../types.js';
 import { checkClientAndRedirect, parseAuthorizationRequest } from './parse.js';
 import { applyRequestObject, type RequestObject } from './request-object.js';
@@ -15,6 +16,7 @@ import { refuseUnpushedRequest, takePushedRequest } from '../pushed-authorizatio
  */
 export async function handleAuthorize(req: EndpointRequest, deps: BrowserDeps): Promise<EndpointResponse> {
   const sent = req.method === 'POST' ? req.body : req.query;
+  await catchUpOnClient(sent.get('client_id'), deps);
   // --- Pushed authorization requests (RFC 9126 §4, endpoints/pushed-authorization/) ---
   // A request_uri from the PAR endpoint stands for the parameters pushed there; a client
   // that must push is refused here when it did not.

@@ -94,6 +94,7 @@ async function parse(params: Params, deps: BrowserDeps): Promise<EndSessionReque
     throw new OAuthError('invalid_request', 'client_id does not match the id_token_hint.');
   }
   const uri = optionalParam(params, 'post_logout_redirect_uri') ?? null;
+  await deps.clients.catchUp?.(hint?.aud ?? clientId ?? '');
   const client = resolveClient(
     deps.clients,
     hint?.aud ?? clientId ?? '',

@@ -1,5 +1,6 @@
 import type { DynamicClientRegistry } from '../../clients/dynamic-client-registry.js';
 import { checkClientMetadata, usesClientSecret } from '../../clients/dynamic-metadata.js';
+import { DYNAMIC_CLIENT_ID_PREFIX } from '../../clients/dynamic-client.js';
 import type { ClientLookup } from '../../clients/types.js';
 import { hashToken, randomToken } from '../../lib/ids.js';
 import { OAuthError } from '../../oauth/errors.js';
@@ -8,7 +9,6 @@ import { answerRefusals, clientInformation } from './client-information.js';
 import { metadataRules, readJsonBody } from './read-request.js';
 
 /** Dynamic client ids: `dyn-` and 128 random bits (22 base64url characters). */
-const CLIENT_ID_PREFIX = 'dyn-';
 
 /**
  * POST `/konnect/v1/register`: dynamic client registration (RFC 7591 §3; OpenID Connect Dynamic
@@ -74,7 +74,7 @@ function refuseWhenFull(registry: DynamicClientRegistry, deps: Deps): void {
 /** A fresh id no client has, the registration file's included (its client would win). */
 function newClientId(clients: ClientLookup): string {
   for (;;) {
-    const id = CLIENT_ID_PREFIX + randomToken(16);
+    const id = DYNAMIC_CLIENT_ID_PREFIX + randomToken(16);
     if (clients.get(id) === null) return id;
   }
 }

@@ -29,6 +29,7 @@ export async function loadInteraction(id: string, deps: BrowserDeps): Promise<Lo
     );
   }
   const request = authorizationRequestFrom(record.request);
+  await deps.clients.catchUp?.(request.clientId);
   const client = resolveClient(
     deps.clients,
     request.clientId,

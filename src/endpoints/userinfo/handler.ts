@@ -42,6 +42,7 @@ export async function handleUserinfo(req: EndpointRequest, deps: Deps): Promise<
     // A claims request's userinfo member can only select among these (OIDC Core §5.5 as
     // Sesame applies it: requested claims are released only when a granted scope covers them).
     const claims = claimsForScopes(subject.identity, token.scopes, sub);
+    await deps.clients.catchUp?.(token.clientId);
     const signedAlg = deps.clients.get(token.clientId)?.userinfoSignedResponseAlg ?? null;
     if (signedAlg === null) return claimsResponse(claims);
     // OIDC Core §5.3.2 (konnect-spec §5.2): a client registered for it gets a signed JWT.

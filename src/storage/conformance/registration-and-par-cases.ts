@@ -72,6 +72,27 @@ function describeDynamicClients(factory: () => Promise<Storage>): void {
       assert.deepEqual(await clients.get('dyn-client-1'), { ...changed, createdAt: T0 });
     });
 
+    it('stamps name every client with its token hash and update time, and follow each change', async () => {
+      const clients = storage().dynamicClients;
+      assert.deepEqual(await clients.stamps(), []);
+      await clients.create(aDynamicClient({ clientId: 'dyn-b' }));
+      await clients.create(aDynamicClient({ clientId: 'dyn-a', updatedAt: T0 + 5 }));
+      assert.deepEqual(await clients.stamps(), [
+        { clientId: 'dyn-a', registrationTokenHash: TOKEN_HASH, updatedAt: T0 + 5 },
+        { clientId: 'dyn-b', registrationTokenHash: TOKEN_HASH, updatedAt: T0 },
+      ]);
+      const changed = aDynamicClient({
+        clientId: 'dyn-b',
+        registrationTokenHash: 'rotated',
+        updatedAt: T0 + MINUTE,
+      });
+      assert.equal(await clients.update(changed, TOKEN_HASH), true);
+      assert.equal(await clients.delete('dyn-a', TOKEN_HASH), true);
+      assert.deepEqual(await clients.stamps(), [
+        { clientId: 'dyn-b', registrationTokenHash: 'rotated', updatedAt: T0 + MINUTE },
+      ]);
+    });
+
     it('update reports false for an unknown client and creates nothing', async () => {
       assert.equal(await storage().dynamicClients.update(aDynamicClient(), TOKEN_HASH), false);
       assert.equal(await storage().dynamicClients.get('dyn-client-1'), null);

@@ -78,6 +78,15 @@ export function createMemoryProtocolStores(): MemoryProtocolStores {
           .sort((a, b) => byCodeUnits(a.clientId, b.clientId))
           .map((c) => structuredClone(c));
       },
+      async stamps() {
+        return [...clients.values()]
+          .sort((a, b) => byCodeUnits(a.clientId, b.clientId))
+          .map(({ clientId, registrationTokenHash, updatedAt }) => ({
+            clientId,
+            registrationTokenHash,
+            updatedAt,
+          }));
+      },
       async update(client, expectedTokenHash) {
         const stored = clients.get(client.clientId);
         if (stored?.registrationTokenHash !== expectedTokenHash) return false;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { byCodeUnits } from '../rules.js';
+import { int } from './rows.js';
 import type { DynamicClientStore } from '../types.js';
 import { dynamicClientToRow, rowToDynamicClient } from './protocol-rows.js';
 import type { Database } from './schema.js';
@@ -22,6 +23,19 @@ export function createSqlDynamicClientStore(db: Kysely<Database>): DynamicClient
       const rows = await db.selectFrom('dynamic_clients').selectAll().execute();
       // Sorted here, not by ORDER BY, whose collation differs between SQLite and PostgreSQL.
       return rows.map(rowToDynamicClient).sort((a, b) => byCodeUnits(a.clientId, b.clientId));
+    },
+    async stamps() {
+      const rows = await db
+        .selectFrom('dynamic_clients')
+        .select(['client_id', 'registration_token_hash', 'updated_at'])
+        .execute();
+      return rows
+        .map((row) => ({
+          clientId: row.client_id,
+          registrationTokenHash: row.registration_token_hash,
+          updatedAt: int(row.updated_at),
+        }))
+        .sort((a, b) => byCodeUnits(a.clientId, b.clientId));
     },
     // One statement each, its WHERE naming the expected token hash: the compare-and-set is
     // atomic in SQLite and PostgreSQL alike.
