@@ -86,6 +86,8 @@ export interface Deps {
   readonly scopeDefinitions?: ScopeDefinitions;
   /** The registration file's clients in force, as `/health-check` reports them (issue 9). */
   readonly registry?: { readonly summary: RegistrySummary };
+  /** Rate-limits the warnings of refusals (one per key per minute); absent, every one is logged. */
+  readonly warnings?: WarningGate;
 }
 
 /**

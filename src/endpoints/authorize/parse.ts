@@ -15,6 +15,7 @@ import {
 import { approveGuestScopes, guestFromRequest } from '../../identity/guest/guest.js';
 import type { Client } from '../../clients/types.js';
 import { resolveClient } from '../../clients/implicit-trust.js';
+import { closestClientIds, closestRedirectUri } from '../../oauth/refusal-hints.js';
 import { relaxationsFor } from '../../clients/relaxations.js';
 import { extraScopesOf, type Deps, type Params } from '../types.js';
 import { optionalParam, rejectRepeatedParams, requiredParam } from '../params.js';
@@ -43,6 +44,12 @@ export function checkClientAndRedirect(
     );
   }
   if (!client) {
+    warnRefused(deps, 'unknown client_id', clientId, redirectUri, {
+      closest_client_ids: closestClientIds(
+        clientId,
+        deps.clients.all().map((c) => c.id),
+      ),
+    });
     throw new OAuthError(
       'invalid_request',
       'The application that sent you here is not registered with this sign-in service.',
@@ -53,6 +60,11 @@ export function checkClientAndRedirect(
   }
   const { redirectUriIgnoresQuery } = relaxationsFor(client, deps.config.compat);
   if (!matchRedirectUri(client, redirectUri, { ignoreQuery: redirectUriIgnoresQuery })) {
+    const hint = closestRedirectUri(redirectUri, client.redirectUris);
+    warnRefused(deps, 'redirect_uri not registered for the client', clientId, redirectUri, {
+      closest_registered: hint?.closest ?? null,
+      difference: hint?.difference ?? 'the client registers no redirect_uri',
+    });
     throw new OAuthError(
       'invalid_request',
       'The address the application asked to return to is not registered for it.',
@@ -65,6 +77,27 @@ export function checkClientAndRedirect(
     client,
     target: { clientId, redirectUri, responseMode: lenientResponseMode(params), state: lenientState(params) },
   };
+}
+
+/**
+ * An authorization request refused before its redirect_uri could be trusted: the user sees a
+ * page, and the operator, who is the one who can mend the registration, gets a warning with
+ * what was probably meant — once a minute per client and URI, however often it is sent.
+ */
+function warnRefused(
+  deps: Deps,
+  reason: string,
+  clientId: string,
+  redirectUri: string,
+  hint: Record<string, unknown>,
+): void {
+  const sentId = clientId.slice(0, 200);
+  const sentUri = redirectUri.slice(0, 500);
+  if (deps.warnings?.allows(`authorize refused: ${sentId} ${sentUri}`, deps.clock.now()) === false) return;
+  deps.log.warn(
+    { client_id: sentId, redirect_uri: sentUri, ...hint },
+    `authorization request refused: ${reason}`,
+  );
 }
 
 /**
