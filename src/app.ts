@@ -4,6 +4,7 @@ import type { Config } from './config/types.js';
 import type { Storage } from './storage/types.js';
 import { openStorage } from './storage/open.js';
 import { loadConfiguredKeys } from './tokens/keys.js';
+import { sharedKeyStorageFor } from './tokens/shared-signing-key.js';
 import { createTokenService } from './tokens/token-service.js';
 import { ClientRegistry } from './clients/registry.js';
 import { DynamicClientRegistry } from './clients/dynamic-client-registry.js';
@@ -41,7 +42,12 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
   try {
     const demo = config.demo ? await ensureDemo(config, storage, log) : null;
     const csrfKey = await loadInstanceSecret(config, log);
-    const keys = await loadConfiguredKeys(config, log);
+    const sharedKeys = sharedKeyStorageFor(
+      config,
+      { store: storage.generatedKeys, secret: csrfKey, clock },
+      log,
+    );
+    const keys = await loadConfiguredKeys(config, log, sharedKeys);
     const tokens = await createTokenService({
       issuer: config.issuer,
       keys: keys.signing,

@@ -10,6 +10,7 @@ import type { Client } from '../clients/types.js';
 import { readInstanceSecret } from '../secrets.js';
 import { openStorage } from '../storage/open.js';
 import { loadConfiguredKeys } from '../tokens/keys.js';
+import { generatedKeyPlace } from '../tokens/shared-signing-key.js';
 import { createLdapBackend } from '../identity/ldap/index.js';
 import { ArgsError, parseArgs } from './args.js';
 import {
@@ -176,10 +177,11 @@ async function checkStorage(config: Config): Promise<Outcome> {
 
 async function checkKeys(config: Config): Promise<Outcome> {
   if (config.signing.keys.length === 0) {
-    return {
-      ok: true,
-      text: `signing: ${config.signing.alg} with a generated key kept in ${join(config.dataDir, 'keys')}`,
-    };
+    const place =
+      generatedKeyPlace(config) === 'storage'
+        ? 'storage, sealed with the instance secret'
+        : join(config.dataDir, 'keys');
+    return { ok: true, text: `signing: ${config.signing.alg} with a generated key kept in ${place}` };
   }
   try {
     const keys = await loadConfiguredKeys(config, pino({ enabled: false }));

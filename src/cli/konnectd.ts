@@ -9,6 +9,7 @@ import { createLogger } from '../log.js';
 import { version } from '../main.js';
 import type { CliIo } from './io.js';
 import { runUntilSignalled } from './run-server.js';
+import { generatedKeyPlace } from '../tokens/shared-signing-key.js';
 
 export const konnectdUsage = `usage: konnectd <command>
 
@@ -76,7 +77,11 @@ async function serve(argv: string[], io: CliIo, options: KonnectdCliOptions): Pr
   log.info({ version: version() }, 'serve start');
   for (const warning of warnings) log.warn(warning);
   for (const note of notes) log.info(note);
-  if (config.signing.keys.length === 0) {
+  if (config.signing.keys.length === 0 && generatedKeyPlace(config) === 'storage') {
+    log.warn(
+      'missing --signing-private-key parameter, using a generated key kept in the database, sealed with the encryption secret',
+    );
+  } else if (config.signing.keys.length === 0) {
     log.warn(
       { path: join(config.dataDir, 'keys') },
       'missing --signing-private-key parameter, using a generated key kept in the data directory',

@@ -83,7 +83,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     path: 'signing.keys',
     kind: 'list',
     default: [],
-    description: 'PEM private key files; empty means a key is generated and kept in data_dir.',
+    description:
+      'PEM private key files; empty means a key is generated and kept in data_dir, or with PostgreSQL storage in the database, sealed with secret.key.',
   },
   {
     path: 'signing.alg',

@@ -132,7 +132,10 @@ export interface Config {
   readonly identifierScopes?: string | null;
   readonly signing: {
     readonly alg: SigningAlg;
-    /** PEM files; when empty a key is generated and kept in `dataDir`. */
+    /**
+     * PEM files; when empty a key is generated and kept in `dataDir`, or in PostgreSQL storage
+     * sealed with the instance secret (`tokens/shared-signing-key.ts`).
+     */
     readonly keys: readonly string[];
     /**
      * The kid of the first key instead of the one derived from its file (konnectd

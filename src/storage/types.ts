@@ -11,15 +11,19 @@
  *   hash (`lib/ids.hashToken`), storage never sees the secret itself;
  * - `codes.consume` and `refreshTokens.rotate` are atomic: of two concurrent callers exactly
  *   one succeeds, across processes sharing one database; so are `backchannelDeliveries.claimDue`,
- *   `once.use` and `pushedRequests.take` (see `protocol-stores.ts`).
+ *   `once.use` and `pushedRequests.take` (see `protocol-stores.ts`), and of concurrent
+ *   `generatedKeys.insertIfAbsent` calls for one algorithm exactly one stores its key.
  */
 
+import type { GeneratedKeyStore } from './generated-key-store.js';
 import type {
   BackchannelDeliveryStore,
   DynamicClientStore,
   OnceStore,
   PushedRequestStore,
 } from './protocol-stores.js';
+
+export type { GeneratedKeyRecord, GeneratedKeyStore } from './generated-key-store.js';
 
 export type {
   BackchannelDeliveryRecord,
@@ -387,6 +391,8 @@ export interface Storage {
   readonly dynamicClients: DynamicClientStore;
   readonly once: OnceStore;
   readonly pushedRequests: PushedRequestStore;
+  /** Generated signing keys shared by the instances on one database (`generated-key-store.ts`). */
+  readonly generatedKeys: GeneratedKeyStore;
   /**
    * Deletes expired sessions, interactions, codes, grants, refresh tokens, back-channel logout
    * deliveries, once-used values and pushed requests, and old throttle hits.

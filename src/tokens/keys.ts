@@ -1,12 +1,12 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmod, link, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK } from 'jose';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config, SigningAlg } from '../config/types.js';
 import { randomToken } from '../lib/ids.js';
+import { dataDirKeyPath, generatePrivateKey, jwkThumbprint } from './generated-key.js';
 import { describeKey, keyFitsAlg } from './key-algs.js';
 import { loadSigningKeyFile, SigningKeyError } from './key-file.js';
+import { loadOrStoreSharedKey, type SharedKeyStorage } from './shared-signing-key.js';
 import type { SigningKey, VerificationKey } from './types.js';
 import { loadValidationKeys, mergeValidationKeys } from './validation-keys.js';
 
@@ -23,6 +23,11 @@ export interface SigningKeysOptions {
   /** Where a generated key is kept (`<dataDir>/keys/signing-<alg>.pem`). */
   readonly dataDir: string;
   readonly log: Logger;
+  /**
+   * Keep a generated key in storage instead, sealed with the instance secret, so that every
+   * instance on it signs with one key (see `sharedKeyStorageFor`).
+   */
+  readonly shared?: SharedKeyStorage;
 }
 
 /**
@@ -35,13 +40,17 @@ export interface SigningKeysOptions {
  * logs a warning that a generated key is in use. Creation is exclusive, so instances sharing
  * a data directory that start together end up with one key. A generated key's kid is its
  * RFC 7638 thumbprint, so a replaced key never reuses a kid that relying parties have cached.
+ * With `shared`, the generated key is the one in storage instead (`loadOrStoreSharedKey`).
  */
 export async function loadOrGenerateSigningKeys(options: SigningKeysOptions): Promise<SigningKey[]> {
   const { alg, keyFiles, log } = options;
   if (keyFiles.length === 0) {
-    const key = await loadOrGenerateKey(alg, options.dataDir, log);
+    const key = options.shared
+      ? await loadOrStoreSharedKey({ ...options.shared, alg, dataDir: options.dataDir, log })
+      : await loadOrGenerateKey(alg, options.dataDir, log);
+    const where = options.shared ? { storage: true } : { path: key.source };
     log.warn(
-      { path: key.source, kid: key.kid, alg },
+      { ...where, kid: key.kid, alg },
       'using a generated signing key; configure signing keys for production',
     );
     return [key];
@@ -77,18 +86,27 @@ export interface ConfiguredKeys {
  * The keys `Config.signing` describes, logged in Konnect's order (konnect-spec §6): the
  * signing keys, the first under `signing.kid` when set, in which case its file-derived kid
  * stays published and verifying too, as Konnect registers the key under both (§3.2, §3.3);
- * then the keys in `signing.validationKeysPath`.
+ * then the keys in `signing.validationKeysPath`. Without key files, a generated key is kept in
+ * `shared` when given (see `sharedKeyStorageFor`), else in the data directory.
  *
- * @throws SigningKeyError or ValidationKeyError naming the file that cannot be used.
+ * @throws SigningKeyError or ValidationKeyError naming the file that cannot be used;
+ *   SealedKeyError or StorageError for a key kept in `shared`.
  */
 export async function loadConfiguredKeys(
   config: Pick<Config, 'signing' | 'dataDir'>,
   log: Logger,
+  shared?: SharedKeyStorage,
 ): Promise<ConfiguredKeys> {
   const { alg, keys: files, kid, validationKeysPath } = config.signing;
   for (const path of files) log.info({ path }, 'loading signing key');
   const specs: KeyFileSpec[] = files.map((path, i) => (i === 0 && kid ? { path, kid } : path));
-  const signing = await loadOrGenerateSigningKeys({ alg, keyFiles: specs, dataDir: config.dataDir, log });
+  const signing = await loadOrGenerateSigningKeys({
+    alg,
+    keyFiles: specs,
+    dataDir: config.dataDir,
+    log,
+    shared,
+  });
   for (const key of signing) log.debug({ kid: key.kid, path: key.source }, 'loaded signer key');
 
   const candidates: VerificationKey[] = [];
@@ -115,9 +133,8 @@ export async function loadConfiguredKeys(
 }
 
 async function loadOrGenerateKey(alg: SigningAlg, dataDir: string, log: Logger): Promise<SigningKey> {
-  const dir = join(dataDir, 'keys');
-  const path = join(dir, `signing-${alg}.pem`);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = dataDirKeyPath(dataDir, alg);
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const mode = await fileMode(path);
   if (mode === null) {
     // Another instance may win the race; then its key is the one everybody uses.
@@ -133,17 +150,11 @@ async function loadOrGenerateKey(alg: SigningAlg, dataDir: string, log: Logger):
       `does not hold a key for ${alg}; remove it to generate a new one`,
     );
   }
-  return { ...loaded, kid: await thumbprint(loaded.publicKey) };
+  return { ...loaded, kid: await jwkThumbprint(loaded.publicKey) };
 }
 
 function generatePem(alg: SigningAlg): string {
-  const { privateKey } =
-    alg === 'ES256'
-      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      : alg === 'EdDSA'
-        ? generateKeyPairSync('ed25519')
-        : generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 });
-  return privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  return generatePrivateKey(alg).export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
 /** Writes `path` only if it does not exist yet, never exposing a half-written file. */
@@ -170,10 +181,6 @@ async function fileMode(path: string): Promise<number | null> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-}
-
-async function thumbprint(publicKey: KeyObject): Promise<string> {
-  return calculateJwkThumbprint(await exportJWK(publicKey), 'sha256');
 }
 
 function suitableKeyFor(alg: SigningAlg): string {

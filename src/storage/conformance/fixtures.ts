@@ -3,6 +3,7 @@ import type {
   AuthorizationCodeRecord,
   BackchannelDeliveryRecord,
   DynamicClientRecord,
+  GeneratedKeyRecord,
   PostalAddress,
   PushedRequestRecord,
   StoredUserRecord,
@@ -260,6 +261,20 @@ export function aPushedRequest(overrides: Partial<PushedRequestRecord> = {}): Pu
     },
     createdAt: T0,
     expiresAt: T0 + MINUTE,
+    ...overrides,
+  };
+}
+
+/**
+ * A generated signing key as storage keeps it: the sealed key is opaque text, as long as a sealed
+ * RSA key (about 1.7 KB) and in the alphabet of the sealed format (base64url and dots).
+ */
+export function aGeneratedKey(overrides: Partial<GeneratedKeyRecord> = {}): GeneratedKeyRecord {
+  return {
+    alg: 'RS256',
+    kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+    sealedKey: `v1.AAECAwQFBgcICQoL.${'q-_Z09'.repeat(300)}.DA0ODxAREhMUFRYXGBkaGw`,
+    createdAt: T0,
     ...overrides,
   };
 }

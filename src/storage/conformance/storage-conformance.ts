@@ -3,6 +3,7 @@ import type { Storage } from '../types.js';
 import { describeAccountCases } from './account-cases.js';
 import { describeBackchannelCases } from './backchannel-cases.js';
 import { describeClaimsAndGuestCases } from './claims-and-guest-cases.js';
+import { describeGeneratedKeyCases } from './generated-key-cases.js';
 import { describeHardeningCases } from './hardening-cases.js';
 import { describeRegistrationAndParCases } from './registration-and-par-cases.js';
 import { describeTokenCases } from './token-cases.js';
@@ -13,8 +14,9 @@ import { describeUserContactCases } from './user-contact-cases.js';
  * suites"): each invariant of `../types.ts`, including that `codes.consume`,
  * `refreshTokens.rotate`, `once.use` and `pushedRequests.take` let exactly one of several
  * concurrent callers succeed, and that `backchannelDeliveries.claimDue` never hands one delivery
- * to two of them. `factory` must
- * return a fresh, empty storage on every call; the suite closes each one after its test.
+ * to two of them, and that concurrent `generatedKeys.insertIfAbsent` calls all get one key.
+ * `factory` must return a fresh, empty storage on every call; the suite closes each one after
+ * its test.
  */
 export function runStorageConformance(name: string, factory: () => Promise<Storage>): void {
   describe(`${name} storage conformance`, () => {
@@ -25,5 +27,6 @@ export function runStorageConformance(name: string, factory: () => Promise<Stora
     describeUserContactCases(factory);
     describeBackchannelCases(factory);
     describeRegistrationAndParCases(factory);
+    describeGeneratedKeyCases(factory);
   });
 }

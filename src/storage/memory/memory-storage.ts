@@ -13,6 +13,7 @@ import {
   type StoredUserRecord,
   type UserRecord,
 } from '../types.js';
+import { createMemoryGeneratedKeyStore } from './memory-generated-keys.js';
 import { createMemoryProtocolStores } from './memory-protocol-stores.js';
 import { createMemoryThrottle } from './memory-throttle.js';
 
@@ -261,6 +262,7 @@ export function createMemoryStorage(): Storage {
     dynamicClients: protocol.dynamicClients,
     once: protocol.once,
     pushedRequests: protocol.pushedRequests,
+    generatedKeys: createMemoryGeneratedKeyStore(),
 
     async purgeExpired(now) {
       for (const session of [...sessions.values()]) if (now >= session.expiresAt) deleteSession(session.id);

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { aCode, aDelivery, aGrant, aRefreshToken, aSession, successor, T0 } from '../conformance/fixtures.js';
+import {
+  aCode,
+  aDelivery,
+  aGeneratedKey,
+  aGrant,
+  aRefreshToken,
+  aSession,
+  successor,
+  T0,
+} from '../conformance/fixtures.js';
 import type { Storage } from '../types.js';
 import { createPostgresStorage } from './postgres-storage.js';
 import { openTestSchemas } from './test-database.js';
@@ -135,6 +144,21 @@ if ('skip' in schemas) {
       });
     });
 
+    it('end up with one generated signing key when both store theirs at once', async () => {
+      await withTwo(async (a, b) => {
+        const stored = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            either(a, b, i).generatedKeys.insertIfAbsent(
+              aGeneratedKey({ kid: `kid-${i}`, sealedKey: `v1.${i}` }),
+            ),
+          ),
+        );
+        assert.equal(new Set(stored.map((k) => k.kid)).size, 1, 'every caller got the same key');
+        assert.deepEqual(await a.generatedKeys.get('RS256'), stored[0]);
+        assert.deepEqual(await b.generatedKeys.get('RS256'), stored[0]);
+      });
+    });
+
     it('both start when migrating a new database at the same moment, applying each migration once', async () => {
       const { url } = await schemas.create();
       const ran: (readonly number[])[] = [];
@@ -144,8 +168,8 @@ if ('skip' in schemas) {
       await Promise.all(instances.map((s) => s.close()));
       assert.deepEqual(
         ran.map((ids) => ids.length).sort(),
-        [0, 4],
-        'one instance applied all four, the other none',
+        [0, 5],
+        'one instance applied all five, the other none',
       );
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -153,7 +177,7 @@ if ('skip' in schemas) {
         const { rows } = await client.query('select id from sesame_migrations order by id');
         assert.deepEqual(
           rows.map((r: { id: number }) => r.id),
-          [1, 2, 3, 4],
+          [1, 2, 3, 4, 5],
         );
       } finally {
         await client.end();

@@ -150,6 +150,15 @@ export interface PushedRequestsTable {
   expires_at: number;
 }
 
+/** Generated signing keys, one per algorithm, shared by the instances (migration 0005). */
+export interface GeneratedKeysTable {
+  alg: string;
+  kid: string;
+  /** The private key sealed with the instance secret (`tokens/sealed-key.ts`). */
+  sealed_key: string;
+  created_at: number;
+}
+
 export interface MigrationsTable {
   id: number;
   name: string;
@@ -170,5 +179,6 @@ export interface Database {
   dynamic_clients: DynamicClientsTable;
   once_keys: OnceKeysTable;
   pushed_requests: PushedRequestsTable;
+  generated_keys: GeneratedKeysTable;
   sesame_migrations: MigrationsTable;
 }

@@ -3,6 +3,7 @@ import { THROTTLE_RETENTION_MS } from '../rules.js';
 import { StorageError, type Storage, type StorageErrorKind } from '../types.js';
 import { createSqlBackchannelDeliveryStore } from './backchannel-delivery-store.js';
 import { createSqlDynamicClientStore } from './dynamic-client-store.js';
+import { createSqlGeneratedKeyStore } from './generated-key-store.js';
 import { createSqlOnceStore } from './once-store.js';
 import { createSqlPushedRequestStore } from './pushed-request-store.js';
 import type { Database } from './schema.js';
@@ -65,6 +66,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     dynamicClients: guard(createSqlDynamicClientStore(db)),
     once: guard(createSqlOnceStore(db)),
     pushedRequests: guard(createSqlPushedRequestStore(db)),
+    generatedKeys: guard(createSqlGeneratedKeyStore(db)),
     async purgeExpired(now) {
       try {
         await transact(async (trx) => {

@@ -67,6 +67,7 @@ describe('sqlite storage on a file', () => {
         { id: 2, name: '0002-grant-claims-and-guests' },
         { id: 3, name: '0003-interaction-client-address' },
         { id: 4, name: '0004-protocol-completeness' },
+        { id: 5, name: '0005-generated-keys' },
       ]);
     } finally {
       raw.close();

@@ -1,0 +1,31 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, exportJWK } from 'jose';
+import type { SigningAlg } from '../config/types.js';
+
+/**
+ * A new private key for `alg`: RSA 2048 (e = 65537) for RS256 and PS256, P-256 for ES256,
+ * Ed25519 for EdDSA.
+ */
+export function generatePrivateKey(alg: SigningAlg): KeyObject {
+  const { privateKey } =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : alg === 'EdDSA'
+        ? generateKeyPairSync('ed25519')
+        : generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 });
+  return privateKey;
+}
+
+/**
+ * A generated key's kid: its RFC 7638 JWK thumbprint (SHA-256), so that a replaced key never
+ * reuses a kid relying parties have cached.
+ */
+export async function jwkThumbprint(publicKey: KeyObject): Promise<string> {
+  return calculateJwkThumbprint(await exportJWK(publicKey), 'sha256');
+}
+
+/** Where a generated key is kept in a data directory: `<dataDir>/keys/signing-<alg>.pem`. */
+export function dataDirKeyPath(dataDir: string, alg: SigningAlg): string {
+  return join(dataDir, 'keys', `signing-${alg}.pem`);
+}
