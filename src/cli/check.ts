@@ -1,17 +1,10 @@
 import { join } from 'node:path';
-import pino from 'pino';
 import { loadCommandConfig } from './load-config.js';
 import { ConfigError } from '../config/errors.js';
 import type { Config } from '../config/types.js';
-import { RegistrationFileError } from '../clients/registry-file.js';
-import { loadRegistrationFile } from '../clients/load-registration.js';
 import { summarizeRegistry } from '../clients/registry-digest.js';
 import type { Client } from '../clients/types.js';
 import { readInstanceSecret } from '../secrets.js';
-import { openStorage } from '../storage/open.js';
-import { loadConfiguredKeys } from '../tokens/keys.js';
-import { generatedKeyPlace } from '../tokens/shared-signing-key.js';
-import { createLdapBackend } from '../identity/ldap/index.js';
 import { ArgsError, parseArgs } from './args.js';
 import {
   checkInstanceUrls,
@@ -20,9 +13,12 @@ import {
   loadInstanceRegistries,
 } from './check-compare.js';
 import type { CliIo } from './io.js';
+import { konnectdCheck } from './konnectd-check.js';
+import { report, runPreflight } from './preflight.js';
 
 const USAGE = `Usage:
   sesame check [--config sesame.yaml] [--compare URL [URL...]]
+  sesame check --config konnectd.cfg      (the same as: konnectd check --config konnectd.cfg)
 
 Checks what 'sesame serve' would use, without starting it: the configuration, the client
 registration file, the storage (migrations included), the signing keys, and — for LDAP —
@@ -33,18 +29,6 @@ the clients it loaded (/health-check, ${compareTimeoutMs / 1000} s at most each)
 digest of this configuration's registration file: exit code 1 when any instance loaded other
 clients or cannot be asked.
 `;
-
-/** One part's result; `details` (e.g. warnings with their lines) are printed under it. */
-interface Outcome {
-  readonly ok: boolean;
-  readonly text: string;
-  readonly details?: readonly string[];
-}
-
-/** The outcome of the registration file, with its clients when they loaded. */
-interface RegistrationOutcome extends Outcome {
-  readonly clients: readonly Client[] | null;
-}
 
 /**
  * `sesame check`: one line per part, ✓ or ✗, with the reason; with `--compare`, then a table of
@@ -74,6 +58,14 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`error: ${error.message}\n\n${USAGE}`);
     return 2;
   }
+  if (file !== undefined && isKonnectdCfg(file)) {
+    // konnectd.cfg is read as `konnectd check --config` reads it: the Konnect front door.
+    if (compare.length > 0) {
+      io.stderr.write('error: --compare is not available for a konnectd.cfg\n');
+      return 2;
+    }
+    return konnectdCheck(['--config', file], io);
+  }
   let config: Config;
   try {
     const loaded = loadCommandConfig(file, io);
@@ -88,19 +80,17 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     report(io, { ok: false, text: 'configuration', details: error.problems });
     return 1;
   }
-  const registration = await checkRegistration(config);
-  report(io, registration);
-  let healthy = registration.ok;
-  for (const check of [checkStorage, checkKeys, checkIdentity]) {
-    const outcome = await check(config);
-    report(io, outcome);
-    healthy &&= outcome.ok;
-  }
-  if (compare.length > 0) {
-    const agreed = await compareInstances(io, config, registration.clients, compare);
-    healthy &&= agreed;
-  }
-  return healthy ? 0 : 1;
+  return runChecks(config, io, compare);
+}
+
+/**
+ * The checks after the configuration (`preflight.ts`), then `--compare`. Resolves to the exit
+ * code: 0 when every part passed, else 1.
+ */
+async function runChecks(config: Config, io: CliIo, compare: readonly string[]): Promise<number> {
+  const { healthy, clients } = await runPreflight(config, io);
+  const agreed = compare.length === 0 || (await compareInstances(io, config, clients, compare));
+  return healthy && agreed ? 0 : 1;
 }
 
 /** `--compare`: prints the table and the verdict; true when every instance agrees. */
@@ -135,82 +125,9 @@ async function compareInstances(
   return agreed;
 }
 
-function report(io: CliIo, outcome: Outcome): void {
-  io.stdout.write(`${outcome.ok ? '✓' : '✗'} ${outcome.text}\n`);
-  for (const detail of outcome.details ?? []) io.stdout.write(`    ${detail}\n`);
-}
-
-async function checkRegistration(config: Config): Promise<RegistrationOutcome> {
-  if (config.registration === null) {
-    return { ok: true, text: 'clients: no registration file configured', clients: [] };
-  }
-  try {
-    const parsed = await loadRegistrationFile(config.registration, {
-      issuer: config.issuer,
-      maxFileBytes: config.limits.registrationFileBytes,
-    });
-    return {
-      ok: true,
-      text: `clients: ${parsed.clients.length} registered from ${config.registration}`,
-      details: parsed.warnings.map((warning) => `warning: ${warning}`),
-      clients: parsed.clients,
-    };
-  } catch (error) {
-    const messages = error instanceof RegistrationFileError ? error.messages.join('; ') : String(error);
-    return { ok: false, text: `clients: ${messages}`, clients: null };
-  }
-}
-
-async function checkStorage(config: Config): Promise<Outcome> {
-  try {
-    const storage = await openStorage(config.storage);
-    try {
-      const users = await storage.users.list();
-      return { ok: true, text: `storage: ${config.storage.kind}, ${users.length} built-in user(s)` };
-    } finally {
-      await storage.close();
-    }
-  } catch (error) {
-    return { ok: false, text: `storage: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
-async function checkKeys(config: Config): Promise<Outcome> {
-  if (config.signing.keys.length === 0) {
-    const place =
-      generatedKeyPlace(config) === 'storage'
-        ? 'storage, sealed with the instance secret'
-        : join(config.dataDir, 'keys');
-    return { ok: true, text: `signing: ${config.signing.alg} with a generated key kept in ${place}` };
-  }
-  try {
-    const keys = await loadConfiguredKeys(config, pino({ enabled: false }));
-    const kids = keys.signing.map((k) => k.kid).join(', ');
-    return {
-      ok: true,
-      text: `signing: ${config.signing.alg}, key id(s) ${kids}; ${keys.validation.length} validation key(s)`,
-    };
-  } catch (error) {
-    return { ok: false, text: `signing: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
-async function checkIdentity(config: Config): Promise<Outcome> {
-  if (config.identity.kind === 'builtin') return { ok: true, text: 'identity: built-in users' };
-  const ldap = config.identity.ldap;
-  const backend = createLdapBackend(ldap, pino({ enabled: false }));
-  try {
-    // A search for a name no one has: exercises the connection, the service bind and the base.
-    await backend.findByUsername('sesame-check-no-such-user');
-    return { ok: true, text: `identity: LDAP ${ldap.uri} answers searches under ${ldap.baseDn}` };
-  } catch (error) {
-    return {
-      ok: false,
-      text: `identity: LDAP ${ldap.uri}: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  } finally {
-    await backend.close();
-  }
+/** A konnectd.cfg rather than a sesame.yaml: by its name (`*.cfg`), as Konnect ships it. */
+function isKonnectdCfg(file: string): boolean {
+  return file.endsWith('.cfg');
 }
 
 /** Where the instance secret is read from, for messages. */

@@ -8,12 +8,15 @@ import { RefusedError } from '../config/konnect/to-config.js';
 import { createLogger } from '../log.js';
 import { version } from '../main.js';
 import type { CliIo } from './io.js';
+import { konnectdCheck } from './konnectd-check.js';
 import { runUntilSignalled } from './run-server.js';
 import { generatedKeyPlace } from '../tokens/shared-signing-key.js';
 
 export const konnectdUsage = `usage: konnectd <command>
 
   serve [flags] <identity-manager> [args]   run the provider; identity managers: ldap, builtin
+  check [serve flags] <identity-manager>     try what serve would use (konnectd.cfg, clients,
+                                            storage, keys, LDAP) without starting; exit 0 when fine
   healthcheck [--url URL | --hostname H --port P --path /health-check]
                                             check a running provider; exit 0 when healthy
   version                                   print the version
@@ -43,6 +46,8 @@ export async function konnectdCommand(
   switch (command) {
     case 'serve':
       return serve(rest, io, options);
+    case 'check':
+      return konnectdCheck(rest, io, options);
     case 'healthcheck':
       return healthcheck(rest, io, options);
     case 'version':

@@ -28,6 +28,14 @@ before(async () => {
     join(dir, 'sesame.yaml'),
     'issuer: https://id.example\nidentity: ldap\nregistration: clients.yaml\ndata_dir: ./data\ndemo: false\n',
   );
+  await writeFile(
+    join(dir, 'good-clients.yaml'),
+    'clients:\n  - id: good\n    secret: s\n    redirect_uris: [https://app.example/cb]\n',
+  );
+  await writeFile(
+    join(dir, 'good.yaml'),
+    'issuer: https://id.example\nidentity: ldap\nregistration: good-clients.yaml\ndata_dir: ./data\ndemo: false\n',
+  );
 });
 after(async () => {
   await slapd?.destroy();
@@ -35,13 +43,20 @@ after(async () => {
 });
 
 describe('sesame check', () => {
-  it('passes a working setup, counting clients and warning about the skipped one with its line', async () => {
-    const result = await sesameCli(['check', '--config', join(dir, 'sesame.yaml')], '', dir, env);
+  it('passes a working setup, counting clients', async () => {
+    const result = await sesameCli(['check', '--config', join(dir, 'good.yaml')], '', dir, env);
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /✓ clients: 1 registered/);
+    assert.match(result.stdout, /✓ clients: 1 registered from .*good-clients\.yaml\n/);
+    assert.match(result.stdout, /✓ storage: sqlite/);
+    assert.match(result.stdout, /✓ identity: LDAP .* answers searches/);
+  });
+
+  it('fails when a client is skipped, naming it with its line, and still checks the rest', async () => {
+    const result = await sesameCli(['check', '--config', join(dir, 'sesame.yaml')], '', dir, env);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(
       result.stdout,
-      /✓ clients: 1 registered.*\n {4}warning: .*clients\.yaml:6:\d+: skipped client "bad"/,
+      /✗ clients: 1 registered from .*, 1 skipped\n {4}error: .*clients\.yaml:6:\d+: skipped client "bad"/,
     );
     assert.match(result.stdout, /✓ storage: sqlite/);
     assert.match(result.stdout, /✓ identity: LDAP .* answers searches/);
