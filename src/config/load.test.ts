@@ -304,3 +304,32 @@ test('identity: ldap takes the directory from the LDAP_* variables, and names wh
   }
   assert.throws(() => loadConfig({ env: { SESAME_IDENTITY: 'ldap' }, cwd: dir }), /LDAP_URI/);
 });
+
+test('an issuer derived from listen: follows SESAME_LISTEN alone, so the printed URLs work', () => {
+  const { config, warnings } = loadConfig({ env: { SESAME_LISTEN: '127.0.0.1:18555' } });
+  assert.equal(config.issuer, 'http://localhost:18555');
+  assert.deepEqual(config.listen, { host: '127.0.0.1', port: 18555 });
+  assert.ok(!warnings.some((w) => w.includes('issuer is not set')));
+});
+
+test('an issuer derived from listen: uses localhost for a wildcard listener, and warns for another address', () => {
+  assert.equal(loadConfig({ env: { SESAME_LISTEN: '0.0.0.0:9000' } }).config.issuer, 'http://localhost:9000');
+  const { config, warnings } = loadConfig({ env: { SESAME_LISTEN: '192.0.2.10:9000' } });
+  assert.equal(config.issuer, 'http://localhost:9000');
+  assert.ok(
+    warnings.some(
+      (w) => w.includes('issuer is not set: using http://localhost:9000') && w.includes('SESAME_ISSUER'),
+    ),
+    warnings.join('\n'),
+  );
+});
+
+test('an issuer derived from listen: never replaces an issuer that is set, even one equal to the default', () => {
+  const env = { SESAME_LISTEN: '127.0.0.1:9000', SESAME_ISSUER: 'http://localhost:8777' };
+  assert.equal(loadConfig({ env }).config.issuer, 'http://localhost:8777');
+  const dir = tempDir({ 'sesame.yaml': 'issuer: https://id.example.com\nlisten: 127.0.0.1:9000\n' });
+  assert.equal(
+    loadConfig({ file: join(dir, 'sesame.yaml'), env: {} }).config.issuer,
+    'https://id.example.com',
+  );
+});

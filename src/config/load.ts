@@ -69,12 +69,43 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (!parsed.success || problems.length > 0) throw new ConfigError(sortProblems(problems));
 
   const built = build(parsed.data, baseFor, demoByDefault(source !== null, env.overrides));
-  const config = { ...built, identity: identityConfig(parsed.data.identity, options.env ?? {}, warnings) };
+  const fileIssuer = isRecord(source?.value) ? source.value.issuer : undefined;
+  const issuerGiven = env.overrides.has('issuer') || (fileIssuer !== undefined && fileIssuer !== null);
+  const config = {
+    ...built,
+    issuer: issuerGiven ? built.issuer : issuerFromListen(built.listen, warnings),
+    identity: identityConfig(parsed.data.identity, options.env ?? {}, warnings),
+  };
   if (config.issuer.startsWith('http:')) {
     const problem = report.at(['issuer'], 'uses http; this is only for development, use https');
     warnings.push(problem.text);
   }
   return { config: deepFreeze(config), warnings, configuringSettings: configuringSettings(env.overrides) };
+}
+
+const ISSUER_DEFAULT = CONFIG_KEYS.find((key) => key.path === 'issuer')?.default;
+
+/**
+ * With no issuer configured, the URL a browser on this machine reaches the listener at, so that
+ * setting only `listen` (say SESAME_LISTEN=0.0.0.0:9000) prints URLs that work. http on
+ * localhost is all a derived issuer can be: one listening on another address gets a warning
+ * saying to set the public URL.
+ */
+function issuerFromListen(listen: Config['listen'], warnings: string[]): string {
+  if (listen.port === 0) return String(ISSUER_DEFAULT);
+  const issuer = `http://localhost:${listen.port}`;
+  if (!isLoopbackOrWildcard(listen.host)) {
+    warnings.push(
+      `issuer is not set: using ${issuer}, which only this machine reaches; set issuer (SESAME_ISSUER) to the URL users open`,
+    );
+  }
+  return issuer;
+}
+
+function isLoopbackOrWildcard(host: string): boolean {
+  return (
+    host === 'localhost' || host === '::1' || host === '::' || host === '0.0.0.0' || host.startsWith('127.')
+  );
 }
 
 /** `loadConfig` with this process's environment and working directory. */
