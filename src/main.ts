@@ -6,6 +6,7 @@ import { ldapCommand } from './cli/ldap.js';
 import { checkCommand } from './cli/check.js';
 import { clientsCommand } from './cli/clients.js';
 import { migrateCommand } from './cli/migrate.js';
+import { backupCommand } from './cli/backup.js';
 import { formatDefaults } from './config/defaults.js';
 import type { CliIo } from './cli/io.js';
 import { runCommand } from './cli/process-io.js';
@@ -16,6 +17,7 @@ const usage = `usage: sesame <command>
                                    configuration at all, a development instance with a demo user and client)
   check [--config sesame.yaml]     check the configuration, clients file, storage, keys and directory
   migrate [--config sesame.yaml]   bring the storage's schema up to date (serve also does, at start)
+  backup <file> [--config …]       copy the SQLite database while the server runs (see: sesame backup --help)
   config defaults                  print every configuration key with its default and description
   user add|passwd|list|remove|revoke   manage built-in users (see: sesame user --help)
   throttle list|clear [<username>]     show or clear the sign-in throttle (see: sesame throttle --help)
@@ -57,6 +59,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return checkCommand(rest, io);
     case 'migrate':
       return migrateCommand(rest, io);
+    case 'backup':
+      return backupCommand(rest, io);
     case 'version':
     case '--version':
       io.stdout.write(`sesame ${version()}\n`);
