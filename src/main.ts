@@ -5,6 +5,7 @@ import { throttleCommand } from './cli/throttle.js';
 import { ldapCommand } from './cli/ldap.js';
 import { checkCommand } from './cli/check.js';
 import { clientsCommand } from './cli/clients.js';
+import { clientCommand } from './cli/client.js';
 import { migrateCommand } from './cli/migrate.js';
 import { backupCommand } from './cli/backup.js';
 import { formatDefaults } from './config/defaults.js';
@@ -21,6 +22,8 @@ const usage = `usage: sesame <command>
   config defaults                  print every configuration key with its default and description
   user add|passwd|list|remove|revoke   manage built-in users (see: sesame user --help)
   throttle list|clear [<username>]     show or clear the sign-in throttle (see: sesame throttle --help)
+  client add|list|show|remove      connect an app in one command: nextcloud, rocketchat, gitlab, grafana, …
+                                   (see: sesame client --help)
   clients reload --force           make the running server apply its registration file (see: sesame clients --help)
   ldap whois <username>            print the sub Sesame (and Konnect) issue for an LDAP user
   version                          print the version
@@ -51,6 +54,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return userCommand(rest, io);
     case 'throttle':
       return throttleCommand(rest, io);
+    case 'client':
+      return clientCommand(rest, io);
     case 'clients':
       return clientsCommand(rest, io);
     case 'ldap':
