@@ -23,6 +23,12 @@ import { ensureDemo, type DemoInfo } from './demo.js';
 import type { BrowserDeps } from './endpoints/types.js';
 import { DeliveryWorker } from './logout/delivery-worker.js';
 import { StorageHealth } from './endpoints/health-check/storage-health.js';
+import { identityHealthFor } from './endpoints/health-check/identity-health.js';
+import { failingDependencies, type FailingDependency } from './endpoints/health-check/dependencies.js';
+import { noMetrics } from './metrics/metrics.js';
+import { createPrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { instrumentStorage } from './metrics/instrument-storage.js';
+import { createMetricsListener, type MetricsListener } from './metrics/metrics-listener.js';
 
 export interface App {
   readonly config: Config;
@@ -30,6 +36,13 @@ export interface App {
   readonly storage: Storage;
   readonly registry: ClientRegistry;
   readonly demo: DemoInfo | null;
+  /** Serves `/metrics` on `config.metrics.listen` once `listen()` is called; null when metrics are off. */
+  readonly metricsListener: MetricsListener | null;
+  /**
+   * The dependencies (storage, the LDAP directory) that do not answer now, with why; empty when
+   * all do. The same checks as `/health-check`, sharing its once-a-second limit.
+   */
+  failingDependencies(): Promise<FailingDependency[]>;
   /** Stops watching, closes the server, then storage. */
   close(): Promise<void>;
 }
@@ -38,7 +51,11 @@ const PURGE_INTERVAL_MS = 5 * 60 * 1000;
 
 /** The composition root: builds every part from the frozen Config. No module-level state. */
 export async function createApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<App> {
-  const storage = await openStorage(config.storage);
+  // A registry of this app's own, never prom-client's global one; nothing is counted when off.
+  const metrics = config.metrics ? createPrometheusMetrics() : null;
+  const opened = await openStorage(config.storage);
+  const storage = metrics === null ? opened : instrumentStorage(opened, metrics);
+  const counted = metrics ?? noMetrics;
   try {
     const demo = config.demo ? await ensureDemo(config, storage, log) : null;
     const csrfKey = await loadInstanceSecret(config, log);
@@ -65,6 +82,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       maxFileBytes: config.limits.registrationFileBytes,
       pidFile: pidFilePath(config.dataDir),
       digestKey: csrfKey,
+      metrics: counted,
     });
     // RFC 7591 clients, under the file's; none are served while registration is off.
     const dynamicClients = config.allowDynamicClientRegistration
@@ -77,6 +95,10 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       log.debug({ file: config.identifierScopes }, 'parsing identifier scopes conf');
       for (const warning of scopeDefinitions.warnings) log.warn(warning);
     }
+    const identity =
+      config.identity.kind === 'ldap'
+        ? createLdapBackend(config.identity.ldap, log, clock, counted)
+        : createBuiltinBackend(storage.users);
     const deps: BrowserDeps = {
       config,
       storage,
@@ -84,10 +106,7 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
       clients: dynamicClients === null ? registry : withDynamicClients(registry, dynamicClients),
       registry,
       tokens,
-      identity:
-        config.identity.kind === 'ldap'
-          ? createLdapBackend(config.identity.ldap, log)
-          : createBuiltinBackend(storage.users),
+      identity,
       clock,
       log,
       sessions: new SessionManager({
@@ -96,10 +115,18 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
         idleSeconds: config.lifetimes.sessionIdle,
         absoluteSeconds: config.lifetimes.sessionAbsolute,
       }),
-      throttle: new LoginThrottle({ store: storage.throttle, limits: config.throttle, clock, log }),
+      throttle: new LoginThrottle({
+        store: storage.throttle,
+        limits: config.throttle,
+        clock,
+        log,
+        metrics: counted,
+      }),
       csrfKey,
       warnings: new WarningGate(),
       storageHealth: new StorageHealth({ storage, clock, log }),
+      identityHealth: identityHealthFor(identity, 'ldap', clock),
+      metrics: counted,
     };
     const server = await buildServer({ deps, routes: routes(deps, demo, dynamicClients) });
     registry.watch();
@@ -112,18 +139,25 @@ export async function createApp(config: Config, log: Logger, clock: Clock = syst
     purge.unref();
     const backchannelLogout = new DeliveryWorker({ storage, tokens, clients: deps.clients, clock, log });
     backchannelLogout.start();
+    const metricsListener =
+      metrics && config.metrics
+        ? createMetricsListener({ registry: metrics.registry, listen: config.metrics.listen, log })
+        : null;
     return {
       config,
       server,
       storage,
       registry,
       demo,
+      metricsListener,
+      failingDependencies: () => failingDependencies(deps),
       async close() {
         clearInterval(purge);
         dynamicClients?.stop();
         await backchannelLogout.stop();
         registry.close();
         await server.close();
+        await metricsListener?.close();
         await deps.identity.close();
         await storage.close();
       },

@@ -13,10 +13,15 @@ import { handleEndSession } from './endpoints/end-session/handler.js';
 import { showSignIn, submitSignIn } from './endpoints/signin/sign-in.js';
 import { showConsent, submitConsent } from './endpoints/signin/consent.js';
 import { showChooseAccount, submitChooseAccount } from './endpoints/signin/choose-account.js';
-import { showWelcome } from './endpoints/signin/welcome.js';
+import { showRoot, showWelcome } from './endpoints/signin/welcome.js';
+import { submitRemoveAccess } from './endpoints/account/remove-access.js';
+import { submitSignOutEverywhere } from './endpoints/account/sign-out-everywhere.js';
+import { submitChangePassword } from './endpoints/account/change-password.js';
 import { stylesheet } from './endpoints/static/handler.js';
-import { healthCheck } from './endpoints/health-check/handler.js';
+import { healthCheck, liveCheck } from './endpoints/health-check/handler.js';
 import { favicon } from './endpoints/static/favicon.js';
+import { accentStylesheetHandler, logoHandler } from './endpoints/static/branding.js';
+import { brandingOf } from './endpoints/pages.js';
 import { handleCheckSession } from './endpoints/check-session/handler.js';
 import { demoCallback, type DemoClient } from './endpoints/demo/handler.js';
 import { demoCallbackPath } from './demo.js';
@@ -78,9 +83,19 @@ export function routes(
     { methods: ['GET'], path: paths.chooseAccount, audience: 'browser', handle: showChooseAccount },
     { methods: ['POST'], path: paths.chooseAccount, audience: 'browser', handle: submitChooseAccount },
     { methods: ['GET'], path: paths.welcome, audience: 'browser', handle: showWelcome },
+    { methods: ['POST'], path: paths.removeAccess, audience: 'browser', handle: submitRemoveAccess },
+    {
+      methods: ['POST'],
+      path: paths.signOutEverywhere,
+      audience: 'browser',
+      handle: submitSignOutEverywhere,
+    },
+    { methods: ['POST'], path: paths.changePassword, audience: 'browser', handle: submitChangePassword },
+    { methods: ['GET'], path: '/', audience: 'browser', handle: showRoot },
     { methods: ['GET'], path: paths.stylesheet, audience: 'browser', handle: stylesheet },
     { methods: ['GET'], path: paths.favicon, audience: 'browser', handle: favicon },
     { methods: ['GET', 'HEAD'], path: paths.healthCheck, audience: 'api', handle: healthCheck },
+    { methods: ['GET', 'HEAD'], path: paths.healthCheckLive, audience: 'api', handle: liveCheck },
   ];
   if (deps.config.sessionManagement) {
     table.push({
@@ -107,8 +122,21 @@ export function routes(
       },
     );
   }
+  const branding = deps.config.branding;
+  if (branding?.logo) {
+    table.push({
+      methods: ['GET'],
+      path: paths.logo,
+      audience: 'browser',
+      handle: logoHandler(branding.logo),
+    });
+  }
+  if (branding?.accentColor) {
+    const handle = accentStylesheetHandler(branding.accentColor);
+    table.push({ methods: ['GET'], path: paths.accentStylesheet, audience: 'browser', handle });
+  }
   if (demo) {
-    const handle = demoCallback(deps.config.issuer, demo);
+    const handle = demoCallback(deps.config.issuer, demo, brandingOf(deps.config));
     table.push({ methods: ['GET', 'POST'], path: demoCallbackPath, audience: 'browser', handle });
   }
   return table;

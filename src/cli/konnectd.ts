@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { createApp } from '../app.js';
 import { ConfigError } from '../config/errors.js';
 import { healthCheckUrl } from '../config/konnect/healthcheck-url.js';
 import { UsageError } from '../config/konnect/flags.js';
@@ -10,6 +9,7 @@ import { version } from '../main.js';
 import type { CliIo } from './io.js';
 import { konnectdCheck } from './konnectd-check.js';
 import { runUntilSignalled } from './run-server.js';
+import { abortOnStopSignals, startApp } from './start-app.js';
 import { generatedKeyPlace } from '../tokens/shared-signing-key.js';
 
 export const konnectdUsage = `usage: konnectd <command>
@@ -25,7 +25,7 @@ export const konnectdUsage = `usage: konnectd <command>
 serve flags are Kopano Konnect's (--iss, --listen, --signing-private-key, --signing-kid,
 --signing-method, --validation-keys-path, --encryption-secret, --identifier-registration-conf,
 --trusted-proxy, --allow-scope, --access-token-expiration, --id-token-expiration,
---refresh-token-expiration, --log-level, --insecure, ...) plus Sesame's --config <konnectd.cfg>,
+--refresh-token-expiration, --log-level, --insecure, --with-metrics, --metrics-listen, ...) plus Sesame's --config <konnectd.cfg>,
 --log-format text|json, --data-dir and --storage. Precedence: flag > environment > konnectd.cfg
 > default. Flags Sesame cannot honour are refused with a message.
 `;
@@ -93,13 +93,17 @@ async function serve(argv: string[], io: CliIo, options: KonnectdCliOptions): Pr
     );
   }
   let app;
+  const stopping = abortOnStopSignals(log);
   try {
-    app = await createApp(config, log);
+    app = await startApp(config, log, { signal: stopping.signal });
   } catch (error) {
     log.fatal({ err: error }, 'failed to start');
     io.stderr.write(`konnectd: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
+  } finally {
+    stopping.dispose();
   }
+  if (app === null) return 0;
   log.info('serve started');
   log.info({ listenAddr: `${config.listen.host}:${config.listen.port}` }, 'starting http listener');
   await runUntilSignalled(app, log, () => log.info({ issuer: config.issuer }, 'ready to handle requests'));

@@ -99,7 +99,9 @@ async function checkIdentity(config: Config): Promise<Outcome> {
   const ldap = config.identity.ldap;
   const backend = createLdapBackend(ldap, pino({ enabled: false }));
   try {
-    // A search for a name no one has: exercises the connection, the service bind and the base.
+    // The probe `serve` waits for (service bind, and a base that exists), then a search for a
+    // name no one has: the user filter and attributes are accepted too.
+    await backend.probe();
     await backend.findByUsername('sesame-check-no-such-user');
     return { ok: true, text: `identity: LDAP ${ldap.uri} answers searches under ${ldap.baseDn}` };
   } catch (error) {

@@ -3,18 +3,21 @@ import { ConfigError } from '../config/errors.js';
 import type { LocatedConfig } from '../config/locate.js';
 import type { Config } from '../config/types.js';
 import { createLogger } from '../log.js';
-import { createApp, type App } from '../app.js';
+import type { App } from '../app.js';
 import type { DemoInfo } from '../demo.js';
 import { DemoRefusedError } from '../demo-guard.js';
 import type { CliIo } from './io.js';
 import { loadCommandConfig } from './load-config.js';
 import { runUntilSignalled } from './run-server.js';
+import { abortOnStopSignals, startApp } from './start-app.js';
 
 /**
  * `sesame serve [--config sesame.yaml]`: runs the provider until SIGINT/SIGTERM; SIGHUP
  * reloads the client registry. Without `--config` it loads the file `SESAME_CONFIG` names, else
  * `./sesame.yaml` when there is one; the log says which file was loaded, or that there was none. A demo that would go into a
- * real instance's data is refused: the message goes to stderr and the exit code is 1.
+ * real instance's data is refused: the message goes to stderr and the exit code is 1. A
+ * PostgreSQL database that cannot be reached is waited for (`startApp`); "ready to handle
+ * requests" is logged once storage and the directory answer (`runUntilSignalled`).
  */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   let file: string | undefined;
@@ -46,14 +49,18 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const log = createLogger(config);
   logConfigSource(log, located, config, configuringSettings);
   for (const warning of warnings) log.warn(warning);
-  let app: App;
+  let app: App | null;
+  const stopping = abortOnStopSignals(log);
   try {
-    app = await createApp(config, log);
+    app = await startApp(config, log, { signal: stopping.signal });
   } catch (error) {
     if (!(error instanceof DemoRefusedError)) throw error;
     io.stderr.write(`sesame: ${error.message}\n`);
     return 1;
+  } finally {
+    stopping.dispose();
   }
+  if (app === null) return 0;
   await runUntilSignalled(app, log, (address) => {
     log.info({ listen: address, issuer: config.issuer }, 'ready to handle requests');
     if (app.demo) io.stdout.write(demoBanner(config.issuer, app.demo));

@@ -2,7 +2,13 @@ import { ConfigError } from '../config/errors.js';
 import { loadCommandConfig } from './load-config.js';
 import type { Config } from '../config/types.js';
 import { hashPassword } from '../identity/builtin/passwords.js';
-import { MAX_PASSWORD_LENGTH, passwordTooLong } from '../identity/password-length.js';
+import {
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  passwordTooLong,
+  passwordTooShort,
+} from '../identity/password-length.js';
+import { withdrawConsent } from '../oauth/withdraw-consent.js';
 import { systemClock } from '../lib/clock.js';
 import { randomId } from '../lib/ids.js';
 import { openStorage } from '../storage/open.js';
@@ -29,7 +35,6 @@ ${CONTACT_USAGE}`;
 
 /** Usernames: 1–64 ASCII letters, digits, `.`, `_`, `@` or `-`. */
 const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
-const MIN_PASSWORD_LENGTH = 8;
 /** Standard input read before giving up on finding a line end: bounded, and past any password. */
 const MAX_STDIN_READ = 4 * MAX_PASSWORD_LENGTH;
 
@@ -217,8 +222,7 @@ async function revokeClient(argv: string[], io: CliIo): Promise<number> {
     throw new UserCommandError(`expected <username> <client_id>\n\n${USAGE}`);
   return withStorage(options.config, io, async (storage) => {
     const user = await findUser(storage, username);
-    await storage.consents.delete(user.id, clientId);
-    await storage.grants.revokeForUserClient(user.id, clientId, systemClock.now());
+    await withdrawConsent(storage, user.id, clientId, systemClock.now());
     io.stdout.write(`Revoked ${clientId} for ${user.username}: consent forgotten, tokens revoked.\n`);
   });
 }
@@ -290,7 +294,7 @@ async function readPassword(stdin: NodeJS.ReadableStream): Promise<string> {
       `the password is longer than ${MAX_PASSWORD_LENGTH} characters, which sign-in accepts; choose a shorter one`,
     );
   }
-  if ([...password].length < MIN_PASSWORD_LENGTH) {
+  if (passwordTooShort(password)) {
     throw new UserCommandError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters long`);
   }
   return password;

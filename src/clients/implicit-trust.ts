@@ -56,7 +56,7 @@ export function implicitlyTrustedClient(
  * segments, percent-decoded and case-insensitively; a path that does not decode counts as
  * ours.
  */
-const PROVIDER_PATH_PREFIXES = ['/signin/', '/konnect/', '/.well-known/', '/demo/'];
+const PROVIDER_PATH_PREFIXES = ['/signin/', '/konnect/', '/.well-known/', '/demo/', '/health-check/'];
 const PROVIDER_PATHS = new Set([
   '/signin',
   '/konnect',

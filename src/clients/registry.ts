@@ -12,6 +12,7 @@ import { parseRegistrationInWorker } from './parse-in-worker.js';
 import { readRegistrationFile } from './read-registration-file.js';
 import { suspectLoss, type ClientLoss } from './suspect-reload.js';
 import { watchFile, type FileWatch } from './watch-file.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 export interface ClientRegistryOptions {
   /** Path of a Konnect `identifier-registration.yaml`, or null for no file clients. */
@@ -32,6 +33,8 @@ export interface ClientRegistryOptions {
    * with itself (tests).
    */
   readonly digestKey?: Uint8Array;
+  /** Counts reloads by outcome and the clients in force; absent, nothing is counted. */
+  readonly metrics?: Pick<Metrics, 'registryReload' | 'registryClients'>;
 }
 
 /** What started a reload: the file watcher, or the operator (SIGHUP). */
@@ -209,7 +212,10 @@ export class ClientRegistry implements ClientLookup {
       this.clients.keys(),
       parsed.clients.map((c) => c.id),
     );
-    if (loss !== null && trigger === 'watch') return this.holdBack(loss, hash);
+    if (loss !== null && trigger === 'watch') {
+      this.options.metrics?.registryReload('held_back', trigger);
+      return this.holdBack(loss, hash);
+    }
     if (loss !== null) {
       log.warn(
         { file, removed_clients: loss.removed.slice(0, 20) },
@@ -217,6 +223,7 @@ export class ClientRegistry implements ClientLookup {
       );
     }
     this.apply(parsed, hash);
+    this.options.metrics?.registryReload('applied', trigger);
     log.info({ file, clients: this.clients.size }, 'reloaded identifier registration conf');
     return true;
   }
@@ -249,6 +256,7 @@ export class ClientRegistry implements ClientLookup {
 
   /** Logs a refused reload — the operator's always, the watcher's once per distinct cause. */
   private refuse(trigger: Trigger, cause: string, errors: readonly string[]): false {
+    this.options.metrics?.registryReload('refused', trigger);
     if (trigger === 'watch' && cause === this.lastRefusal) return false;
     this.lastRefusal = cause;
     this.options.log.error(
@@ -286,6 +294,7 @@ export class ClientRegistry implements ClientLookup {
     }
     this.clients = new Map(parsed.clients.map((c) => [c.id, c]));
     this.current = summarizeRegistry(this.all(), this.digestKey);
+    this.options.metrics?.registryClients(this.clients.size);
     this.appliedHash = hash;
     this.lastRefusal = null;
   }

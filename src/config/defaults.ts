@@ -194,6 +194,44 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
       'Create and print a demo user and client; by default true only with no config file, no SESAME_* settings but issuer, listen and log, and no other users or clients in the data.',
   },
   {
+    path: 'branding.product_name',
+    kind: 'string',
+    default: 'Sesame',
+    description: 'Name shown in the title and header of every page.',
+  },
+  {
+    path: 'branding.logo',
+    kind: 'string',
+    derived: '<file>',
+    description:
+      "Logo shown in the header instead of Sesame's mark: a PNG, SVG, JPEG or WebP file of at most 256 KiB, relative to this file; default: none.",
+  },
+  {
+    path: 'branding.accent_color',
+    kind: 'string',
+    derived: '#rrggbb',
+    description: "Colour of buttons and links, as #rrggbb; default: Sesame's blue.",
+  },
+  {
+    path: 'branding.forgot_password_url',
+    kind: 'string',
+    derived: '<https URL>',
+    description:
+      'Where a "Forgot password?" link on the sign-in page leads (passwords reset elsewhere, e.g. Cloudron or an LDAP tool); default: no link.',
+  },
+  {
+    path: 'branding.imprint_url',
+    kind: 'string',
+    derived: '<https URL>',
+    description: 'Imprint link in the footer of every page; default: none.',
+  },
+  {
+    path: 'branding.privacy_url',
+    kind: 'string',
+    derived: '<https URL>',
+    description: 'Privacy policy link in the footer of every page; default: none.',
+  },
+  {
     path: 'trusted_proxies',
     kind: 'list',
     default: [],
@@ -273,6 +311,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     kind: 'integer',
     default: 1048576,
     description: 'Largest identifier-registration.yaml accepted, in bytes.',
+  },
+  {
+    path: 'metrics.listen',
+    kind: 'string',
+    derived: '127.0.0.1:9090',
+    description:
+      'Serve Prometheus metrics at /metrics on this host:port, a listener of its own without authentication (keep it on loopback or an internal network); default: off.',
   },
 ];
 

@@ -32,6 +32,13 @@ log:
   level: debug
   format: text
 demo: true
+branding:
+  product_name: Example Cloud
+  logo: brand/logo.svg
+  accent_color: "#AA3300"
+  forgot_password_url: https://accounts.example.com/reset
+  imprint_url: https://example.com/imprint
+  privacy_url: https://example.com/privacy
 trusted_proxies: [10.0.0.0/8, "::1", 192.168.1.7]
 throttle:
   window: 5m
@@ -48,6 +55,8 @@ limits:
   pending_sign_ins: 500
   pending_sign_ins_per_address: 10
   registration_file_bytes: 65536
+metrics:
+  listen: 127.0.0.1:9464
 storage_pool_size: 4
 `;
 
@@ -86,6 +95,14 @@ test('with no file and no environment Sesame runs a local development instance',
     allowDynamicClientRegistration: false,
     log: { level: 'info', format: 'json' },
     demo: true,
+    branding: {
+      productName: 'Sesame',
+      logo: null,
+      accentColor: null,
+      forgotPasswordUrl: null,
+      imprintUrl: null,
+      privacyUrl: null,
+    },
     trustedProxies: [],
     throttle: {
       windowSeconds: 900,
@@ -101,6 +118,7 @@ test('with no file and no environment Sesame runs a local development instance',
       maxConnections: 1000,
     },
     limits: { pendingSignIns: 10000, pendingSignInsPerAddress: 100, registrationFileBytes: 1048576 },
+    metrics: null,
   });
   assert.equal(warnings.length, 1);
   assert.match(warnings[0] ?? '', /^issuer: uses http/);
@@ -117,6 +135,7 @@ test('a file setting every key gives exactly those values', () => {
     'etc/conf/identifier-registration.yaml': 'clients: []\n',
     'etc/conf/identifier-scopes.yaml': 'scopes: {}\n',
     'etc/keys/a.pem': 'x',
+    'etc/brand/logo.svg': '<svg xmlns="http://www.w3.org/2000/svg"></svg>',
   });
   const file = join(dir, 'etc', 'sesame.yaml');
   // b.pem is absolute and does not exist: that is the only problem.
@@ -158,6 +177,14 @@ test('a file setting every key gives exactly those values', () => {
     allowDynamicClientRegistration: true,
     log: { level: 'debug', format: 'text' },
     demo: true,
+    branding: {
+      productName: 'Example Cloud',
+      logo: join(dir, 'etc', 'brand', 'logo.svg'),
+      accentColor: '#aa3300',
+      forgotPasswordUrl: 'https://accounts.example.com/reset',
+      imprintUrl: 'https://example.com/imprint',
+      privacyUrl: 'https://example.com/privacy',
+    },
     trustedProxies: ['10.0.0.0/8', '::1', '192.168.1.7'],
     throttle: {
       windowSeconds: 300,
@@ -173,6 +200,7 @@ test('a file setting every key gives exactly those values', () => {
       maxConnections: 200,
     },
     limits: { pendingSignIns: 500, pendingSignInsPerAddress: 10, registrationFileBytes: 65536 },
+    metrics: { listen: { host: '127.0.0.1', port: 9464 } },
   });
 });
 

@@ -6,8 +6,9 @@ import { readEnvOverrides, type EnvOverride } from './env.js';
 import { ConfigError } from './errors.js';
 import { deepFreeze } from './freeze.js';
 import { ldapConfigFromEnv } from './ldap-env.js';
+import { readLogo } from './logo.js';
 import { ProblemReporter, sortProblems, type Problem } from './problems.js';
-import { configSchema, type ParsedConfig } from './schema.js';
+import { configSchema, isLoopbackHost, type ParsedConfig } from './schema.js';
 import type { Config, IdentityConfig, StorageConfig } from './types.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
@@ -80,6 +81,13 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     const problem = report.at(['issuer'], 'uses http; this is only for development, use https');
     warnings.push(problem.text);
   }
+  if (config.metrics && !isLoopbackHost(config.metrics.listen.host)) {
+    const problem = report.at(
+      ['metrics', 'listen'],
+      'is not a loopback address; anyone who can reach it can read the metrics, so keep it on an internal network',
+    );
+    warnings.push(problem.text);
+  }
   return { config: deepFreeze(config), warnings, configuringSettings: configuringSettings(env.overrides) };
 }
 
@@ -142,7 +150,10 @@ function assemble(fileValue: unknown, overrides: ReadonlyMap<string, EnvOverride
   return raw;
 }
 
-/** `registration`, `identifier_scopes` and `signing.keys` must name existing files. */
+/**
+ * `registration`, `identifier_scopes` and `signing.keys` must name existing files; `branding.logo`
+ * an image small enough and of the type its name says.
+ */
 function checkFilesExist(
   raw: Record<string, unknown>,
   baseFor: (path: string) => string,
@@ -155,6 +166,11 @@ function checkFilesExist(
     if (!isFile(file)) problems.push(report.at(at, `file not found: ${file}`));
   };
   check('registration', ['registration'], raw.registration);
+  const logo = getAt(raw, ['branding', 'logo']);
+  if (typeof logo === 'string' && /\.(png|svg|jpe?g|webp)$/i.test(logo)) {
+    const read = readLogo(resolve(baseFor('branding.logo'), logo));
+    if (typeof read === 'string') problems.push(report.at(['branding', 'logo'], read));
+  }
   check('identifier_scopes', ['identifier_scopes'], raw.identifier_scopes);
   const keys = getAt(raw, ['signing', 'keys']);
   if (Array.isArray(keys)) keys.forEach((k, i) => check('signing.keys', ['signing', 'keys', i], k));
@@ -219,6 +235,14 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
     allowDynamicClientRegistration: data.allow_dynamic_client_registration,
     log: { level: data.log.level, format: data.log.format },
     demo: demoByDefault ? true : data.demo,
+    branding: {
+      productName: data.branding.product_name,
+      logo: data.branding.logo === undefined ? null : resolve(baseFor('branding.logo'), data.branding.logo),
+      accentColor: data.branding.accent_color?.toLowerCase() ?? null,
+      forgotPasswordUrl: data.branding.forgot_password_url ?? null,
+      imprintUrl: data.branding.imprint_url ?? null,
+      privacyUrl: data.branding.privacy_url ?? null,
+    },
     trustedProxies: data.trusted_proxies,
     throttle: {
       windowSeconds: data.throttle.window,
@@ -238,6 +262,7 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
       pendingSignInsPerAddress: data.limits.pending_sign_ins_per_address,
       registrationFileBytes: data.limits.registration_file_bytes,
     },
+    metrics: data.metrics.listen === undefined ? null : { listen: data.metrics.listen },
   };
 }
 

@@ -131,6 +131,29 @@ const proxy = z
   .string({ error: 'must be an IP address or CIDR' })
   .refine(isAddressOrCidr, { error: (iss) => `"${String(iss.input)}" is not an IP address or CIDR` });
 
+/** An absolute http(s) URL for a link on the pages; nothing a browser would run (`javascript:`). */
+const linkUrl = text('an absolute https URL').refine(
+  (value) => URL.canParse(value) && ['https:', 'http:'].includes(new URL(value).protocol),
+  { error: (iss) => `"${String(iss.input)}" is not an absolute http(s) URL` },
+);
+
+/** The pages' look: `branding.*` (docs/configuration.md). */
+const branding = section({
+  product_name: text('a name').max(60, { error: 'must be at most 60 characters' }),
+  logo: text('a file path')
+    .refine((value) => /\.(png|svg|jpe?g|webp)$/i.test(value), {
+      error: 'must be a .png, .svg, .jpg, .jpeg or .webp file',
+    })
+    .optional(),
+  accent_color: z
+    .string({ error: 'must be a colour such as #1f4fd6' })
+    .regex(/^#[0-9a-fA-F]{6}$/, { error: (iss) => `"${String(iss.input)}" is not a colour such as #1f4fd6` })
+    .optional(),
+  forgot_password_url: linkUrl.optional(),
+  imprint_url: linkUrl.optional(),
+  privacy_url: linkUrl.optional(),
+});
+
 const lifetimes = section({
   access_token: duration(1),
   id_token: duration(1),
@@ -170,6 +193,7 @@ export const configSchema = section({
     format: oneOf(['json', 'text']),
   }),
   demo: z.boolean({ error: 'must be true or false' }),
+  branding,
   trusted_proxies: z.array(proxy, { error: 'must be a list of IP addresses or CIDRs' }),
   throttle: section({
     window: duration(1),
@@ -189,7 +213,22 @@ export const configSchema = section({
     pending_sign_ins_per_address: count,
     registration_file_bytes: count,
   }),
+  metrics: section({
+    listen: listen.optional(),
+  }),
+}).refine((c) => !sameAddress(c.metrics.listen, c.listen), {
+  path: ['metrics', 'listen'],
+  error: 'must differ from listen: metrics are served on a port of their own, never the public one',
 });
+
+function sameAddress(
+  a: { host: string; port: number } | undefined,
+  b: { host: string; port: number },
+): boolean {
+  return (
+    a !== undefined && a.port !== 0 && a.port === b.port && a.host.toLowerCase() === b.host.toLowerCase()
+  );
+}
 
 /** sesame.yaml after validation and normalisation, before paths are resolved. */
 export type ParsedConfig = z.output<typeof configSchema>;

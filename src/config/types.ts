@@ -115,6 +115,18 @@ export interface CompatRelaxations {
   readonly trustedClientsGetAllScopes: boolean;
 }
 
+/** `branding` of sesame.yaml: how the pages look. URLs are absolute http(s) URLs. */
+export interface BrandingConfig {
+  readonly productName: string;
+  /** Absolute path of the logo file (PNG, SVG, JPEG or WebP, checked at load); null: none. */
+  readonly logo: string | null;
+  /** `#rrggbb`, lower-case; null: Sesame's colours. */
+  readonly accentColor: string | null;
+  readonly forgotPasswordUrl: string | null;
+  readonly imprintUrl: string | null;
+  readonly privacyUrl: string | null;
+}
+
 /** The frozen, typed configuration both front doors produce. Only `config/` reads the environment. */
 export interface Config {
   /** No trailing slash. */
@@ -188,6 +200,8 @@ export interface Config {
   readonly allowDynamicClientRegistration: boolean;
   /** Create a demo user and client on first start and print them. */
   readonly demo: boolean;
+  /** The pages' product name, logo, accent colour and links (`branding.*`). Absent or null: Sesame's own. */
+  readonly branding?: BrandingConfig | null;
   /** Proxies whose X-Forwarded-For / -Proto are believed (addresses or CIDRs). */
   readonly trustedProxies: readonly string[];
   /** Sign-in throttle (docs/security.md). */
@@ -216,6 +230,11 @@ export interface Config {
     /** Connections open at once; further ones are refused. */
     readonly maxConnections: number;
   };
+  /**
+   * Prometheus metrics at `/metrics` on a listener of their own, never the public port
+   * (`metrics.listen`; konnectd `--with-metrics`, `--metrics-listen`). Absent or null: off.
+   */
+  readonly metrics?: { readonly listen: { readonly host: string; readonly port: number } } | null;
   /** Caps on what unauthenticated requests and files may make Sesame hold (docs/security.md). */
   readonly limits: {
     /** Pending sign-ins (interactions) stored at once, in total. */

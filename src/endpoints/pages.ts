@@ -1,8 +1,19 @@
-import { errorPage, formPostPage, negotiateLocale, type Locale, type SafeHtml } from '../views/index.js';
+import {
+  accentCssHref,
+  defaultBranding,
+  errorPage,
+  formPostPage,
+  negotiateLocale,
+  type Branding,
+  type Locale,
+  type SafeHtml,
+} from '../views/index.js';
+import type { Config } from '../config/types.js';
 import type { OAuthError } from '../oauth/errors.js';
 import { pageCsp } from '../http/security-headers.js';
 import { FORM_POST_SCRIPT_SOURCE } from '../views/pages/form-post.js';
 import type { CookieInstruction, EndpointRequest, EndpointResponse } from './types.js';
+import { paths } from './paths.js';
 
 /** The page language: `ui_locales` of the authorization request, else Accept-Language. */
 export function localeOf(req: EndpointRequest, uiLocales?: string | null): Locale {
@@ -31,13 +42,36 @@ export function pageResponse(body: SafeHtml, options: PageOptions = {}): Endpoin
   };
 }
 
-/** The browser's error page for an OAuthError; never a stack trace. */
-export function renderErrorPage(error: OAuthError, req: EndpointRequest): EndpointResponse {
+/** The pages' branding from `config.branding` (logo and accent served by `endpoints/static`). */
+export function brandingOf(config: Pick<Config, 'branding'>): Branding {
+  const branding = config.branding;
+  if (branding === undefined || branding === null) return defaultBranding;
+  return {
+    productName: branding.productName,
+    logoHref: branding.logo === null ? null : paths.logo,
+    accentHref: branding.accentColor === null ? null : accentCssHref(branding.accentColor),
+    forgotPasswordUrl: branding.forgotPasswordUrl,
+    imprintUrl: branding.imprintUrl,
+    privacyUrl: branding.privacyUrl,
+  };
+}
+
+/**
+ * The browser's error page for an OAuthError: a translated sentence chosen by the error's code
+ * and description (views/pages/error-sentence.ts) and the code; never the description itself,
+ * which is for developers, nor a stack trace.
+ */
+export function renderErrorPage(
+  error: OAuthError,
+  req: EndpointRequest,
+  branding: Branding = defaultBranding,
+): EndpointResponse {
   const page = errorPage({
     locale: localeOf(req),
     status: error.status,
     error: error.code,
     description: error.description,
+    branding,
   });
   return pageResponse(page, { status: error.status });
 }

@@ -11,6 +11,8 @@ import type { SessionManager } from '../sessions/session-manager.js';
 import type { LoginThrottle } from './signin/throttle.js';
 import type { WarningGate } from '../lib/warning-gate.js';
 import type { StorageHealth } from './health-check/storage-health.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { IdentityHealth } from './health-check/identity-health.js';
 
 /**
  * Request parameters as they arrived: every value of a repeated name is kept, so `parse.ts`
@@ -68,7 +70,8 @@ export type EndpointResponse =
   | (ResponseCommon & {
       readonly kind: 'text';
       readonly status: number;
-      readonly body: string;
+      /** Text, or the bytes of a binary file (an image). */
+      readonly body: string | Uint8Array;
       readonly contentType: string;
     })
   | (ResponseCommon & { readonly kind: 'empty'; readonly status: number });
@@ -88,6 +91,8 @@ export interface Deps {
   readonly registry?: { readonly summary: RegistrySummary };
   /** Rate-limits the warnings of refusals (one per key per minute); absent, every one is logged. */
   readonly warnings?: WarningGate;
+  /** What is counted for operators (`metrics/`); absent, nothing is (`noMetrics`). */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -108,4 +113,9 @@ export interface BrowserDeps extends Deps {
   readonly warnings: WarningGate;
   /** Whether storage answers: fed by requests that find it down, read by `/health-check`. */
   readonly storageHealth: StorageHealth;
+  /**
+   * Whether the identity backend's own dependency (LDAP) answers, read by `/health-check`;
+   * absent or null when it has none (built-in users live in storage).
+   */
+  readonly identityHealth?: IdentityHealth | null;
 }

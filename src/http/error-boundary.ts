@@ -2,6 +2,7 @@ import { OAuthError, isOAuthError } from '../oauth/errors.js';
 import type { EndpointRequest, EndpointResponse } from '../endpoints/types.js';
 import type { RouteAudience } from './routes.js';
 import { renderErrorPage } from '../endpoints/pages.js';
+import type { Branding } from '../views/index.js';
 import { RETRY_AFTER_SECONDS, isStorageOutage, storageUnavailable } from '../oauth/storage-outage.js';
 import { StorageError } from '../storage/types.js';
 
@@ -46,11 +47,12 @@ export function renderError(
   error: OAuthError,
   audience: RouteAudience,
   request: EndpointRequest,
+  branding?: Branding,
 ): EndpointResponse {
   const retry: Record<string, string> =
     error.status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
   if (audience === 'browser') {
-    const page = renderErrorPage(error, request);
+    const page = renderErrorPage(error, request, branding);
     return { ...page, headers: { ...page.headers, ...retry } };
   }
   const headers: Record<string, string> = { ...retry };

@@ -12,6 +12,8 @@ import { capConnections, timeoutOptions } from './connection-limits.js';
 import { answerUnreadBodies } from './unread-body.js';
 import { jsonBodyParams, takesJsonBody } from '../endpoints/registration/json-body.js';
 import { isStorageOutage } from '../oauth/storage-outage.js';
+import { brandingOf } from '../endpoints/pages.js';
+import { countRequests } from './request-metrics.js';
 
 /** Largest request body accepted; OAuth requests are small, a request object by value included. */
 export const BODY_LIMIT = 64 * 1024;
@@ -49,7 +51,11 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
     frameworkErrors: (error, request, reply) => {
       const oauth = toOAuthError(error);
       for (const [name, value] of Object.entries(commonHeaders)) reply.header(name, value);
-      void send(reply, renderError(oauth, audienceForPath(request.url), endpointRequest(request)), https);
+      void send(
+        reply,
+        renderError(oauth, audienceForPath(request.url), endpointRequest(request), branding),
+        https,
+      );
     },
   });
   capConnections(app.server, deps.config.http.maxConnections, deps.log, deps.clock);
@@ -57,8 +63,10 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
   answerUnreadBodies(app, { bodyLimit: BODY_LIMIT, lingerMs: deps.config.http.requestTimeoutSeconds * 1000 });
   await app.register(cookie);
   app.decorateReply('frameable', false);
+  if (deps.metrics) countRequests(app, deps.metrics);
   warnAboutClientAddresses(app, proxies, deps.log);
   const https = deps.config.issuer.startsWith('https:');
+  const branding = brandingOf(deps.config);
 
   // Only form bodies carry OAuth parameters; anything else is read (within the limit) and ignored.
   app.removeAllContentTypeParsers();
@@ -117,14 +125,18 @@ export async function buildServer({ deps, routes }: ServerOptions): Promise<Fast
     if (isStorageOutage(error)) deps.storageHealth.failed(error.message);
     if (oauth.status >= 500 && oauth.code !== 'temporarily_unavailable') {
       deps.log.error({ err: error }, 'request failed');
-    } else if (oauth.detail) deps.log.debug({ error: oauth.code, detail: oauth.detail }, 'request refused');
-    return send(reply, renderError(oauth, audience, endpointRequest(request)), https);
+    } else if (oauth.detail || audience === 'browser') {
+      // A page shows a translated sentence and the code; the description is kept here.
+      const { code, description, detail } = oauth;
+      deps.log.debug({ error: code, description, ...(detail ? { detail } : {}) }, 'request refused');
+    }
+    return send(reply, renderError(oauth, audience, endpointRequest(request), branding), https);
   });
 
   app.setNotFoundHandler(async (request, reply) => {
     const audience = audienceForPath(request.url);
     const notFound = toOAuthError(Object.assign(new Error('not found'), { statusCode: 404 }));
-    return send(reply, renderError(notFound, audience, endpointRequest(request)), https);
+    return send(reply, renderError(notFound, audience, endpointRequest(request), branding), https);
   });
 
   return app;
@@ -186,7 +198,10 @@ function send(reply: FastifyReply, response: EndpointResponse, https: boolean): 
     case 'html':
       return reply.code(response.status).type('text/html; charset=utf-8').send(response.body);
     case 'text':
-      return reply.code(response.status).type(response.contentType).send(response.body);
+      return reply
+        .code(response.status)
+        .type(response.contentType)
+        .send(typeof response.body === 'string' ? response.body : Buffer.from(response.body));
     case 'empty':
       return reply.code(response.status).send();
   }

@@ -10,3 +10,14 @@ export function passwordTooLong(password: string): boolean {
   // A string has at least as many UTF-16 units as code points: most need no counting.
   return password.length > MAX_PASSWORD_LENGTH && [...password].length > MAX_PASSWORD_LENGTH;
 }
+
+/**
+ * The shortest password Sesame sets for a built-in user, in characters (Unicode code points):
+ * `sesame user add` and `passwd` and the account page's password form refuse a shorter one.
+ */
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** Whether `password` has fewer than {@link MIN_PASSWORD_LENGTH} characters. */
+export function passwordTooShort(password: string): boolean {
+  return [...password].length < MIN_PASSWORD_LENGTH;
+}

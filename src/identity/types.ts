@@ -64,6 +64,13 @@ export interface IdentityBackend {
   getUser(id: string): Promise<Identity | null>;
   /** Scopes this backend can serve beyond the standard ones (e.g. `konnect/id` with a uidNumber attribute). */
   readonly extraScopes?: readonly string[];
+  /**
+   * Checks that the backend can serve sign-ins now, for `/health-check` and the start-up
+   * readiness report. Resolves when it can; throws `IdentityUnavailableError` whose message
+   * says why and what the operator should check. Absent for a backend with no dependency of its
+   * own (built-in users live in storage, which is checked on its own).
+   */
+  probe?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -274,6 +274,12 @@ export interface SessionStore {
   get(id: string, now: number): Promise<SessionRecord | null>;
   touch(id: string, now: number): Promise<void>;
   delete(id: string): Promise<void>;
+  /**
+   * Every session of `userId` live at `now` (as `get` sees them), for ending them all ("sign
+   * out everywhere", a changed password). Sorted by id in UTF-16 code unit order, the same in
+   * every engine.
+   */
+  listByUser(userId: string, now: number): Promise<SessionRecord[]>;
 }
 
 export interface InteractionStore {
@@ -340,6 +346,11 @@ export interface ConsentStore {
   /** Replaces any earlier consent of this user for this client. */
   put(consent: ConsentRecord): Promise<void>;
   delete(userId: string, clientId: string): Promise<void>;
+  /**
+   * Every consent of `userId`, for the account page. Sorted by client id in UTF-16 code unit
+   * order, the same in every engine.
+   */
+  listByUser(userId: string): Promise<ConsentRecord[]>;
 }
 
 /** One throttle key's failures within a window, as `ThrottleStore.list` reports them. */

@@ -1,10 +1,13 @@
 import { html, type SafeHtml } from './html.js';
-import type { Locale } from './i18n/index.js';
+import { t, type Locale } from './i18n/index.js';
 import { cssHref } from './style.js';
 import { brandMark } from './parts.js';
+import { defaultBranding, type Branding } from './branding.js';
 
-/** Product name shown in titles and the card header. */
-export const productName = 'Sesame';
+export type { Branding } from './branding.js';
+
+/** Product name shown in titles and the card header unless branding names another. */
+export const productName = defaultBranding.productName;
 
 export interface LayoutProps {
   readonly locale: Locale;
@@ -12,6 +15,8 @@ export interface LayoutProps {
   readonly title: string;
   /** The card's content; must contain exactly one `<h1>`. */
   readonly body: SafeHtml;
+  /** The operator's product name, logo, accent colour and footer links; absent: Sesame's own. */
+  readonly branding?: Branding;
 }
 
 /**
@@ -19,7 +24,8 @@ export interface LayoutProps {
  * versioned stylesheet link, and the content in a `<main>` card. Contains no script and
  * no inline style, so it works under `default-src 'none'; style-src 'self'`.
  */
-export function layout({ locale, title, body }: LayoutProps): SafeHtml {
+export function layout({ locale, title, body, branding = defaultBranding }: LayoutProps): SafeHtml {
+  const name = branding.productName;
   return html`<!doctype html>
     <html lang="${locale}">
       <head>
@@ -28,14 +34,35 @@ export function layout({ locale, title, body }: LayoutProps): SafeHtml {
         <meta name="referrer" content="no-referrer" />
         <meta name="robots" content="noindex, nofollow" />
         <meta name="color-scheme" content="light dark" />
-        <title>${title} · ${productName}</title>
+        <title>${title} · ${name}</title>
         <link rel="stylesheet" href="${cssHref}" />
+        ${branding.accentHref === null ? null : html`<link rel="stylesheet" href="${branding.accentHref}" />`}
       </head>
       <body>
         <main class="card">
-          <div class="brand">${brandMark}<span>${productName}</span></div>
+          <div class="brand">
+            ${
+              branding.logoHref === null
+                ? brandMark
+                : html`<img class="brand-logo" src="${branding.logoHref}" alt="" />`
+            }<span>${name}</span>
+          </div>
           ${body}
         </main>
+        ${footer(locale, branding)}
       </body>
     </html> `;
+}
+
+/** The operator's imprint and privacy links, when configured (some jurisdictions require them). */
+function footer(locale: Locale, branding: Branding): SafeHtml | null {
+  const links = [
+    branding.imprintUrl === null
+      ? null
+      : html`<a href="${branding.imprintUrl}">${t(locale, 'footer.imprint')}</a>`,
+    branding.privacyUrl === null
+      ? null
+      : html`<a href="${branding.privacyUrl}">${t(locale, 'footer.privacy')}</a>`,
+  ].filter((link) => link !== null);
+  return links.length === 0 ? null : html`<footer class="site-links">${links}</footer>`;
 }

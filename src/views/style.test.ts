@@ -63,3 +63,15 @@ describe('stylesheet', () => {
     assert.equal(cssPath, '/signin/v1/static/sesame.css');
   });
 });
+
+describe('accent stylesheet', () => {
+  it('sets the primary colour, with readable button text, in light and dark mode', async () => {
+    const { accentCss, accentCssHref } = await import('./style.js');
+    const dark = accentCss('#1F4FD6');
+    assert.match(dark, /--primary: #1f4fd6;.*--on-primary: #ffffff;/);
+    assert.match(dark, /prefers-color-scheme: dark/);
+    assert.match(accentCss('#ffd400'), /--on-primary: #000000;/);
+    assert.equal(accentCssHref('#FFD400'), '/signin/v1/static/accent.css?v=ffd400');
+    assert.throws(() => accentCss('red; } body { x: y'), TypeError);
+  });
+});

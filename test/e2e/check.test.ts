@@ -71,6 +71,18 @@ describe('sesame check', () => {
     assert.match(result.stdout, /✗ identity: LDAP/);
   });
 
+  it('fails, naming LDAP_BASEDN, when the search base does not exist', async () => {
+    const result = await sesameCli(['check', '--config', join(dir, 'good.yaml')], '', dir, {
+      ...env,
+      LDAP_BASEDN: 'ou=people,dc=cloudron',
+    });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stdout,
+      /✗ identity: LDAP .*search base ou=people,dc=cloudron does not exist: check LDAP_BASEDN/,
+    );
+  });
+
   it('fails on a broken registration file, naming the line', async () => {
     await writeFile(join(dir, 'broken.yaml'), 'clients:\n  - id: [oops\n');
     await writeFile(

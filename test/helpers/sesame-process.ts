@@ -34,6 +34,12 @@ export interface SesameOptions {
    * (a proxy) share it. Readiness is still checked at the instance's own port.
    */
   readonly issuer?: string;
+  /**
+   * What `startSesame` waits for: `healthy` (the default), a 200 from `/health-check`; `live`,
+   * a 200 from `/health-check/live` — it listens, whether or not its dependencies answer;
+   * `nothing`: it returns once the process is spawned (the caller watches its log).
+   */
+  readonly waitFor?: 'healthy' | 'live' | 'nothing';
 }
 
 export interface RunningSesame {
@@ -46,6 +52,8 @@ export interface RunningSesame {
   logs(): string;
   /** Sends a signal to the process. */
   signal(name: NodeJS.Signals): void;
+  /** The exit code once the process has exited (null for a signal), else undefined. */
+  exitCode(): number | null | undefined;
   stop(): Promise<void>;
 }
 
@@ -85,7 +93,8 @@ export async function sesameCli(
 
 /**
  * Starts a real Sesame process on a free loopback port with a throw-away data directory, a
- * registration file and built-in users, and waits until it answers /health-check.
+ * registration file and built-in users, and waits until it answers /health-check (or what
+ * `options.waitFor` says).
  */
 export async function startSesame(options: SesameOptions): Promise<RunningSesame> {
   const dir = await mkdtemp(join(tmpdir(), 'sesame-e2e-'));
@@ -142,7 +151,11 @@ export async function startSesame(options: SesameOptions): Promise<RunningSesame
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<number>((done) => child.on('exit', (c) => done(c ?? 1)));
-  await waitUntilReady(`http://127.0.0.1:${port}`, exited, () => log);
+  const waitFor = options.waitFor ?? 'healthy';
+  if (waitFor !== 'nothing') {
+    const path = waitFor === 'live' ? '/health-check/live' : '/health-check';
+    await waitUntilReady(`http://127.0.0.1:${port}`, exited, () => log, path);
+  }
   return {
     issuer,
     port,
@@ -151,6 +164,7 @@ export async function startSesame(options: SesameOptions): Promise<RunningSesame
     registrationFile,
     logs: () => log,
     signal: (name) => child.kill(name),
+    exitCode: () => (child.exitCode === null && child.signalCode === null ? undefined : child.exitCode),
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
@@ -167,6 +181,7 @@ export async function waitUntilReady(
   issuer: string,
   exited: Promise<number>,
   logs: () => string,
+  path = '/health-check',
 ): Promise<void> {
   let done = false;
   void exited.then(() => (done = true));
@@ -174,7 +189,7 @@ export async function waitUntilReady(
   while (Date.now() < deadline) {
     if (done) throw new Error(`sesame exited before it was ready:\n${logs()}`);
     try {
-      const response = await fetch(`${issuer}/health-check`);
+      const response = await fetch(`${issuer}${path}`);
       if (response.status === 200) return;
     } catch {
       // not listening yet

@@ -363,7 +363,7 @@ describe('Kopano Meet signs its users in through Sesame (Meet registered as kopa
         const response = await page.goto(`${h.issuer}/signin/v1/welcome`);
         assert.equal(response?.status(), 200);
         await page
-          .getByText(en['welcome.body'].replace('{user}', 'Alice Example'))
+          .getByText(en['account.signed_in_as'].replace('{user}', 'Alice Example'))
           .waitFor({ timeout: 5000 });
       } finally {
         await page.close();

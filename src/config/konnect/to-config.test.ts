@@ -239,6 +239,43 @@ describe('konnectd front door: values', () => {
   });
 });
 
+describe('konnectd front door: metrics', () => {
+  it("serves metrics only with --with-metrics, on Konnect's 127.0.0.1:6777 unless --metrics-listen says", () => {
+    const { load } = sandbox();
+    assert.equal(load(['builtin']).config.metrics, null);
+    assert.deepEqual(load(['--with-metrics', 'builtin']).config.metrics, {
+      listen: { host: '127.0.0.1', port: 6777 },
+    });
+    assert.deepEqual(
+      load(['--with-metrics', '--metrics-listen', '127.0.0.1:9464', 'builtin']).config.metrics,
+      { listen: { host: '127.0.0.1', port: 9464 } },
+    );
+    assert.equal(load(['--with-metrics=false', 'builtin']).config.metrics, null);
+  });
+
+  it('notes that --metrics-listen alone does nothing, as in Konnect', () => {
+    const { load } = sandbox();
+    const { config, notes } = load(['--metrics-listen', '127.0.0.1:9464', 'builtin']);
+    assert.equal(config.metrics, null);
+    assert.ok(notes.includes('--metrics-listen: --metrics-listen has no effect without --with-metrics'));
+  });
+
+  it('refuses a metrics address that cannot be read or is the public listener, and warns off loopback', () => {
+    const { load } = sandbox();
+    assert.throws(
+      () => load(['--with-metrics', '--metrics-listen', 'nine', 'builtin']),
+      (error: unknown) =>
+        error instanceof ConfigError && /--metrics-listen: "nine" is not host:port/.test(error.message),
+    );
+    assert.throws(
+      () => load(['--listen', '127.0.0.1:6777', '--with-metrics', 'builtin']),
+      /default --metrics-listen: the metrics listener must not be the public listener/,
+    );
+    const { warnings } = load(['--with-metrics', '--metrics-listen', ':9464', 'builtin']);
+    assert.ok(warnings.some((w) => /0\.0\.0\.0:9464 is not on loopback/.test(w)));
+  });
+});
+
 describe('konnectd front door: refusals', () => {
   const refused = (argv: string[], pattern: RegExp, files: Record<string, string> = {}) => {
     const { load } = sandbox(files);
@@ -258,7 +295,6 @@ describe('konnectd front door: refusals', () => {
       /--with-pprof: Sesame does not support --with-pprof[^]*--uri-base-path: Sesame does not support --uri-base-path/,
     );
     refused(['--sign-in-uri', 'https://x', 'builtin'], /Sesame does not support --sign-in-uri/);
-    refused(['--with-metrics', 'builtin'], /Sesame does not support --with-metrics/);
   });
 
   it('refuses a refused setting in konnectd.cfg with file:line', () => {

@@ -8,6 +8,7 @@ import type { AccessTokenFormat, Config, IdentityConfig, LogFormat, LogLevel, Si
 import type { Env } from './env.js';
 import { SERVE_FLAGS, type Setting } from './flags.js';
 import type { FileProbe } from './paths.js';
+import { isLoopbackHost } from '../schema.js';
 import { checkIssuer, isAddressOrCidr, parseListen, parseStorage } from './values.js';
 
 export interface KonnectdSources {
@@ -182,6 +183,7 @@ export function konnectdToConfig(sources: KonnectdSources): KonnectdConfig {
     fail(format, 'log format must be text or json');
   const timestamp = settings.get('log-timestamp')?.value !== false;
 
+  const metrics = metricsListener(settings, listen, fail, warnings, notes);
   const storage = parseStorage(str('storage'), dataDir, cwd, fail);
   // Konnect's access tokens unless the operator opts out (Kopano Meet's kwmserver needs them).
   let accessTokenFormat: AccessTokenFormat = 'konnect';
@@ -248,8 +250,46 @@ export function konnectdToConfig(sources: KonnectdSources): KonnectdConfig {
       pendingSignInsPerAddress: nativeDefault('limits.pending_sign_ins_per_address'),
       registrationFileBytes: nativeDefault('limits.registration_file_bytes'),
     },
+    metrics,
   };
   return { config: deepFreeze(config), warnings, notes };
+}
+
+/** Konnect's metrics listener address when `--metrics-listen` is not given (konnect-spec §1.3). */
+const KONNECT_METRICS_LISTEN = '127.0.0.1:6777';
+
+/**
+ * `--with-metrics` serves `/metrics` on `--metrics-listen` (Konnect's default 127.0.0.1:6777),
+ * never on the public listener; `--metrics-listen` alone does nothing, as in Konnect (a note).
+ */
+function metricsListener(
+  settings: ReadonlyMap<string, Setting>,
+  listen: Config['listen'],
+  fail: (s: Setting, message: string) => void,
+  warnings: string[],
+  notes: string[],
+): Config['metrics'] {
+  const address = settings.get('metrics-listen');
+  const given = address !== undefined && typeof address.value === 'string' && address.value !== '';
+  if (settings.get('with-metrics')?.value !== true) {
+    if (given) notes.push(`${address.origin}: --metrics-listen has no effect without --with-metrics`);
+    return null;
+  }
+  const setting = given ? address : { value: KONNECT_METRICS_LISTEN, origin: 'default --metrics-listen' };
+  let valid = true;
+  const parsed = parseListen(setting, (s, message) => {
+    valid = false;
+    fail(s, message);
+  });
+  if (!valid) return null;
+  if (parsed.port !== 0 && parsed.port === listen.port && parsed.host === listen.host) {
+    fail(setting, 'the metrics listener must not be the public listener (--listen); use another port');
+  } else if (!isLoopbackHost(parsed.host)) {
+    warnings.push(
+      `${setting.origin}: the metrics listener ${parsed.host}:${parsed.port} is not on loopback; anyone who can reach it can read the metrics`,
+    );
+  }
+  return { listen: parsed };
 }
 
 /** Refused flags (set to anything but their default) and identity managers, all at once. */

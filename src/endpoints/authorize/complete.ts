@@ -92,6 +92,7 @@ export async function completeAuthorization(
     await abandonGrant(grant, deps);
     throw error;
   }
+  if (withToken || withIdToken) deps.metrics?.tokensIssued('implicit');
   return {
     code,
     access_token: accessToken ?? undefined,

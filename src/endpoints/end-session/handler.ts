@@ -10,7 +10,7 @@ import { queueBackchannelLogout } from '../../logout/queue-backchannel-logout.js
 import type { BrowserDeps, EndpointRequest, EndpointResponse, Params } from '../types.js';
 import { optionalParam, rejectRepeatedParams } from '../params.js';
 import { paths } from '../paths.js';
-import { localeOf, pageResponse } from '../pages.js';
+import { brandingOf, localeOf, pageResponse } from '../pages.js';
 import {
   checkCsrf,
   clearBrowserState,
@@ -53,6 +53,7 @@ export async function handleEndSession(req: EndpointRequest, deps: BrowserDeps):
     const page = signOutConfirmPage({
       locale: localeOf(req),
       action: paths.endSession,
+      branding: brandingOf(deps.config),
       csrfToken: csrf.token,
       hiddenFields: request.carried,
       clientName: request.client?.name ?? null,
@@ -75,7 +76,9 @@ export async function handleEndSession(req: EndpointRequest, deps: BrowserDeps):
     if (response.kind !== 'redirect') throw new Error('handleEndSession: a query response is a redirect');
     return { kind: 'redirect', location: response.location, cookies };
   }
-  return pageResponse(signedOutPage({ locale: localeOf(req) }), { cookies });
+  return pageResponse(signedOutPage({ locale: localeOf(req), branding: brandingOf(deps.config) }), {
+    cookies,
+  });
 }
 
 /** The hint belongs to this browser's session (its `sid`), so no confirmation is needed. */

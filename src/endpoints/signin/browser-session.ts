@@ -80,6 +80,23 @@ export function csrfFor(
   return { token: csrfToken(deps.csrfKey, value, purpose), cookies };
 }
 
+/**
+ * The CSRF tokens of a page with several forms, one per purpose, all bound to the one CSRF
+ * cookie (set when the browser has none yet), as {@link csrfFor} gives them for one.
+ */
+export function csrfTokensFor<P extends string>(
+  req: EndpointRequest,
+  deps: BrowserDeps,
+  purposes: readonly P[],
+): { tokens: Readonly<Record<P, string>>; cookies: CookieInstruction[] } {
+  const name = csrfCookieName(https(deps));
+  const first = csrfFor(req, deps, purposes[0] ?? 'unused');
+  const value = first.cookies[0]?.value ?? req.cookies[name];
+  const browser = { ...req, cookies: { ...req.cookies, [name]: value } };
+  const tokens = Object.fromEntries(purposes.map((p) => [p, csrfFor(browser, deps, p).token]));
+  return { tokens: tokens as Record<P, string>, cookies: first.cookies };
+}
+
 /** Refuses a form submission whose CSRF token does not belong to this browser. */
 export function checkCsrf(req: EndpointRequest, deps: BrowserDeps, purpose: string): void {
   const submitted = req.body.get('csrf');

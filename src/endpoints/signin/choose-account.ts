@@ -2,7 +2,7 @@ import { chooseAccountPage } from '../../views/index.js';
 import { OAuthError } from '../../oauth/errors.js';
 import type { BrowserDeps, EndpointRequest, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
-import { localeOf, pageResponse } from '../pages.js';
+import { brandingOf, localeOf, pageResponse } from '../pages.js';
 import { continueAuthorization } from '../authorize/flow.js';
 import { checkCsrf, csrfFor, currentSession } from './browser-session.js';
 import { formTargetsOf, interactionIdOf, loadInteraction, type LoadedInteraction } from './interaction.js';
@@ -21,6 +21,7 @@ export async function showChooseAccount(req: EndpointRequest, deps: BrowserDeps)
   const page = chooseAccountPage({
     locale: localeOf(req, flow.request.uiLocales),
     action: paths.chooseAccount,
+    branding: brandingOf(deps.config),
     csrfToken: csrf.token,
     interactionId: flow.record.id,
     clientName: flow.client.name,

@@ -2,12 +2,12 @@ import { consentPage } from '../../views/index.js';
 import { OAuthError } from '../../oauth/errors.js';
 import type { BrowserDeps, EndpointRequest, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
-import { localeOf, pageResponse } from '../pages.js';
+import { brandingOf, localeOf, pageResponse } from '../pages.js';
 import { continueAuthorization, targetOf } from '../authorize/flow.js';
 import { respondWithError } from '../authorize/respond.js';
 import { checkCsrf, csrfFor, currentSession } from './browser-session.js';
 import { formTargetsOf, interactionIdOf, loadInteraction, type LoadedInteraction } from './interaction.js';
-import { displayNameOf } from './user-display.js';
+import { userOf } from './user-display.js';
 import { publicSubjectOf } from '../grant-subject.js';
 
 const PURPOSE = 'consent';
@@ -17,6 +17,7 @@ export async function showConsent(req: EndpointRequest, deps: BrowserDeps): Prom
   const { flow, session } = await load(req, deps);
   if (!session) return signInFirst(flow);
   const csrf = csrfFor(req, deps, PURPOSE);
+  const user = await userOf(session.userId, deps);
   const page = consentPage({
     locale: localeOf(req, flow.request.uiLocales),
     action: paths.consent,
@@ -24,11 +25,14 @@ export async function showConsent(req: EndpointRequest, deps: BrowserDeps): Prom
     interactionId: flow.record.id,
     clientName: flow.client.name,
     clientId: flow.client.id,
-    userDisplayName: await displayNameOf(session.userId, deps),
+    userDisplayName: user.displayName,
+    // The username tells apart people of the same name; where it is the name shown, the e-mail.
+    userDetail: user.username !== user.displayName ? user.username : (user.email ?? ''),
     scopes: flow.request.scopes.map((id) => {
       const description = deps.scopeDefinitions?.scopes.find((s) => s.id === id)?.description;
       return description ? { id, description } : { id };
     }),
+    branding: brandingOf(deps.config),
   });
   return pageResponse(page, { cookies: csrf.cookies, formTargets: formTargetsOf(flow.request) });
 }

@@ -5,7 +5,7 @@ import { passwordTooLong } from '../../identity/password-length.js';
 import { queueBackchannelLogout } from '../../logout/queue-backchannel-logout.js';
 import type { BrowserDeps, CookieInstruction, EndpointRequest, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
-import { localeOf, pageResponse } from '../pages.js';
+import { brandingOf, localeOf, pageResponse } from '../pages.js';
 import { continueAuthorization } from '../authorize/flow.js';
 import {
   checkCsrf,
@@ -46,6 +46,7 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
     knownDevice: isKnownDevice(req, deps, username),
   });
   if (attempt.blocked) {
+    deps.metrics?.signIn('throttled');
     // The throttle has logged the refusal with the limit that tripped.
     const page = renderSignIn(req, deps, flow, username, 'throttled', 429, attempt.retryAfterSeconds);
     if (attempt.retryAfterSeconds === null) return page;
@@ -65,10 +66,12 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
     await deps.throttle.abandoned(attempt);
     if (!(error instanceof IdentityUnavailableError)) throw error;
     // The backend logs the outage once, when it starts; one quiet line per request here.
+    deps.metrics?.signIn('unavailable');
     deps.log.debug({ reason: error.message }, 'identity backend unavailable during sign-in');
     return renderSignIn(req, deps, flow, username, 'unavailable', 503);
   }
   if (identity === null) {
+    deps.metrics?.signIn('wrong_credentials');
     deps.log.info({ username, address: req.clientAddress }, 'sign-in failed');
     return renderSignIn(req, deps, flow, username, 'invalid_credentials', 401);
   }
@@ -88,6 +91,7 @@ export async function submitSignIn(req: EndpointRequest, deps: BrowserDeps): Pro
       : await deps.sessions.create(identity.id, deps.clock.now());
   // The device cookie lets this browser past the account slowdown the next time (throttle.ts).
   const cookies: CookieInstruction[] = [sessionCookie(cookieValue, deps), deviceCookie(req, deps, username)];
+  deps.metrics?.signIn('success');
   deps.log.info({ username: identity.username, sid: session.id }, 'signed in');
 
   if (flow === null) {
@@ -129,6 +133,7 @@ function renderSignIn(
     username,
     error,
     retryAfterSeconds,
+    branding: brandingOf(deps.config),
   });
   return pageResponse(page, {
     status,

@@ -193,7 +193,26 @@ describe('LoginThrottle', () => {
       'another account from the same address',
     );
     const refused = await probe(throttle, 'alice', '192.0.2.1');
-    assert.equal(refused.blocked && refused.retryAfterSeconds, null, 'no wait is promised for a lock');
+    assert.equal(
+      refused.blocked && refused.retryAfterSeconds,
+      900,
+      'the whole window, all failures being new',
+    );
+  });
+
+  it('says how long a lock still lasts: until the oldest failure that keeps it leaves the window', async () => {
+    const { throttle, clock } = setup();
+    await fail(throttle, 1, 'alice', '192.0.2.1');
+    clock.advance(300_000);
+    await fail(throttle, 4, 'alice', '192.0.2.1');
+    clock.advance(60_000);
+    const refused = await probe(throttle, 'alice', '192.0.2.1');
+    // The first failure leaves the window 900 s after it was made, 540 s from now.
+    assert.equal(refused.blocked && refused.retryAfterSeconds, 540);
+    clock.advance(539_000);
+    assert.equal(await refusedBy(throttle, 'alice', '192.0.2.1'), 'account_address');
+    clock.advance(1_000);
+    assert.equal(await refusedBy(throttle, 'alice', '192.0.2.1'), null, 'free when the wait is over');
   });
 
   it('locks an address that guesses across many accounts, an IPv6 /64 as one address', async () => {

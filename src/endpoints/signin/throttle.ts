@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/types.js';
 import type { Clock } from '../../lib/clock.js';
 import type { ThrottleStore } from '../../storage/types.js';
+import { noMetrics, type Metrics } from '../../metrics/metrics.js';
 import { throttleKeysOf, type ThrottleKeys } from './throttle-keys.js';
 
 /** The limit that refused an attempt, named after its part of `throttle` in sesame.yaml. */
@@ -14,6 +15,8 @@ export interface LoginThrottleOptions {
   readonly clock: Clock;
   /** Where each refusal is reported: at warn once per limit and key per window, else at debug. */
   readonly log: Logger;
+  /** Counts each trip (a refusal reported at warn); absent, none are. */
+  readonly metrics?: Pick<Metrics, 'throttleTrip'>;
 }
 
 /** What the throttle knows of the browser an attempt comes from. */
@@ -83,6 +86,7 @@ export class LoginThrottle {
   readonly #store: ThrottleStore;
   readonly #clock: Clock;
   readonly #log: Logger;
+  readonly #metrics: Pick<Metrics, 'throttleTrip'>;
   readonly #windowMs: number;
   readonly #intervalMs: number;
   readonly #max: Readonly<Record<ThrottleLimit, number>>;
@@ -111,6 +115,7 @@ export class LoginThrottle {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#log = options.log;
+    this.#metrics = options.metrics ?? noMetrics;
     this.#windowMs = limits.windowSeconds * 1000;
     this.#intervalMs = limits.accountIntervalSeconds * 1000;
   }
@@ -140,7 +145,7 @@ export class LoginThrottle {
 
     await this.#withdraw(keys, at);
     this.#report(limit, username, address, keys, at);
-    const retryAfterSeconds = limit === 'account' ? this.#intervalMs / 1000 : null;
+    const retryAfterSeconds = limit === 'account' ? this.#intervalMs / 1000 : await this.#lockedFor(keys, at);
     return { blocked: true, at, keys, limit, retryAfterSeconds };
   }
 
@@ -160,6 +165,36 @@ export class LoginThrottle {
   /** The password could not be checked (backend unavailable): the attempt does not count. */
   async abandoned(attempt: PermittedAttempt): Promise<void> {
     await this.#withdraw(attempt.keys, attempt.at);
+  }
+
+  /**
+   * Seconds until an attempt for this pair from this address is no longer refused by a lock,
+   * assuming no new failures: until enough of the failures leave the window that one more
+   * attempt stays within both limits. Found by bisecting over `count` with shorter windows, to
+   * the second (about a dozen reads, and only for a refused attempt).
+   */
+  async #lockedFor(keys: ThrottleKeys, at: number): Promise<number> {
+    const waits = await Promise.all([
+      this.#waitUntilBelow(keys.address, this.#max.address, at),
+      this.#waitUntilBelow(keys.pair, this.#max.account_address, at),
+    ]);
+    return Math.max(...waits, 1);
+  }
+
+  /** Seconds until `key` has fewer than `max` failures within the window (0: it already has). */
+  async #waitUntilBelow(key: string, max: number, at: number): Promise<number> {
+    const within = (ms: number) => this.#store.count(key, at, ms);
+    if ((await within(this.#windowMs)) < max) return 0;
+    // Failures newer than `at - window + wait` number `within(window - wait)`; find the
+    // smallest wait (to a second) after which fewer than `max` of them remain.
+    let low = 0;
+    let high = Math.ceil(this.#windowMs / 1000);
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if ((await within(this.#windowMs - mid * 1000)) < max) high = mid;
+      else low = mid;
+    }
+    return high;
   }
 
   /** Whether the account had another counted attempt within the interval before this one. */
@@ -191,6 +226,7 @@ export class LoginThrottle {
       this.#reported.delete(old);
     }
     this.#log.warn(fields, `sign-in throttled: ${describe(limit)}`);
+    this.#metrics.throttleTrip(limit);
   }
 }
 

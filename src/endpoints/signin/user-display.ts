@@ -3,11 +3,14 @@ import { IdentityUnavailableError } from '../../identity/types.js';
 import type { Deps } from '../types.js';
 
 /** The signed-in user's names for a page; the backend being down is a 503 page. */
-export async function userOf(userId: string, deps: Deps): Promise<{ displayName: string; username: string }> {
+export async function userOf(
+  userId: string,
+  deps: Deps,
+): Promise<{ displayName: string; username: string; email: string | null }> {
   try {
     const user = await deps.identity.getUser(userId);
-    if (!user) return { displayName: '', username: '' };
-    return { displayName: user.name ?? user.username, username: user.username };
+    if (!user) return { displayName: '', username: '', email: null };
+    return { displayName: user.name ?? user.username, username: user.username, email: user.email };
   } catch (error) {
     if (error instanceof IdentityUnavailableError) {
       // The backend logs the outage once, when it starts; one quiet line per request here.

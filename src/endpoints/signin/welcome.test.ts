@@ -57,7 +57,7 @@ describe('GET /signin/v1/welcome (kpop app grid, kopano-meet.md §K)', () => {
       cookies: await signedInCookie(),
       headers: { 'accept-language': 'de-DE,de;q=0.9' },
     });
-    assert.match(response.body, /Sie sind angemeldet/);
+    assert.match(response.body, /<h1>Ihr Konto<\/h1>/);
   });
 
   it('shows the unavailable page when the directory is down', async () => {

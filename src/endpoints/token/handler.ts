@@ -29,6 +29,7 @@ export async function handleToken(req: EndpointRequest, deps: Deps): Promise<End
   const authenticated = await authenticateOrChallenge(deps, request.credentials, redirectUri);
   if ('kind' in authenticated) return authenticated;
   const issued = await runGrant(request, authenticated, deps);
+  deps.metrics?.tokensIssued(request.grantType);
   deps.log.info(
     {
       clientId: authenticated.client.id,

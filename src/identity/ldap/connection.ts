@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import type { LdapConfig } from '../../config/types.js';
 import { IdentityUnavailableError } from '../types.js';
 import type { DirectoryHealth } from './directory-health.js';
-import { isDirectoryUnavailable, serviceBindTrouble } from './result-codes.js';
+import { noMetrics, type Metrics } from '../../metrics/metrics.js';
+import { operationLabel, timedLdapOperation } from './operation-metrics.js';
+import { describeResultCode, isDirectoryUnavailable, serviceBindTrouble } from './result-codes.js';
 
 /** What opening a connection needs from the configuration. */
 export type ConnectionConfig = Pick<LdapConfig, 'uri' | 'startTls' | 'insecureTls' | 'timeoutSeconds'>;
@@ -63,6 +65,17 @@ export async function checkPassword(
   password: string,
   health: DirectoryHealth,
   log: Logger,
+  metrics: Pick<Metrics, 'ldapOperation'> = noMetrics,
+): Promise<boolean> {
+  return timedLdapOperation(metrics, 'user_bind', () => bindAsUser(config, dn, password, health, log));
+}
+
+async function bindAsUser(
+  config: ConnectionConfig,
+  dn: string,
+  password: string,
+  health: DirectoryHealth,
+  log: Logger,
 ): Promise<boolean> {
   let client: Client | null = null;
   try {
@@ -105,10 +118,18 @@ export class ServiceConnection {
     private readonly config: LdapConfig,
     private readonly log: Logger,
     private readonly health: DirectoryHealth,
+    private readonly metrics: Pick<Metrics, 'ldapOperation'> = noMetrics,
   ) {}
 
-  /** Runs `operation` on the connection; `what` names it in reasons ("LDAP user search"). */
-  async use<T>(what: string, operation: (client: Client) => Promise<T>): Promise<T> {
+  /**
+   * Runs `operation` on the connection; `what` names it in reasons ("LDAP user search") and in
+   * the metrics (`user_search`).
+   */
+  use<T>(what: string, operation: (client: Client) => Promise<T>): Promise<T> {
+    return timedLdapOperation(this.metrics, operationLabel(what), () => this.#use(what, operation));
+  }
+
+  async #use<T>(what: string, operation: (client: Client) => Promise<T>): Promise<T> {
     const client = await this.#acquire();
     try {
       return await this.#run(client, what, operation);
@@ -181,8 +202,15 @@ export class ServiceConnection {
           throw unavailable(error, this.health, `LDAP service bind as ${account} failed`);
         }
         // The server answered but refused the service account: only the operator can fix it.
-        this.health.failed(trouble, `${account}: ${messageOf(error)}`);
-        throw new IdentityUnavailableError('the LDAP service account cannot bind', { cause: error });
+        const answer = describeResultCode(error);
+        this.health.failed(trouble, `${account}: ${answer}`);
+        const what =
+          trouble === 'service-bind-rejected'
+            ? `rejected: check LDAP_BINDDN and LDAP_BINDPW (${answer})`
+            : `refused: ${answer}`;
+        throw new IdentityUnavailableError(`the LDAP service bind as ${account} was ${what}`, {
+          cause: error,
+        });
       }
       throw unavailable(error, this.health, 'cannot connect to the LDAP server');
     }

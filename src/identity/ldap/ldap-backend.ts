@@ -1,10 +1,12 @@
 import { InvalidDNSyntaxError, NoSuchObjectError, ResultCodeError, type Entry } from 'ldapts';
 import type { Logger } from 'pino';
 import type { LdapConfig } from '../../config/types.js';
-import type { Identity, IdentityBackend } from '../types.js';
+import { IdentityUnavailableError, type Identity, type IdentityBackend } from '../types.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import { checkPassword, refused, ServiceConnection } from './connection.js';
+import { describeResultCode } from './result-codes.js';
 import { DirectoryHealth } from './directory-health.js';
+import { noMetrics, type Metrics } from '../../metrics/metrics.js';
 import { isWithinScope } from './dn.js';
 import { binaryAttributes, textValues, toIdentity, userAttributes } from './entry.js';
 import { andFilter, equalityFilter, parenthesize } from './filter.js';
@@ -30,16 +32,28 @@ import { decodeRawSubject, encodeRawSubject } from './raw-subject.js';
  * the next call tries again. An outage is logged when it starts and when it ends, with at most
  * a summary a minute while the directory flaps (`directory-health.ts`), not per call; `clock`
  * dates those lines. Unexpected result codes are logged at warn per call, with the code.
+ *
+ * `probe` reads the search base itself (a base-scope search asking for no attributes) through
+ * the service connection, so the service bind, the directory and LDAP_BASEDN are all checked
+ * and any outage is reported to the same `DirectoryHealth`. A missing base fails the probe
+ * (sign-ins would find nobody), though the directory itself answered.
  */
 /** The LDAP backend, with a lookup by username for operators (`sesame ldap whois`). */
 export interface LdapBackend extends IdentityBackend {
   /** The one entry whose login attribute is `username` (case-insensitively), without a password check. */
   findByUsername(username: string): Promise<Identity | null>;
+  /** Always there for LDAP: the service bind and the search base, see above. */
+  probe(): Promise<void>;
 }
 
-export function createLdapBackend(config: LdapConfig, log: Logger, clock: Clock = systemClock): LdapBackend {
+export function createLdapBackend(
+  config: LdapConfig,
+  log: Logger,
+  clock: Clock = systemClock,
+  metrics: Pick<Metrics, 'ldapOperation'> = noMetrics,
+): LdapBackend {
   const health = new DirectoryHealth(log, clock);
-  const service = new ServiceConnection(config, log, health);
+  const service = new ServiceConnection(config, log, health, metrics);
   const userFilter = parenthesize(config.filter);
   const attributes = userAttributes(config);
   const explicitBufferAttributes = binaryAttributes(config);
@@ -112,12 +126,17 @@ export function createLdapBackend(config: LdapConfig, log: Logger, clock: Clock 
         // Bind anyway, as a DN that cannot exist, so an unknown username costs what a wrong
         // password costs and the response time does not tell which accounts exist.
         // Whatever the server says to that bind, the answer is "no such user".
-        await checkPassword(config, `cn=sesame-no-such-user,${config.baseDn}`, password, health, log).catch(
-          () => false,
-        );
+        await checkPassword(
+          config,
+          `cn=sesame-no-such-user,${config.baseDn}`,
+          password,
+          health,
+          log,
+          metrics,
+        ).catch(() => false);
         return null;
       }
-      if (!(await checkPassword(config, entry.dn, password, health, log))) return null;
+      if (!(await checkPassword(config, entry.dn, password, health, log, metrics))) return null;
       return identify(entry);
     },
 
@@ -137,8 +156,53 @@ export function createLdapBackend(config: LdapConfig, log: Logger, clock: Clock 
       return entries.length === 1 ? identify(entries[0]!) : null;
     },
 
+    async probe() {
+      try {
+        await service.use('LDAP search base check', (client) =>
+          client.search(config.baseDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] }),
+        );
+      } catch (error) {
+        throw probeFailure(error, config);
+      }
+    },
+
     async close() {
       await service.close();
     },
   };
+}
+
+/**
+ * Why the search base check failed, with what to check: a missing or malformed base names
+ * LDAP_BASEDN; a directory that does not answer names LDAP_URI; a rejected service bind already
+ * names LDAP_BINDDN and LDAP_BINDPW (`ServiceConnection`); any other refusal is quoted. All of
+ * them are `IdentityUnavailableError`; anything else (a programming error) is returned unchanged.
+ */
+function probeFailure(error: unknown, config: LdapConfig): unknown {
+  if (error instanceof NoSuchObjectError || error instanceof InvalidDNSyntaxError) {
+    const problem = error instanceof NoSuchObjectError ? 'does not exist' : 'is not a valid DN';
+    return new IdentityUnavailableError(
+      `the LDAP search base ${config.baseDn} ${problem}: check LDAP_BASEDN (${describeResultCode(error)})`,
+      { cause: error },
+    );
+  }
+  if (error instanceof ResultCodeError) {
+    return new IdentityUnavailableError(
+      `the LDAP search of the base ${config.baseDn} (LDAP_BASEDN) was refused: ${describeResultCode(error)}`,
+      { cause: error },
+    );
+  }
+  // No answer at all (refused, reset, timed out): where Sesame looks for the directory may be wrong.
+  if (error instanceof IdentityUnavailableError && isNoAnswer(error.cause)) {
+    return new IdentityUnavailableError(
+      `${error.message}: check LDAP_URI (${config.uri}) and that the directory is running`,
+      { cause: error.cause },
+    );
+  }
+  return error;
+}
+
+/** A network failure or timeout behind an `IdentityUnavailableError`, not a directory's answer. */
+function isNoAnswer(cause: unknown): boolean {
+  return cause !== undefined && !(cause instanceof ResultCodeError);
 }

@@ -17,7 +17,7 @@ import {
   UnavailableError,
   UnwillingToPerformError,
 } from 'ldapts';
-import { isDirectoryUnavailable, serviceBindTrouble } from './result-codes.js';
+import { describeResultCode, isDirectoryUnavailable, serviceBindTrouble } from './result-codes.js';
 
 const CANNOT_SERVE = [
   new TimeLimitExceededError(),
@@ -70,5 +70,15 @@ describe('LDAP result codes', () => {
     assert.equal(serviceBindTrouble(unwilling, ''), 'service-bind-rejected');
     assert.equal(serviceBindTrouble(unwilling, null), 'service-bind-rejected');
     assert.equal(serviceBindTrouble(new BusyError(), ''), 'unavailable');
+  });
+});
+
+describe('describeResultCode', () => {
+  it('names the code when the server sent no diagnostic message, and keeps the one it sent', () => {
+    assert.equal(describeResultCode(new InvalidCredentialsError('')), 'invalid credentials (code 49)');
+    assert.equal(
+      describeResultCode(new NoSuchObjectError('no such base')),
+      'no such base (no such object, code 32)',
+    );
   });
 });

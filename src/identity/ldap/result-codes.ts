@@ -48,3 +48,20 @@ export function serviceBindTrouble(error: ResultCodeError, password: string | nu
   if (UNAVAILABLE_CODES.has(error.code)) return 'unavailable';
   return 'service-bind-refused';
 }
+
+/**
+ * A result code as an operator reads it: the server's diagnostic message, when it sent one,
+ * then the code's name and number — "invalid credentials (code 49)" rather than ldapts's
+ * " Code: 0x31" for a server that says nothing more.
+ */
+export function describeResultCode(error: ResultCodeError): string {
+  const name = error.name
+    .replace(/Error$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  const code = `code ${error.code}`;
+  const known = name !== 'result code' && name !== '';
+  const diagnostic = error.message.replace(/\s*Code: 0x[0-9a-f]+$/i, '').trim();
+  if (diagnostic !== '') return `${diagnostic} (${known ? `${name}, ${code}` : code})`;
+  return known ? `${name} (${code})` : code;
+}

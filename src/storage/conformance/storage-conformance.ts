@@ -1,6 +1,7 @@
 import { describe } from 'node:test';
 import type { Storage } from '../types.js';
 import { describeAccountCases } from './account-cases.js';
+import { describeAccountListingCases } from './account-listing-cases.js';
 import { describeBackchannelCases } from './backchannel-cases.js';
 import { describeClaimsAndGuestCases } from './claims-and-guest-cases.js';
 import { describeGeneratedKeyCases } from './generated-key-cases.js';
@@ -21,6 +22,7 @@ import { describeUserContactCases } from './user-contact-cases.js';
 export function runStorageConformance(name: string, factory: () => Promise<Storage>): void {
   describe(`${name} storage conformance`, () => {
     describeAccountCases(factory);
+    describeAccountListingCases(factory);
     describeTokenCases(factory);
     describeClaimsAndGuestCases(factory);
     describeHardeningCases(factory);

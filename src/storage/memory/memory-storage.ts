@@ -150,6 +150,12 @@ export function createMemoryStorage(): Storage {
       async delete(id) {
         deleteSession(id);
       },
+      async listByUser(userId, now) {
+        return [...sessions.values()]
+          .filter((session) => session.userId === userId && now < session.expiresAt)
+          .sort((a, b) => byCodeUnits(a.id, b.id))
+          .map((session) => structuredClone(session));
+      },
     },
 
     interactions: {
@@ -254,6 +260,12 @@ export function createMemoryStorage(): Storage {
       },
       async delete(userId, clientId) {
         consents.delete(consentKey(userId, clientId));
+      },
+      async listByUser(userId) {
+        return [...consents.values()]
+          .filter((consent) => consent.userId === userId)
+          .sort((a, b) => byCodeUnits(a.clientId, b.clientId))
+          .map((consent) => structuredClone(consent));
       },
     },
 

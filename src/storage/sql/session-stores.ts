@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { byCodeUnits } from '../rules.js';
 import type { ConsentStore, InteractionStore, SessionStore } from '../types.js';
 import {
   consentToRow,
@@ -39,6 +40,16 @@ export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
     },
     async delete(id) {
       await db.deleteFrom('sessions').where('id', '=', id).execute();
+    },
+    async listByUser(userId, now) {
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('expires_at', '>', now)
+        .execute();
+      // Sorted here: SQLite and PostgreSQL collate text differently.
+      return rows.map(rowToSession).sort((a, b) => byCodeUnits(a.id, b.id));
     },
   };
 }
@@ -114,6 +125,10 @@ export function createSqlConsentStore(db: Kysely<Database>): ConsentStore {
         .where('user_id', '=', userId)
         .where('client_id', '=', clientId)
         .execute();
+    },
+    async listByUser(userId) {
+      const rows = await db.selectFrom('consents').selectAll().where('user_id', '=', userId).execute();
+      return rows.map(rowToConsent).sort((a, b) => byCodeUnits(a.clientId, b.clientId));
     },
   };
 }

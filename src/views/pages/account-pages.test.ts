@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { chooseAccountPage, type ChooseAccountProps } from './choose-account.js';
 import { signOutConfirmPage, type SignOutConfirmProps } from './sign-out-confirm.js';
 import { signedOutPage } from './signed-out.js';
-import { welcomePage, type WelcomeProps } from './welcome.js';
 import { checkDocument, render, evil, evilEscaped } from './check-document.js';
 
 describe('choose-account page', () => {
@@ -86,32 +85,5 @@ describe('signed-out page', () => {
     assert.ok(
       checkDocument(signedOutPage({ locale: 'de' }), 'de').includes('<h1>Sie wurden abgemeldet.</h1>'),
     );
-  });
-});
-
-describe('welcome page', () => {
-  const base: WelcomeProps = {
-    locale: 'en',
-    userDisplayName: 'Jane Doe',
-    signOutAction: '/signin/v1/identifier/_/logout',
-    csrfToken: 'c5',
-  };
-
-  it('shows the user and a sign-out form', () => {
-    const out = checkDocument(welcomePage(base), 'en');
-    assert.ok(out.includes('<h1>You are signed in</h1>') && out.includes('Signed in as Jane Doe.'));
-    assert.ok(out.includes('action="/signin/v1/identifier/_/logout"'));
-    assert.ok(out.includes('<input type="hidden" name="csrf" value="c5">'));
-    assert.ok(out.includes('>Sign out</button>'));
-  });
-
-  it('escapes the user name and speaks German', () => {
-    assert.ok(
-      welcomePage({ ...base, userDisplayName: evil })
-        .toString()
-        .includes(`Signed in as ${evilEscaped}.`),
-    );
-    const out = checkDocument(welcomePage({ ...base, locale: 'de' }), 'de');
-    assert.ok(out.includes('Sie sind angemeldet') && out.includes('>Abmelden</button>'));
   });
 });

@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../html.js';
 import { t, type Locale } from '../i18n/index.js';
-import { layout } from '../layout.js';
+import { layout, type Branding } from '../layout.js';
 import { accountTile, csrfField, formFields, hiddenField } from '../parts.js';
 
 export interface ChooseAccountProps {
@@ -12,6 +12,8 @@ export interface ChooseAccountProps {
   readonly clientName: string | null;
   readonly userDisplayName: string;
   readonly username: string;
+  /** The operator's branding; absent: Sesame's own. */
+  readonly branding?: Branding;
 }
 
 /**
@@ -28,6 +30,7 @@ export function chooseAccountPage(props: ChooseAccountProps): SafeHtml {
   return layout({
     locale,
     title: t(locale, 'choose.title'),
+    ...(props.branding === undefined ? {} : { branding: props.branding }),
     body: html`<h1>${t(locale, 'choose.title')}</h1>
       <p class="lead">${subtitle}</p>
       ${accountTile(props.userDisplayName, props.username)}

@@ -11,6 +11,7 @@ const base: ConsentProps = {
   clientName: 'Acme Mail',
   clientId: 'acme-mail',
   userDisplayName: 'Jane Doe',
+  userDetail: 'jane',
   scopes: [{ id: 'openid' }, { id: 'profile' }, { id: 'email' }, { id: 'offline_access' }],
 };
 
@@ -23,6 +24,15 @@ describe('consent page', () => {
     assert.ok(out.includes('<li>See your email address</li>'));
     assert.ok(out.includes('<li>Stay signed in and access your account while you are away</li>'));
     assert.ok(out.includes('Client ID: acme-mail'));
+  });
+
+  it('shows under the name which account it is (username or e-mail), not a fixed "Signed in"', () => {
+    const out = render(consentPage(base));
+    assert.ok(out.includes('<span class="account-id">jane</span>'));
+    assert.doesNotMatch(out, />Signed in</);
+    const mail = render(consentPage({ ...base, locale: 'de', userDetail: 'jane@example.com' }));
+    assert.ok(mail.includes('<span class="account-id">jane@example.com</span>'));
+    assert.doesNotMatch(mail, />Angemeldet</);
   });
 
   it('posts csrf, interaction and an allow/deny decision, Allow first and primary', () => {

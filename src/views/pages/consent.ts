@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../html.js';
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
-import { layout } from '../layout.js';
+import { layout, type Branding } from '../layout.js';
 import { accountTile, csrfField, formFields, hiddenField } from '../parts.js';
 
 /** A requested scope. */
@@ -22,7 +22,13 @@ export interface ConsentProps {
   readonly clientName: string | null;
   readonly clientId: string;
   readonly userDisplayName: string;
+  /**
+   * Shown under the name so users with the same name can tell which account they use: the
+   * username, or the e-mail address when the name is the username. '' shows nothing.
+   */
+  readonly userDetail: string;
   readonly scopes: readonly ConsentScope[];
+  readonly branding?: Branding;
 }
 
 const describedScopes = new Set([
@@ -51,8 +57,9 @@ export function consentPage(props: ConsentProps): SafeHtml {
   return layout({
     locale,
     title: t(locale, 'consent.page_title'),
+    ...(props.branding === undefined ? {} : { branding: props.branding }),
     body: html`<h1>${t(locale, 'consent.title', { client })}</h1>
-      ${accountTile(props.userDisplayName, t(locale, 'consent.signed_in'))}
+      ${accountTile(props.userDisplayName, props.userDetail)}
       <p>${t(locale, 'consent.intro', { client })}</p>
       <ul class="scopes">
         ${props.scopes.map((scope) => html`<li>${scopeDescription(locale, scope)}</li>`)}

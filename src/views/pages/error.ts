@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../html.js';
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
-import { layout } from '../layout.js';
+import { layout, type Branding } from '../layout.js';
+import { errorSentence } from './error-sentence.js';
 import { icons } from '../parts.js';
 
 export interface ErrorPageProps {
@@ -10,10 +11,12 @@ export interface ErrorPageProps {
   /** OAuth error code (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6). */
   readonly error: string;
   /**
-   * The public description; null or '' shows a generic hint. Never a stack trace or log detail.
-   * Not shown for `temporarily_unavailable`, which always asks, translated, to try again soon.
+   * The error's public description. It is never shown: it only selects, with the code, the
+   * translated sentence the page explains the error with (error-sentence.ts).
    */
   readonly description: string | null;
+  /** The operator's branding (product name, logo, links); absent: Sesame's own. */
+  readonly branding?: Branding;
 }
 
 const titled: ReadonlySet<string> = new Set([
@@ -32,21 +35,15 @@ export function errorPage(props: ErrorPageProps): SafeHtml {
   const title = titled.has(props.error)
     ? t(locale, `error.title.${props.error}` as MessageKey)
     : t(locale, 'error.title.generic');
-  // A temporary failure asks to try again, in the page's language, whatever caused it.
   const retry = props.error === 'temporarily_unavailable';
-  const shown = retry ? null : props.description;
-  const description = retry
-    ? t(locale, 'error.lead.temporarily_unavailable')
-    : shown
-      ? shown
-      : t(locale, 'error.hint');
   return layout({
     locale,
     title,
+    ...(props.branding === undefined ? {} : { branding: props.branding }),
     body: html`<div class="icon-circle danger">${icons.alert}</div>
       <h1>${title}</h1>
-      <p class="lead">${description}</p>
-      ${shown ? html`<p>${t(locale, 'error.hint')}</p>` : null}
+      <p class="lead">${errorSentence(locale, props.error, props.description)}</p>
+      ${retry ? null : html`<p>${t(locale, 'error.hint')}</p>`}
       <div class="meta">
         <p>
           ${t(locale, 'error.code', { code: props.error })} <span aria-hidden="true">·</span> HTTP

@@ -96,3 +96,46 @@ describe('sign-in page', () => {
     assert.ok(out.includes('Benutzername oder Passwort ist falsch.'));
   });
 });
+
+describe('sign-in page: the real wait and branding', () => {
+  it('says the wait in seconds under a minute, else in about-minutes, in both languages', () => {
+    const page = (locale: 'en' | 'de', seconds: number) =>
+      render(signInPage({ ...base, locale, error: 'throttled', retryAfterSeconds: seconds }));
+    assert.ok(page('en', 9.2).includes('Please wait 10 seconds'));
+    assert.ok(page('en', 60).includes('Please wait about a minute'));
+    assert.ok(page('en', 150).includes('Please wait about 3 minutes'));
+    assert.ok(page('de', 150).includes('Bitte warten Sie etwa 3 Minuten'));
+    assert.ok(page('de', 30).includes('Bitte warten Sie 30 Sekunden'));
+  });
+
+  it('shows the product name, the logo and the forgot-password link of the branding', () => {
+    const out = checkDocument(
+      signInPage({
+        ...base,
+        branding: {
+          productName: 'Example Cloud',
+          logoHref: '/signin/v1/static/logo',
+          accentHref: '/signin/v1/static/accent.css?v=aa3300',
+          forgotPasswordUrl: 'https://accounts.example.com/reset?a=1&b=2',
+          imprintUrl: 'https://example.com/imprint',
+          privacyUrl: null,
+        },
+      }),
+      'en',
+    );
+    assert.ok(out.includes('<title>Sign in · Example Cloud</title>'));
+    assert.ok(out.includes('<img class="brand-logo" src="/signin/v1/static/logo" alt="">'));
+    assert.ok(out.includes('<link rel="stylesheet" href="/signin/v1/static/accent.css?v=aa3300">'));
+    assert.ok(out.includes('<a href="https://accounts.example.com/reset?a=1&amp;b=2">Forgot password?</a>'));
+    assert.ok(
+      out.includes('<footer class="site-links"><a href="https://example.com/imprint">Imprint</a></footer>'),
+    );
+    assert.ok(!out.includes('Sesame'));
+  });
+
+  it('has no forgot-password link or footer without branding', () => {
+    const out = render(signInPage(base));
+    assert.ok(!out.includes('Forgot password?') && !out.includes('<footer'));
+    assert.ok(out.includes('<span>Sesame</span>'));
+  });
+});

@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../html.js';
 import { t, type Locale } from '../i18n/index.js';
-import { layout } from '../layout.js';
+import { layout, type Branding } from '../layout.js';
 import { alertBox, csrfField, formFields, hiddenField } from '../parts.js';
 
 /**
@@ -23,6 +23,8 @@ export interface SignInProps {
   readonly error: SignInError | null;
   /** With `throttled`: the seconds to wait, when known (the page then names them). */
   readonly retryAfterSeconds?: number | null;
+  /** The operator's branding; its `forgotPasswordUrl` is linked below the password. */
+  readonly branding?: Branding;
 }
 
 /**
@@ -39,9 +41,11 @@ export function signInPage(props: SignInProps): SafeHtml {
       ? t(locale, 'signin.subtitle.generic')
       : t(locale, 'signin.subtitle.client', { client: props.clientName });
 
+  const forgot = props.branding?.forgotPasswordUrl ?? null;
   return layout({
     locale,
     title: t(locale, 'signin.title'),
+    ...(props.branding === undefined ? {} : { branding: props.branding }),
     body: html`<h1>${t(locale, 'signin.title')}</h1>
       <p class="lead">${subtitle}</p>
       ${error === null ? null : alertBox(errorMessage(locale, error, props.retryAfterSeconds ?? null))}
@@ -71,6 +75,11 @@ export function signInPage(props: SignInProps): SafeHtml {
             required${prefilled ? html` autofocus` : null}${invalid ? html` aria-invalid="true"` : null}
           />
         </div>
+        ${
+          forgot === null
+            ? null
+            : html`<p class="link-row"><a href="${forgot}">${t(locale, 'signin.forgot_password')}</a></p>`
+        }
         <div class="actions">
           <button type="submit" class="button button-primary">${t(locale, 'signin.submit')}</button>
         </div>
@@ -79,8 +88,18 @@ export function signInPage(props: SignInProps): SafeHtml {
 }
 
 function errorMessage(locale: Locale, error: SignInError, retryAfterSeconds: number | null): string {
-  if (error === 'throttled' && retryAfterSeconds !== null) {
-    return t(locale, 'signin.error.throttled_seconds', { seconds: Math.ceil(retryAfterSeconds) });
-  }
+  if (error === 'throttled' && retryAfterSeconds !== null) return throttledMessage(locale, retryAfterSeconds);
   return t(locale, `signin.error.${error}`);
+}
+
+/**
+ * How long to wait, as a person would say it: seconds under a minute, else "about N minutes",
+ * rounded up so that nobody is told to come back too early.
+ */
+export function throttledMessage(locale: Locale, retryAfterSeconds: number): string {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  if (seconds < 60) return t(locale, 'signin.error.throttled_seconds', { seconds });
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes === 1) return t(locale, 'signin.error.throttled_one_minute');
+  return t(locale, 'signin.error.throttled_minutes', { minutes });
 }

@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../html.js';
 import { t, type Locale } from '../i18n/index.js';
-import { layout } from '../layout.js';
+import { layout, type Branding } from '../layout.js';
 import { csrfField, formFields, hiddenField, icons } from '../parts.js';
 
 export interface SignOutConfirmProps {
@@ -14,6 +14,8 @@ export interface SignOutConfirmProps {
   readonly hiddenFields: Readonly<Record<string, string>>;
   /** The relying party that asked, or null when unknown. */
   readonly clientName: string | null;
+  /** The operator's branding; absent: Sesame's own. */
+  readonly branding?: Branding;
 }
 
 /**
@@ -34,6 +36,7 @@ export function signOutConfirmPage(props: SignOutConfirmProps): SafeHtml {
   return layout({
     locale,
     title: t(locale, 'signout.title'),
+    ...(props.branding === undefined ? {} : { branding: props.branding }),
     body: html`<div class="icon-circle">${icons.signOut}</div>
       <h1>${t(locale, 'signout.title')}</h1>
       <p class="lead">${body}</p>
