@@ -2,7 +2,7 @@ import { chmod, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConfigError } from '../config/errors.js';
-import { describePostgresUrl } from '../storage/postgres/postgres-storage.js';
+import { describePostgresUrl } from '../storage/describe.js';
 import { ArgsError, parseArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { loadCommandConfig } from './load-config.js';

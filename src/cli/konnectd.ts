@@ -10,6 +10,7 @@ import type { CliIo } from './io.js';
 import { konnectdCheck } from './konnectd-check.js';
 import { runUntilSignalled } from './run-server.js';
 import { abortOnStopSignals, startApp } from './start-app.js';
+import { describeState, explainStartError } from './start-error.js';
 import { generatedKeyPlace } from '../tokens/shared-signing-key.js';
 
 export const konnectdUsage = `usage: konnectd <command>
@@ -92,13 +93,15 @@ async function serve(argv: string[], io: CliIo, options: KonnectdCliOptions): Pr
       'missing --signing-private-key parameter, using a generated key kept in the data directory',
     );
   }
+  log.info(describeState(config));
   let app;
   const stopping = abortOnStopSignals(log);
   try {
     app = await startApp(config, log, { signal: stopping.signal });
   } catch (error) {
-    log.fatal({ err: error }, 'failed to start');
-    io.stderr.write(`konnectd: ${error instanceof Error ? error.message : String(error)}\n`);
+    const explained = explainStartError(error, config, 'konnectd');
+    log.fatal({ err: error }, explained ?? 'failed to start');
+    io.stderr.write(`konnectd: ${explained ?? (error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   } finally {
     stopping.dispose();

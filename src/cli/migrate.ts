@@ -1,8 +1,7 @@
 import { ConfigError } from '../config/errors.js';
-import type { StorageConfig } from '../config/types.js';
 import { openStorage } from '../storage/open.js';
 import { migrations } from '../storage/sql/migrations/index.js';
-import { describePostgresUrl } from '../storage/postgres/postgres-storage.js';
+import { describeStorage } from '../storage/describe.js';
 import { StorageError } from '../storage/types.js';
 import { ArgsError, parseArgs } from './args.js';
 import type { CliIo } from './io.js';
@@ -71,16 +70,4 @@ function report(where: string, ran: readonly number[]): string {
   const lines = ran.map((id) => `  ${names.get(id) ?? String(id)}\n`);
   const count = ran.length === 1 ? '1 migration' : `${ran.length} migrations`;
   return `Applied ${count} to ${where}:\n${lines.join('')}It is now at migration ${latest}.\n`;
-}
-
-/** Where the storage is, without a password. */
-function describeStorage(storage: StorageConfig): string {
-  switch (storage.kind) {
-    case 'sqlite':
-      return `SQLite database ${storage.path}`;
-    case 'postgres':
-      return `PostgreSQL database ${describePostgresUrl(storage.url)}`;
-    case 'memory':
-      return 'memory storage';
-  }
 }

@@ -10,6 +10,7 @@ import type { CliIo } from './io.js';
 import { loadCommandConfig } from './load-config.js';
 import { runUntilSignalled } from './run-server.js';
 import { abortOnStopSignals, startApp } from './start-app.js';
+import { describeState, explainStartError } from './start-error.js';
 
 /**
  * `sesame serve [--config sesame.yaml]`: runs the provider until SIGINT/SIGTERM; SIGHUP
@@ -49,13 +50,17 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const log = createLogger(config);
   logConfigSource(log, located, config, configuringSettings);
   for (const warning of warnings) log.warn(warning);
+  log.info(describeState(config));
   let app: App | null;
   const stopping = abortOnStopSignals(log);
   try {
     app = await startApp(config, log, { signal: stopping.signal });
   } catch (error) {
-    if (!(error instanceof DemoRefusedError)) throw error;
-    io.stderr.write(`sesame: ${error.message}\n`);
+    const explained =
+      error instanceof DemoRefusedError ? error.message : explainStartError(error, config, 'sesame');
+    if (explained === null) throw error;
+    log.fatal({ err: error }, explained);
+    io.stderr.write(`sesame: ${explained}\n`);
     return 1;
   } finally {
     stopping.dispose();

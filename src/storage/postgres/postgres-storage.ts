@@ -6,6 +6,9 @@ import { createSqlStorage } from '../sql/sql-storage.js';
 import type { Transact } from '../sql/transact.js';
 import { StorageError, type Storage } from '../types.js';
 import { classifyPostgresError, isRetryablePostgresError } from './classify-error.js';
+import { describePostgresUrl } from '../describe.js';
+
+export { describePostgresUrl } from '../describe.js';
 
 /** Connections kept open to PostgreSQL when the configuration does not say. */
 export const DEFAULT_POOL_SIZE = 10;
@@ -94,17 +97,6 @@ export async function createPostgresStorage(
       return rows[0]?.locked === true;
     },
   });
-}
-
-/** The host, port and database of a postgres URL, never its password: for messages. */
-export function describePostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}/${database}`;
-  } catch {
-    return '(unreadable URL)';
-  }
 }
 
 function typeParser(oid: number, format?: 'text' | 'binary'): unknown {
