@@ -7,6 +7,7 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } f
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import semver from 'semver';
 import { freePort, waitUntilReady } from '../helpers/sesame-process.js';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -69,8 +70,11 @@ async function mustRun(
   return result.stdout;
 }
 
-async function packageJson(dir: string): Promise<{ version: string }> {
-  return JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version: string };
+async function packageJson(dir: string): Promise<{ version: string; engines: { node: string } }> {
+  return JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
+    version: string;
+    engines: { node: string };
+  };
 }
 
 /**
@@ -169,6 +173,34 @@ describe('the package from npm pack, installed with npm install -g', () => {
     for (const dev of ['tsx', 'typescript', 'openid-client']) {
       assert.equal(await stat(join(modules, dev)).catch(() => null), null, `${dev} is installed`);
     }
+  });
+
+  it('installs only packages that accept the oldest Node engines.node names (the shrinkwrap travels)', async () => {
+    const { engines } = await packageJson(repo);
+    const oldest = semver.minVersion(engines.node);
+    assert.ok(oldest);
+    const refusing: string[] = [];
+    const visit = async (dir: string): Promise<void> => {
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        if (name.startsWith('.')) continue;
+        if (name.startsWith('@')) {
+          await visit(join(dir, name));
+          continue;
+        }
+        const manifest = await readFile(join(dir, name, 'package.json'), 'utf8').catch(() => null);
+        if (manifest === null) continue;
+        const { version, engines: wants } = JSON.parse(manifest) as {
+          version: string;
+          engines?: { node?: string };
+        };
+        if (typeof wants?.node === 'string' && !semver.satisfies(oldest, wants.node)) {
+          refusing.push(`${name}@${version} wants node ${wants.node}`);
+        }
+        await visit(join(dir, name, 'node_modules'));
+      }
+    };
+    await visit(join(prefix, 'lib', 'node_modules', 'sesame', 'node_modules'));
+    assert.deepEqual(refusing, []);
   });
 
   it('installs sesame and konnectd commands that print the version', async () => {
