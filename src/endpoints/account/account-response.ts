@@ -7,7 +7,7 @@ import {
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../identity/password-length.js';
 import type { BrowserDeps, EndpointRequest, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
-import { localeOf, pageResponse } from '../pages.js';
+import { brandingOf, localeOf, pageResponse } from '../pages.js';
 import { csrfTokensFor } from '../signin/browser-session.js';
 import { userOf } from '../signin/user-display.js';
 
@@ -43,6 +43,7 @@ export async function accountResponse(
   const csrf = csrfTokensFor(req, deps, Object.values(purposes));
   const page = accountPage({
     locale: localeOf(req),
+    branding: brandingOf(deps.config),
     displayName: user.displayName,
     accountId: user.username,
     notice: state.notice ?? null,

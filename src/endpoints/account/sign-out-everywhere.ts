@@ -2,7 +2,7 @@ import { signedOutPage } from '../../views/index.js';
 import { endUserSessions } from '../../logout/end-user-sessions.js';
 import type { BrowserDeps, EndpointRequest, EndpointResponse } from '../types.js';
 import { paths } from '../paths.js';
-import { localeOf, pageResponse } from '../pages.js';
+import { brandingOf, localeOf, pageResponse } from '../pages.js';
 import {
   checkCsrf,
   clearBrowserState,
@@ -26,5 +26,7 @@ export async function submitSignOutEverywhere(
   await endUserSessions(deps, session.userId);
   deps.log.info({ sid: session.id }, 'signed out everywhere');
   const cookies = [clearSessionCookie(deps), ...clearBrowserState(deps)];
-  return pageResponse(signedOutPage({ locale: localeOf(req) }), { cookies });
+  return pageResponse(signedOutPage({ locale: localeOf(req), branding: brandingOf(deps.config) }), {
+    cookies,
+  });
 }

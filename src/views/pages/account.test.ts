@@ -104,4 +104,25 @@ describe('account page', () => {
     assert.ok(out.includes('<h1>Ihr Konto</h1>') && out.includes('>Zugriff entfernen</button>'));
     assert.ok(out.includes('>Überall abmelden</button>') && out.includes('>Abmelden</button>'));
   });
+
+  it("carries the operator's branding like the other pages", () => {
+    const out = checkDocument(
+      accountPage({
+        ...base,
+        branding: {
+          productName: 'Example Cloud',
+          logoHref: '/signin/v1/static/logo',
+          accentHref: '/signin/v1/static/accent.css?v=aa3300',
+          forgotPasswordUrl: null,
+          imprintUrl: 'https://example.com/imprint',
+          privacyUrl: null,
+        },
+      }),
+      'en',
+    );
+    assert.ok(out.includes('<title>Your account · Example Cloud</title>'), out.slice(0, 400));
+    assert.ok(out.includes('<img class="brand-logo" src="/signin/v1/static/logo" alt="">'));
+    assert.ok(out.includes('<a href="https://example.com/imprint">Imprint</a>'));
+    assert.ok(!out.includes('Sesame'));
+  });
 });

@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../html.js';
 import { t, type Locale } from '../i18n/index.js';
-import { layout } from '../layout.js';
+import { layout, type Branding } from '../layout.js';
 import { accountTile, alertBox, csrfField, hiddenField, icons } from '../parts.js';
 import { scopeDescription, type ConsentScope } from './consent.js';
 
@@ -35,6 +35,8 @@ export type PasswordSection =
 
 export interface AccountProps {
   readonly locale: Locale;
+  /** The operator's branding (`layout`); Sesame's own look when absent. */
+  readonly branding?: Branding;
   readonly displayName: string;
   /** Username, or username and e-mail, shown under the name. */
   readonly accountId: string;
@@ -57,6 +59,7 @@ export function accountPage(props: AccountProps): SafeHtml {
   const { locale } = props;
   return layout({
     locale,
+    ...(props.branding === undefined ? {} : { branding: props.branding }),
     title: t(locale, 'account.title'),
     body: html`<h1>${t(locale, 'account.title')}</h1>
       <p class="lead">${t(locale, 'account.signed_in_as', { user: props.displayName })}</p>
