@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import type { SigningAlg } from '../config/types.js';
 
@@ -23,6 +23,16 @@ export function generatePrivateKey(alg: SigningAlg): KeyObject {
  */
 export async function jwkThumbprint(publicKey: KeyObject): Promise<string> {
   return calculateJwkThumbprint(await exportJWK(publicKey), 'sha256');
+}
+
+/**
+ * Whether `path` is named as Sesame names a generated key file (`signing-<alg>.pem`): such a
+ * file listed in `signing.keys`, where it lies or copied elsewhere, keeps the kid it was
+ * published under (its thumbprint), not one derived from the file name, so relying parties'
+ * cached JWKS stay valid when an operator pins the generated key.
+ */
+export function isGeneratedKeyFileName(path: string): boolean {
+  return /^signing-(RS256|PS256|ES256|EdDSA)\.pem$/.test(basename(path));
 }
 
 /** Where a generated key is kept in a data directory: `<dataDir>/keys/signing-<alg>.pem`. */

@@ -173,6 +173,29 @@ describe('loadOrGenerateSigningKeys', () => {
     });
   }
 
+  it('keeps the kid of a generated key listed in signing.keys, where it lies or copied elsewhere', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sesame-data-'));
+    try {
+      const [generated] = await loadOrGenerateSigningKeys({ alg: 'RS256', keyFiles: [], dataDir, log });
+      const inPlace = join(dataDir, 'keys', 'signing-RS256.pem');
+      const [listed] = await loadOrGenerateSigningKeys({ alg: 'RS256', keyFiles: [inPlace], dataDir, log });
+      assert.equal(listed?.kid, generated?.kid, 'listed where it lies');
+      const copy = join(dir, 'signing-RS256.pem');
+      await writeFile(copy, (generated?.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string) ?? '');
+      const [copied] = await loadOrGenerateSigningKeys({ alg: 'RS256', keyFiles: [copy], dataDir: dir, log });
+      assert.equal(copied?.kid, generated?.kid, 'copied elsewhere');
+      const [named] = await loadOrGenerateSigningKeys({
+        alg: 'RS256',
+        keyFiles: [{ path: copy, kid: 'chosen' }],
+        dataDir: dir,
+        log,
+      });
+      assert.equal(named?.kid, 'chosen', 'an explicit kid still wins');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('leaves one key when two instances sharing a data directory start together', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'sesame-data-'));
     try {

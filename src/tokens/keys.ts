@@ -3,7 +3,12 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config, SigningAlg } from '../config/types.js';
 import { randomToken } from '../lib/ids.js';
-import { dataDirKeyPath, generatePrivateKey, jwkThumbprint } from './generated-key.js';
+import {
+  dataDirKeyPath,
+  generatePrivateKey,
+  isGeneratedKeyFileName,
+  jwkThumbprint,
+} from './generated-key.js';
 import { describeKey, keyFitsAlg } from './key-algs.js';
 import { loadSigningKeyFile, SigningKeyError } from './key-file.js';
 import { loadOrStoreSharedKey, type SharedKeyStorage } from './shared-signing-key.js';
@@ -58,7 +63,11 @@ export async function loadOrGenerateSigningKeys(options: SigningKeysOptions): Pr
   const keys: SigningKey[] = [];
   for (const spec of keyFiles) {
     const { path, kid } = typeof spec === 'string' ? { path: spec, kid: undefined } : spec;
-    const key = await loadSigningKeyFile(path, kid === undefined ? {} : { kid });
+    const loaded = await loadSigningKeyFile(path, kid === undefined ? {} : { kid });
+    const key =
+      kid === undefined && isGeneratedKeyFileName(path)
+        ? { ...loaded, kid: await jwkThumbprint(loaded.publicKey) }
+        : loaded;
     const clash = keys.find((k) => k.kid === key.kid);
     if (clash)
       throw new SigningKeyError('duplicate_kid', path, `kid ${key.kid} is already used by ${clash.source}`);
