@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { sesameCli, startSesame, type RunningSesame } from '../helpers/sesame-process.js';
 import { CookieJar, signInThroughPages } from '../helpers/http-login.js';
+import { presets } from '../../src/cli/presets/all.js';
 
 const alice = {
   username: 'alice',
@@ -124,8 +125,14 @@ async function signInAs(
     302,
     `a redirect to the app (no consent page: trusted), got ${landed.status} at ${landed.url}`,
   );
-  assert.ok(landed.url.startsWith(`${redirectUri}?`), landed.url);
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(landed.url), {
+  // The registered URI, its own query kept (WordPress's has one), with the response appended.
+  const expected = new URL(redirectUri);
+  const got = new URL(landed.url);
+  assert.equal(`${got.origin}${got.pathname}`, `${expected.origin}${expected.pathname}`, landed.url);
+  for (const [key, value] of expected.searchParams)
+    assert.equal(got.searchParams.get(key), value, landed.url);
+  if (expected.search !== '') return redeemByHand(config, got, redirectUri, auth, withPkce ? verifier : null);
+  const tokens = await oidc.authorizationCodeGrant(config, got, {
     expectedState: state,
     idTokenExpected: true,
     ...(withPkce ? { pkceCodeVerifier: verifier, expectedNonce: nonce } : {}),
@@ -133,6 +140,38 @@ async function signInAs(
   const sub = tokens.claims()?.sub;
   assert.ok(sub, 'the ID token names the user');
   return oidc.fetchUserInfo(config, tokens.access_token, sub);
+}
+
+/**
+ * The token request and userinfo as an app whose redirect URI has a query of its own sends
+ * them (WordPress: `admin-ajax.php?action=…`), by hand: openid-client derives the token
+ * request's redirect_uri from the callback URL without its query.
+ */
+async function redeemByHand(
+  config: oidc.Configuration,
+  callback: URL,
+  redirectUri: string,
+  auth: oidc.ClientAuth,
+  verifier: string | null,
+): Promise<oidc.UserInfoResponse> {
+  const meta = config.serverMetadata();
+  const form = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code: callback.searchParams.get('code') ?? '',
+    redirect_uri: redirectUri,
+    ...(verifier === null ? {} : { code_verifier: verifier }),
+  });
+  const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded' });
+  await auth(meta, config.clientMetadata(), form, headers);
+  const response = await fetch(String(meta.token_endpoint), { method: 'POST', headers, body: form });
+  const tokens = (await response.json()) as Record<string, unknown>;
+  assert.equal(response.status, 200, JSON.stringify(tokens));
+  assert.equal(typeof tokens.id_token, 'string', 'an ID token');
+  const userinfo = await fetch(String(meta.userinfo_endpoint), {
+    headers: { authorization: `Bearer ${String(tokens.access_token)}` },
+  });
+  assert.equal(userinfo.status, 200);
+  return (await userinfo.json()) as oidc.UserInfoResponse;
 }
 
 describe('sesame client add, against a running server', () => {
@@ -201,6 +240,26 @@ describe('sesame client add, against a running server', () => {
     );
     assert.equal(user.preferred_username, alice.username);
   });
+
+  // The presets that print a config snippet or a form of their own: the written client, with
+  // the preset's scopes and its way of sending the secret, signs a user in as that app would.
+  for (const name of ['gitlab', 'grafana', 'wordpress', 'matrix-synapse', 'outline', 'portainer']) {
+    it(`${name}: the written client signs a user in with the preset's scopes and secret method`, async () => {
+      const preset = presets.get(name);
+      assert.ok(preset, name);
+      const app = await clientAdd([name, '--url', `${APP}/${name}`]);
+      const [redirectUri] = app.redirectUris;
+      assert.ok(redirectUri?.startsWith(`${APP}/${name}/`), `printed ${String(redirectUri)}`);
+      await eventually(() => accepts(app.clientId, redirectUri), `the server serves ${name}`);
+      const auth =
+        preset.tokenEndpointAuthMethod === 'client_secret_post'
+          ? oidc.ClientSecretPost(app.secret)
+          : oidc.ClientSecretBasic(app.secret);
+      const user = await signInAs(app, redirectUri, preset.scopes.join(' '), auth, true);
+      assert.equal(user.preferred_username, alice.username);
+      assert.equal(user.email, alice.email);
+    });
+  }
 
   it('sesame client remove: the server drops the client by itself', async () => {
     const result = await sesameCli(['client', 'remove', 'tool', '--config', sesame.configFile]);
