@@ -26,7 +26,7 @@ import { StorageHealth } from './endpoints/health-check/storage-health.js';
 import { identityHealthFor } from './endpoints/health-check/identity-health.js';
 import { failingDependencies, type FailingDependency } from './endpoints/health-check/dependencies.js';
 import { noMetrics } from './metrics/metrics.js';
-import { createPrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { createPrometheusMetrics, type PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { instrumentStorage } from './metrics/instrument-storage.js';
 import { createMetricsListener, type MetricsListener } from './metrics/metrics-listener.js';
 
@@ -50,9 +50,14 @@ export interface App {
 const PURGE_INTERVAL_MS = 5 * 60 * 1000;
 
 /** The composition root: builds every part from the frozen Config. No module-level state. */
-export async function createApp(config: Config, log: Logger, clock: Clock = systemClock): Promise<App> {
+export async function createApp(
+  config: Config,
+  log: Logger,
+  clock: Clock = systemClock,
   // A registry of this app's own, never prom-client's global one; nothing is counted when off.
-  const metrics = config.metrics ? createPrometheusMetrics() : null;
+  // Made once by a caller that tries again (`startApp`): its process monitors cannot be stopped.
+  metrics: PrometheusMetrics | null = config.metrics ? createPrometheusMetrics() : null,
+): Promise<App> {
   const opened = await openStorage(config.storage);
   const storage = metrics === null ? opened : instrumentStorage(opened, metrics);
   const counted = metrics ?? noMetrics;

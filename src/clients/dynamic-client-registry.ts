@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DynamicClientRecord, DynamicClientStamp, DynamicClientStore } from '../storage/types.js';
+import { isStorageOutage } from '../oauth/storage-outage.js';
 import { signingAlgs } from '../tokens/key-algs.js';
 import { clientFromMetadata, DYNAMIC_CLIENT_ID_PREFIX } from './dynamic-client.js';
 import { ClientMetadataError } from './dynamic-metadata-error.js';
@@ -155,7 +156,20 @@ export class DynamicClientRegistry implements ClientLookup {
       const stored = new Set<string>();
       for (const stamp of await this.options.store.stamps()) {
         stored.add(stamp.clientId);
-        if (this.stamps.get(stamp.clientId) !== stampOf(stamp)) await this.refresh(stamp.clientId);
+        if (this.stamps.get(stamp.clientId) === stampOf(stamp)) continue;
+        try {
+          await this.refresh(stamp.clientId);
+        } catch (error) {
+          // One unreadable row must not stop the others, nor the deletions below, from being
+          // followed; an outage stops the whole pass.
+          if (isStorageOutage(error)) throw error;
+          this.options.log.warn(
+            { err: error, client_id: stamp.clientId },
+            'dynamically registered client not served: its stored record cannot be read',
+          );
+          this.stamps.set(stamp.clientId, stampOf(stamp));
+          if (this.entries.delete(stamp.clientId)) this.listed = null;
+        }
       }
       for (const clientId of [...this.stamps.keys()]) if (!stored.has(clientId)) this.forget(clientId);
     });

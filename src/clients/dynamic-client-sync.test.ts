@@ -9,6 +9,7 @@ import { createMemoryStorage } from '../storage/memory/memory-storage.js';
 import { StorageError, type DynamicClientRecord, type DynamicClientStore } from '../storage/types.js';
 import { withDynamicClients } from './dynamic-client-lookup.js';
 import { DynamicClientRegistry } from './dynamic-client-registry.js';
+import { lookupWithImplicitTrust } from './implicit-trust.js';
 import { ClientRegistry } from './registry.js';
 import { testClient } from './test-client.js';
 
@@ -40,7 +41,7 @@ function record(
 /** The store, counting the clients read one by one and failing while `failing` is set. */
 function countingStore(store: DynamicClientStore) {
   const counts = { get: 0, stamps: 0 };
-  const state = { failing: false };
+  const state: { failing: boolean; corrupt: string | null } = { failing: false, corrupt: null };
   const fail = () => {
     if (state.failing) throw new StorageError('unavailable', 'database unreachable');
   };
@@ -49,6 +50,7 @@ function countingStore(store: DynamicClientStore) {
     async get(clientId) {
       fail();
       counts.get++;
+      if (clientId === state.corrupt) throw new StorageError('corrupt', 'metadata is not JSON');
       return store.get(clientId);
     },
     async stamps() {
@@ -129,6 +131,26 @@ describe('dynamic clients registered, changed or deleted by another process', ()
     assert.equal(lines.filter((line) => line.client_id === 'dyn-bad').length, 1);
   });
 
+  it('follow the other clients, deletions included, when one stored record cannot be read', async () => {
+    const { log, lines } = logLines();
+    const { a, b, counts, state } = await twoProcesses(log);
+    await a.create(record('dyn-a'));
+    await a.create(record('dyn-b'));
+    await b.sync();
+    await a.update(record('dyn-a', { client_name: 'Renamed' }, 2), hashToken('dyn-a-token-1'));
+    await a.delete('dyn-b', hashToken('dyn-b-token-1'));
+    await a.create(record('dyn-c'));
+    state.corrupt = 'dyn-a';
+    await b.sync();
+    assert.equal(b.get('dyn-a'), null, 'the unreadable one is not served');
+    assert.equal(b.get('dyn-b'), null, 'the deletion is followed');
+    assert.equal(b.get('dyn-c')?.id, 'dyn-c', 'the new one is served');
+    const reads = counts.get;
+    await b.sync();
+    assert.equal(counts.get, reads, 'the unreadable version is not read again every pass');
+    assert.equal(lines.filter((line) => line.client_id === 'dyn-a').length, 1);
+  });
+
   it('bring a client registered elsewhere at once through catchUp, one read per id however many ask', async () => {
     const { a, b, counts } = await twoProcesses();
     await a.create(record('dyn-new'));
@@ -195,6 +217,31 @@ describe('dynamic clients registered, changed or deleted by another process', ()
     await lookup.catchUp?.('dyn-file');
     await lookup.catchUp?.('dyn-elsewhere');
     assert.equal(counts.get, 1, 'only the id the file does not have');
+  });
+});
+
+describe("the token endpoint's lookup, with Konnect's implicit trust", () => {
+  const KONNECT = {
+    anySecretForSecretlessClients: true,
+    redirectUriIgnoresQuery: true,
+    implicitTrustOnIssuerHost: true,
+    lenientTokenRequests: true,
+    trustedClientsGetAllScopes: true,
+  };
+
+  it('catches up on a client registered elsewhere, and never trusts a dyn- id it does not know', async () => {
+    const { a, b } = await twoProcesses();
+    const lookup = lookupWithImplicitTrust(
+      withDynamicClients(ClientRegistry.fromClients([]), b),
+      `${ISSUER}/app/cb`,
+      ISSUER,
+      KONNECT,
+    );
+    assert.equal(lookup.get('dyn-unknown'), null, 'a dyn- id is never implicitly trusted');
+    assert.equal(lookup.get('made-up')?.id, 'made-up', 'another unregistered id on the issuer host is');
+    await a.create(record('dyn-new'));
+    await lookup.catchUp?.('dyn-new');
+    assert.equal(lookup.get('dyn-new')?.name, 'dyn-new');
   });
 });
 

@@ -1,6 +1,7 @@
 import type { CompatRelaxations } from '../config/types.js';
 import { isPrintableAscii, schemeHostPath } from '../oauth/redirect-uri.js';
 import type { Client, ClientLookup } from './types.js';
+import { DYNAMIC_CLIENT_ID_PREFIX } from './dynamic-client.js';
 
 /**
  * Konnect's implicit trust (konnect-spec §2.3), a named compatibility relaxation: a client_id
@@ -11,7 +12,8 @@ import type { Client, ClientLookup } from './types.js';
  * off, the id is registered, or the URI is elsewhere — including Sesame's own paths on the
  * issuer's origin: an invented client_id sending its response to, say, another authorization
  * request would hand its tokens, in the fragment the browser carries over a redirect, to
- * whichever client that request names.
+ * whichever client that request names. Nor for an id with the dynamic prefix (`dyn-`): that
+ * names a registered client this process may not have read yet, never an unregistered one.
  */
 export function implicitlyTrustedClient(
   lookup: ClientLookup,
@@ -21,6 +23,7 @@ export function implicitlyTrustedClient(
   compat: CompatRelaxations,
 ): Client | null {
   if (!compat.implicitTrustOnIssuerHost || clientId === '' || redirectUri === undefined) return null;
+  if (clientId.startsWith(DYNAMIC_CLIENT_ID_PREFIX)) return null;
   if (lookup.get(clientId) !== null) return null;
   if (!isPrintableAscii(redirectUri) || !URL.canParse(redirectUri)) return null;
   const url = new URL(redirectUri);
@@ -98,8 +101,10 @@ export function lookupWithImplicitTrust(
   issuer: string,
   compat: CompatRelaxations,
 ): ClientLookup {
+  const catchUp = lookup.catchUp?.bind(lookup);
   return {
     get: (clientId) => resolveClient(lookup, clientId, redirectUri, issuer, compat),
     all: () => lookup.all(),
+    ...(catchUp === undefined ? {} : { catchUp }),
   };
 }

@@ -7,7 +7,10 @@ import { editDistance } from '../lib/edit-distance.js';
  * {@link COMPARED_LENGTH} characters and at most {@link MAX_CANDIDATES} candidates are weighed,
  * so a flood of made-up values costs little.
  */
-const COMPARED_LENGTH = 200;
+const COMPARED_LENGTH = 64;
+/** Redirect URIs are longer, and a client registers a few: the first 20 are compared further. */
+const COMPARED_URI_LENGTH = 300;
+const MAX_URI_CANDIDATES = 20;
 const MAX_CANDIDATES = 2_000;
 
 /**
@@ -21,6 +24,8 @@ export function closestClientIds(wanted: string, known: readonly string[]): stri
   for (const id of known.slice(0, MAX_CANDIDATES)) {
     const candidate = id.slice(0, COMPARED_LENGTH).toLowerCase();
     const related = target.length > 0 && (candidate.includes(target) || target.includes(candidate));
+    // The edit distance is at least the difference in length: most candidates end here.
+    if (!related && Math.abs(candidate.length - target.length) > limit) continue;
     const distance = editDistance(target, candidate);
     if (distance <= limit || related) scored.push({ id, distance });
   }
@@ -40,8 +45,8 @@ export interface RedirectUriHint {
 /** The registered redirect URI nearest to `sent`, and how they differ; null when none is registered. */
 export function closestRedirectUri(sent: string, registered: readonly string[]): RedirectUriHint | null {
   let best: { uri: string; distance: number } | null = null;
-  for (const uri of registered.slice(0, MAX_CANDIDATES)) {
-    const distance = editDistance(sent.slice(0, COMPARED_LENGTH), uri.slice(0, COMPARED_LENGTH));
+  for (const uri of registered.slice(0, MAX_URI_CANDIDATES)) {
+    const distance = editDistance(sent.slice(0, COMPARED_URI_LENGTH), uri.slice(0, COMPARED_URI_LENGTH));
     if (best === null || distance < best.distance) best = { uri, distance };
   }
   return best === null ? null : { closest: best.uri, difference: describeDifference(sent, best.uri) };

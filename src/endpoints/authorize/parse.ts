@@ -16,6 +16,7 @@ import { approveGuestScopes, guestFromRequest } from '../../identity/guest/guest
 import type { Client } from '../../clients/types.js';
 import { resolveClient } from '../../clients/implicit-trust.js';
 import { closestClientIds, closestRedirectUri } from '../../oauth/refusal-hints.js';
+import { DYNAMIC_CLIENT_ID_PREFIX } from '../../clients/dynamic-client.js';
 import { relaxationsFor } from '../../clients/relaxations.js';
 import { extraScopesOf, type Deps, type Params } from '../types.js';
 import { optionalParam, rejectRepeatedParams, requiredParam } from '../params.js';
@@ -44,12 +45,16 @@ export function checkClientAndRedirect(
     );
   }
   if (!client) {
-    warnRefused(deps, 'unknown client_id', clientId, redirectUri, {
+    warnRefused(deps, 'unknown client_id', clientId, redirectUri, () => ({
+      // Dynamically registered ids are random: only the operator's own can be a typo's target.
       closest_client_ids: closestClientIds(
         clientId,
-        deps.clients.all().map((c) => c.id),
+        deps.clients
+          .all()
+          .map((c) => c.id)
+          .filter((id) => !id.startsWith(DYNAMIC_CLIENT_ID_PREFIX)),
       ),
-    });
+    }));
     throw new OAuthError(
       'invalid_request',
       'The application that sent you here is not registered with this sign-in service.',
@@ -60,10 +65,12 @@ export function checkClientAndRedirect(
   }
   const { redirectUriIgnoresQuery } = relaxationsFor(client, deps.config.compat);
   if (!matchRedirectUri(client, redirectUri, { ignoreQuery: redirectUriIgnoresQuery })) {
-    const hint = closestRedirectUri(redirectUri, client.redirectUris);
-    warnRefused(deps, 'redirect_uri not registered for the client', clientId, redirectUri, {
-      closest_registered: hint?.closest ?? null,
-      difference: hint?.difference ?? 'the client registers no redirect_uri',
+    warnRefused(deps, 'redirect_uri not registered for the client', clientId, redirectUri, () => {
+      const hint = closestRedirectUri(redirectUri, client.redirectUris);
+      return {
+        closest_registered: hint?.closest ?? null,
+        difference: hint?.difference ?? 'the client registers no redirect_uri',
+      };
     });
     throw new OAuthError(
       'invalid_request',
@@ -82,20 +89,21 @@ export function checkClientAndRedirect(
 /**
  * An authorization request refused before its redirect_uri could be trusted: the user sees a
  * page, and the operator, who is the one who can mend the registration, gets a warning with
- * what was probably meant — once a minute per client and URI, however often it is sent.
+ * what was probably meant — once a minute per client and URI, however often it is sent. The
+ * hint is worked out only for a line that is logged.
  */
 function warnRefused(
   deps: Deps,
   reason: string,
   clientId: string,
   redirectUri: string,
-  hint: Record<string, unknown>,
+  hint: () => Record<string, unknown>,
 ): void {
   const sentId = clientId.slice(0, 200);
   const sentUri = redirectUri.slice(0, 500);
   if (deps.warnings?.allows(`authorize refused: ${sentId} ${sentUri}`, deps.clock.now()) === false) return;
   deps.log.warn(
-    { client_id: sentId, redirect_uri: sentUri, ...hint },
+    { client_id: sentId, redirect_uri: sentUri, ...hint() },
     `authorization request refused: ${reason}`,
   );
 }
