@@ -215,6 +215,30 @@ describe('LoginThrottle', () => {
     assert.equal(await refusedBy(throttle, 'alice', '192.0.2.1'), null, 'free when the wait is over');
   });
 
+  it('works out the wait of a lock once; repeated refusals count it down without reading again', async () => {
+    const { clock, store } = setup();
+    let counts = 0;
+    const counting = {
+      ...store,
+      count: (...args: Parameters<typeof store.count>) => (counts++, store.count(...args)),
+    };
+    const watched = new LoginThrottle({
+      store: counting,
+      limits: LIMITS,
+      clock,
+      log: pino({ enabled: false }),
+    });
+    await fail(watched, 5, 'alice', '192.0.2.1');
+    const first = await probe(watched, 'alice', '192.0.2.1');
+    assert.equal(first.blocked && first.retryAfterSeconds, 900);
+    const readsForFirst = counts;
+    assert.ok(readsForFirst > 2, 'the first refusal works the wait out');
+    clock.advance(100_000);
+    const again = await probe(watched, 'alice', '192.0.2.1');
+    assert.equal(again.blocked && again.retryAfterSeconds, 800, 'counted down');
+    assert.ok(counts - readsForFirst <= 2, `a repeated refusal read ${counts - readsForFirst} times`);
+  });
+
   it('locks an address that guesses across many accounts, an IPv6 /64 as one address', async () => {
     const { throttle } = setup();
     for (let i = 0; i < 20; i++) await fail(throttle, 1, `user${i}`, '203.0.113.5');

@@ -58,6 +58,9 @@ const SETTING: Readonly<Record<ThrottleLimit, string>> = {
 /** Keys remembered as already reported at warn; beyond this the oldest are forgotten. */
 const MAX_REPORTED = 10_000;
 
+/** How many lock ends `LoginThrottle` remembers (`#lockedUntil`), the oldest dropped first. */
+const MAX_LOCKS_REMEMBERED = 10_000;
+
 /**
  * Limits password guessing at sign-in (OWASP ASVS V2.2.1; RFC 6749 §10.10 asks for the same at
  * any password check) without letting anyone lock an account's owner out. Failures are counted
@@ -92,6 +95,12 @@ export class LoginThrottle {
   readonly #max: Readonly<Record<ThrottleLimit, number>>;
   /** Refused keys already reported at warn, with when, oldest first. */
   readonly #reported = new Map<string, number>();
+  /**
+   * When the lock on an address and pair ends, as last worked out: refused attempts are not
+   * counted, so it holds until then, and repeated refusals reuse it instead of reading again.
+   * Bounded like `#reported`; safe to lose.
+   */
+  readonly #lockedUntil = new Map<string, number>();
 
   /** @throws TypeError when the window or interval is not positive or a limit is not a positive integer. */
   constructor(options: LoginThrottleOptions) {
@@ -174,11 +183,21 @@ export class LoginThrottle {
    * the second (about a dozen reads, and only for a refused attempt).
    */
   async #lockedFor(keys: ThrottleKeys, at: number): Promise<number> {
+    const cacheKey = `${keys.address}\n${keys.pair}`;
+    const until = this.#lockedUntil.get(cacheKey);
+    if (until !== undefined && at < until) return Math.max(Math.ceil((until - at) / 1000), 1);
     const waits = await Promise.all([
       this.#waitUntilBelow(keys.address, this.#max.address, at),
       this.#waitUntilBelow(keys.pair, this.#max.account_address, at),
     ]);
-    return Math.max(...waits, 1);
+    const wait = Math.max(...waits, 1);
+    this.#lockedUntil.delete(cacheKey);
+    if (this.#lockedUntil.size >= MAX_LOCKS_REMEMBERED) {
+      const oldest = this.#lockedUntil.keys().next().value;
+      if (oldest !== undefined) this.#lockedUntil.delete(oldest);
+    }
+    this.#lockedUntil.set(cacheKey, at + wait * 1000);
+    return wait;
   }
 
   /** Seconds until `key` has fewer than `max` failures within the window (0: it already has). */
