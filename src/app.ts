@@ -3,8 +3,7 @@ import { WarningGate } from './lib/warning-gate.js';
 import type { Config } from './config/types.js';
 import type { Storage } from './storage/types.js';
 import { openStorage } from './storage/open.js';
-import { loadConfiguredKeys } from './tokens/keys.js';
-import { sharedKeyStorageFor } from './tokens/shared-signing-key.js';
+import { loadInstanceKeys } from './tokens/instance-keys.js';
 import { createTokenService } from './tokens/token-service.js';
 import { ClientRegistry } from './clients/registry.js';
 import { DynamicClientRegistry } from './clients/dynamic-client-registry.js';
@@ -64,16 +63,14 @@ export async function createApp(
   try {
     const demo = config.demo ? await ensureDemo(config, storage, log) : null;
     const csrfKey = await loadInstanceSecret(config, log);
-    const sharedKeys = sharedKeyStorageFor(
-      config,
-      { store: storage.generatedKeys, secret: csrfKey, clock },
-      log,
-    );
-    const keys = await loadConfiguredKeys(config, log, sharedKeys);
+    const keys = await loadInstanceKeys(config, log, {
+      store: storage.generatedKeys,
+      secret: csrfKey,
+      clock,
+    });
     const tokens = await createTokenService({
       issuer: config.issuer,
-      keys: keys.signing,
-      validationKeys: keys.validation,
+      keys: keys.source,
       alg: config.signing.alg,
       lifetimes: config.lifetimes,
       accessTokenFormat: config.accessTokenFormat,
@@ -136,6 +133,7 @@ export async function createApp(
     const server = await buildServer({ deps, routes: routes(deps, demo, dynamicClients) });
     registry.watch();
     dynamicClients?.startSync();
+    keys.ring?.start();
     const purge = setInterval(() => {
       storage
         .purgeExpired(clock.now())
@@ -159,6 +157,7 @@ export async function createApp(
       async close() {
         clearInterval(purge);
         dynamicClients?.stop();
+        await keys.ring?.stop();
         await backchannelLogout.stop();
         registry.close();
         await server.close();

@@ -8,6 +8,7 @@ import { clientsCommand } from './cli/clients.js';
 import { clientCommand } from './cli/client.js';
 import { migrateCommand } from './cli/migrate.js';
 import { backupCommand } from './cli/backup.js';
+import { keysCommand } from './cli/keys.js';
 import { formatDefaults } from './config/defaults.js';
 import type { CliIo } from './cli/io.js';
 import { runCommand } from './cli/process-io.js';
@@ -19,6 +20,7 @@ const usage = `usage: sesame <command>
   check [--config sesame.yaml]     check the configuration, clients file, storage, keys and directory
   migrate [--config sesame.yaml]   bring the storage's schema up to date (serve also does, at start)
   backup <file> [--config …]       copy the SQLite database while the server runs (see: sesame backup --help)
+  keys list|rotate|retire          rotate the generated signing keys with no downtime (see: sesame keys --help)
   config defaults                  print every configuration key with its default and description
   user add|passwd|list|remove|revoke   manage built-in users (see: sesame user --help)
   throttle list|clear [<username>]     show or clear the sign-in throttle (see: sesame throttle --help)
@@ -66,6 +68,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return migrateCommand(rest, io);
     case 'backup':
       return backupCommand(rest, io);
+    case 'keys':
+      return keysCommand(rest, io);
     case 'version':
     case '--version':
       io.stdout.write(`sesame ${version()}\n`);

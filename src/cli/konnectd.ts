@@ -85,7 +85,7 @@ async function serve(argv: string[], io: CliIo, options: KonnectdCliOptions): Pr
   for (const note of notes) log.info(note);
   if (config.signing.keys.length === 0 && generatedKeyPlace(config) === 'storage') {
     log.warn(
-      'missing --signing-private-key parameter, using a generated key kept in the database, sealed with the encryption secret',
+      'missing --signing-private-key parameter, using a generated key kept in the database, sealed with the instance secret (sesame keys rotates it)',
     );
   } else if (config.signing.keys.length === 0) {
     log.warn(

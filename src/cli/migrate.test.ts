@@ -49,6 +49,7 @@ const ALL_APPLIED = [
   '  0003-interaction-client-address',
   '  0004-protocol-completeness',
   '  0005-generated-keys',
+  '  0006-signing-key-ring',
 ].join('\n');
 
 describe('sesame migrate', () => {
@@ -59,13 +60,13 @@ describe('sesame migrate', () => {
     assert.equal(first.code, 0);
     assert.equal(
       first.stdout,
-      `Applied 5 migrations to SQLite database ${join(dir, 'm.db')}:\n${ALL_APPLIED}\nIt is now at migration 5.\n`,
+      `Applied 6 migrations to SQLite database ${join(dir, 'm.db')}:\n${ALL_APPLIED}\nIt is now at migration 6.\n`,
     );
     const second = await run(['--config', file]);
     assert.equal(second.code, 0);
     assert.equal(
       second.stdout,
-      `SQLite database ${join(dir, 'm.db')} is up to date (migration 5); nothing to apply.\n`,
+      `SQLite database ${join(dir, 'm.db')} is up to date (migration 6); nothing to apply.\n`,
     );
   });
 
@@ -101,17 +102,17 @@ if ('skip' in schemas) {
       const where = `PostgreSQL database ${new URL(url).hostname}:${new URL(url).port || '5432'}${new URL(url).pathname}`;
       assert.equal(
         first.stdout,
-        `Applied 5 migrations to ${where}:\n${ALL_APPLIED}\nIt is now at migration 5.\n`,
+        `Applied 6 migrations to ${where}:\n${ALL_APPLIED}\nIt is now at migration 6.\n`,
       );
       const second = await run([], { SESAME_STORAGE: url, SESAME_ISSUER: 'https://id.example.org' });
       assert.equal(second.code, 0);
-      assert.equal(second.stdout, `${where} is up to date (migration 5); nothing to apply.\n`);
+      assert.equal(second.stdout, `${where} is up to date (migration 6); nothing to apply.\n`);
 
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
         const { rows } = await client.query('select count(*)::int as n from sesame_migrations');
-        assert.deepEqual(rows, [{ n: 5 }]);
+        assert.deepEqual(rows, [{ n: 6 }]);
       } finally {
         await client.end();
       }

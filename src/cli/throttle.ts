@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import { openStorage } from '../storage/open.js';
 import { StorageError, type Storage, type ThrottleKeyFailures } from '../storage/types.js';
 import { ArgsError, parseArgs } from './args.js';
+import { textTable } from './text-table.js';
 import type { CliIo } from './io.js';
 
 const USAGE = `Usage:
@@ -88,7 +89,7 @@ async function list(argv: string[], io: CliIo, clock: Clock): Promise<number> {
       io.stdout.write(`No failed sign-ins in the last ${windowSeconds} s.\n`);
     } else {
       io.stdout.write(
-        table(
+        textTable(
           ['LIMIT', 'ACCOUNT', 'ADDRESS', 'FAILURES', 'LAST FAILURE', 'STATE'],
           rows.map((row) => [
             row.limit,
@@ -209,14 +210,4 @@ function printable(text: string): string {
 
 function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
 }

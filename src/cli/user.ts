@@ -14,6 +14,7 @@ import { randomId } from '../lib/ids.js';
 import { openStorage } from '../storage/open.js';
 import { StorageError, type Storage, type UserRecord } from '../storage/types.js';
 import { ArgsError, parseArgs } from './args.js';
+import { textTable } from './text-table.js';
 import type { CliIo } from './io.js';
 import { CONTACT_OPTIONS, CONTACT_USAGE, readContactOptions } from './user-contact.js';
 
@@ -198,7 +199,7 @@ async function listUsers(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write('No users.\n');
     } else {
       const rows = users.map((u) => [u.username, u.name ?? '', u.email ?? '']);
-      io.stdout.write(table(['USERNAME', 'NAME', 'EMAIL'], rows));
+      io.stdout.write(textTable(['USERNAME', 'NAME', 'EMAIL'], rows));
     }
   });
 }
@@ -344,14 +345,4 @@ function publicView(user: UserRecord) {
     createdAt: new Date(user.createdAt).toISOString(),
     updatedAt: new Date(user.updatedAt).toISOString(),
   };
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
 }

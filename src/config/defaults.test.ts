@@ -47,7 +47,7 @@ test('sesame config defaults lists every key with its description and environmen
 test('sesame config defaults prints literal defaults as values and derived ones commented out', () => {
   const parsed = parse(formatDefaults()) as Record<string, unknown>;
   assert.equal(parsed.issuer, 'http://localhost:8777');
-  assert.deepEqual(parsed.signing, { keys: [], alg: 'RS256' });
+  assert.deepEqual(parsed.signing, { keys: [], alg: 'RS256', publish_delay: '10m' });
   assert.equal((parsed.lifetimes as Record<string, unknown>).access_token, '10m');
   assert.equal(parsed.storage, undefined);
   assert.equal(parsed.registration, undefined);

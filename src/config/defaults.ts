@@ -93,6 +93,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description: 'JWS algorithm for ID and access tokens: RS256, PS256, ES256 or EdDSA.',
   },
   {
+    path: 'signing.publish_delay',
+    kind: 'duration',
+    default: '10m',
+    description:
+      'How long a key made by sesame keys rotate is published before it signs, so that apps caching the JWKS know it first.',
+  },
+  {
     path: 'lifetimes.access_token',
     kind: 'duration',
     default: '10m',

@@ -14,6 +14,7 @@ identifier_scopes: conf/identifier-scopes.yaml
 signing:
   keys: [keys/a.pem, /etc/sesame/b.pem]
   alg: ES256
+  publish_delay: 1h
 lifetimes:
   access_token: 300
   id_token: 2h
@@ -71,7 +72,7 @@ test('with no file and no environment Sesame runs a local development instance',
     identity: { kind: 'builtin' },
     registration: null,
     identifierScopes: null,
-    signing: { alg: 'RS256', keys: [] },
+    signing: { alg: 'RS256', keys: [], publishDelay: 600 },
     lifetimes: {
       accessToken: 600,
       idToken: 3600,
@@ -153,7 +154,7 @@ test('a file setting every key gives exactly those values', () => {
     identity: { kind: 'builtin' },
     registration: join(dir, 'etc', 'conf', 'identifier-registration.yaml'),
     identifierScopes: join(dir, 'etc', 'conf', 'identifier-scopes.yaml'),
-    signing: { alg: 'ES256', keys: [join(dir, 'etc', 'keys', 'a.pem')] },
+    signing: { alg: 'ES256', keys: [join(dir, 'etc', 'keys', 'a.pem')], publishDelay: 3600 },
     lifetimes: {
       accessToken: 300,
       idToken: 7200,

@@ -211,6 +211,7 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
     signing: {
       alg: data.signing.alg,
       keys: data.signing.keys.map((key) => resolve(baseFor('signing.keys'), key)),
+      publishDelay: data.signing.publish_delay,
     },
     lifetimes: {
       accessToken: data.lifetimes.access_token,

@@ -181,6 +181,7 @@ export const configSchema = section({
   signing: section({
     keys: z.array(text('a file path'), { error: 'must be a list of PEM file paths' }),
     alg: oneOf(['RS256', 'PS256', 'ES256', 'EdDSA']),
+    publish_delay: duration(0),
   }),
   lifetimes,
   compat: oneOf(['none', 'konnect']),

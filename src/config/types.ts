@@ -161,6 +161,11 @@ export interface Config {
      * konnect-spec §3.2). Absent or null: none.
      */
     readonly validationKeysPath?: string | null;
+    /**
+     * Seconds a key `sesame keys rotate` adds is published before it signs (issue 10). Absent:
+     * `DEFAULT_PUBLISH_DELAY_SECONDS`.
+     */
+    readonly publishDelay?: number;
   };
   readonly lifetimes: Lifetimes;
   readonly compat: CompatRelaxations;

@@ -11,7 +11,6 @@ import {
 } from './generated-key.js';
 import { describeKey, keyFitsAlg } from './key-algs.js';
 import { loadSigningKeyFile, SigningKeyError } from './key-file.js';
-import { loadOrStoreSharedKey, type SharedKeyStorage } from './shared-signing-key.js';
 import type { SigningKey, VerificationKey } from './types.js';
 import { loadValidationKeys, mergeValidationKeys } from './validation-keys.js';
 
@@ -28,11 +27,6 @@ export interface SigningKeysOptions {
   /** Where a generated key is kept (`<dataDir>/keys/signing-<alg>.pem`). */
   readonly dataDir: string;
   readonly log: Logger;
-  /**
-   * Keep a generated key in storage instead, sealed with the instance secret, so that every
-   * instance on it signs with one key (see `sharedKeyStorageFor`).
-   */
-  readonly shared?: SharedKeyStorage;
 }
 
 /**
@@ -45,17 +39,14 @@ export interface SigningKeysOptions {
  * logs a warning that a generated key is in use. Creation is exclusive, so instances sharing
  * a data directory that start together end up with one key. A generated key's kid is its
  * RFC 7638 thumbprint, so a replaced key never reuses a kid that relying parties have cached.
- * With `shared`, the generated key is the one in storage instead (`loadOrStoreSharedKey`).
+ * Generated keys kept in storage are a ring of their own (`key-ring.ts`), not loaded here.
  */
 export async function loadOrGenerateSigningKeys(options: SigningKeysOptions): Promise<SigningKey[]> {
   const { alg, keyFiles, log } = options;
   if (keyFiles.length === 0) {
-    const key = options.shared
-      ? await loadOrStoreSharedKey({ ...options.shared, alg, dataDir: options.dataDir, log })
-      : await loadOrGenerateKey(alg, options.dataDir, log);
-    const where = options.shared ? { storage: true } : { path: key.source };
+    const key = await loadOrGenerateKey(alg, options.dataDir, log);
     log.warn(
-      { ...where, kid: key.kid, alg },
+      { path: key.source, kid: key.kid, alg },
       'using a generated signing key; configure signing keys for production',
     );
     return [key];
@@ -95,16 +86,14 @@ export interface ConfiguredKeys {
  * The keys `Config.signing` describes, logged in Konnect's order (konnect-spec §6): the
  * signing keys, the first under `signing.kid` when set, in which case its file-derived kid
  * stays published and verifying too, as Konnect registers the key under both (§3.2, §3.3);
- * then the keys in `signing.validationKeysPath`. Without key files, a generated key is kept in
- * `shared` when given (see `sharedKeyStorageFor`), else in the data directory.
+ * then the keys in `signing.validationKeysPath`. Without key files, the generated key in the data
+ * directory; generated keys kept in storage are a `KeyRing` instead (`sharedKeyStorageFor`).
  *
- * @throws SigningKeyError or ValidationKeyError naming the file that cannot be used;
- *   SealedKeyError or StorageError for a key kept in `shared`.
+ * @throws SigningKeyError or ValidationKeyError naming the file that cannot be used.
  */
 export async function loadConfiguredKeys(
   config: Pick<Config, 'signing' | 'dataDir'>,
   log: Logger,
-  shared?: SharedKeyStorage,
 ): Promise<ConfiguredKeys> {
   const { alg, keys: files, kid, validationKeysPath } = config.signing;
   for (const path of files) log.info({ path }, 'loading signing key');
@@ -114,7 +103,6 @@ export async function loadConfiguredKeys(
     keyFiles: specs,
     dataDir: config.dataDir,
     log,
-    shared,
   });
   for (const key of signing) log.debug({ kid: key.kid, path: key.source }, 'loaded signer key');
 

@@ -13,7 +13,8 @@ import { openTestSchemas } from '../storage/postgres/test-database.js';
 import { StorageError, type GeneratedKeyStore, type Storage } from '../storage/types.js';
 import { generatePrivateKey } from './generated-key.js';
 import { buildJwks } from './jwks.js';
-import { loadConfiguredKeys, loadOrGenerateSigningKeys, SigningKeyError } from './keys.js';
+import { KeyRing } from './key-ring.js';
+import { loadOrGenerateSigningKeys, SigningKeyError } from './keys.js';
 import { SealedKeyError } from './sealed-key.js';
 import { sharedKeyStorageFor, type SharedKeyStorage } from './shared-signing-key.js';
 import type { SigningKey } from './types.js';
@@ -60,17 +61,25 @@ async function startInstance(options: {
   alg?: SigningAlg;
   log?: Logger;
 }): Promise<SigningKey> {
-  const shared: SharedKeyStorage = { store: options.store, secret: options.secret, clock };
-  const [key, ...rest] = await loadOrGenerateSigningKeys({
+  const ring = await KeyRing.open({
+    store: options.store,
+    secret: options.secret,
+    clock,
     alg: options.alg ?? 'ES256',
-    keyFiles: [],
     dataDir: options.dataDir,
     log: options.log ?? silent,
-    shared,
+    keepForMs: 60_000,
   });
-  assert.equal(rest.length, 0);
-  return key!;
+  const { signer, verification } = ring.current();
+  assert.deepEqual(
+    verification.map((k) => k.kid),
+    [signer.kid],
+  );
+  return signer;
 }
+
+/** The first key stored for `alg`, or null. */
+const firstStored = async (store: GeneratedKeyStore, alg: string) => (await store.list(alg))[0] ?? null;
 
 const jwk = async (key: SigningKey) => (await buildJwks([key])).keys[0];
 
@@ -84,28 +93,24 @@ describe('a generated signing key shared through storage', () => {
     it(`gives two instances with their own data directories and one secret the same ${alg} key`, async () => {
       const secret = randomBytes(32);
       const { log, lines } = capturingLog();
-      const config = (dir: string) => ({ dataDir: dir, signing: { alg, keys: [] } });
-      const shared: SharedKeyStorage = { store: storage.generatedKeys, secret, clock };
+      const store = storage.generatedKeys;
       const [dirA, dirB] = [await dataDir(), await dataDir()];
-      const a = await loadConfiguredKeys(config(dirA), log, shared);
-      const b = await loadConfiguredKeys(config(dirB), silent, shared);
-      assert.equal(b.signing[0]?.kid, a.signing[0]?.kid);
-      assert.deepEqual(await jwk(b.signing[0]!), await jwk(a.signing[0]!));
-      assert.equal((await storage.generatedKeys.get(alg))?.kid, a.signing[0]?.kid);
+      const a = await startInstance({ store, secret, dataDir: dirA, alg, log });
+      const b = await startInstance({ store, secret, dataDir: dirB, alg });
+      assert.equal(b.kid, a.kid);
+      assert.deepEqual(await jwk(b), await jwk(a));
+      assert.equal((await firstStored(store, alg))?.kid, a.kid);
       for (const dir of [dirA, dirB])
         assert.equal(await exists(join(dir, 'keys')), false, 'no key file written');
 
-      const kid = a.signing[0]?.kid;
+      const kid = a.kid;
       assert.ok(
         lines.some((l) => l.level === 30 && l.msg === 'generated a new signing key' && l['kid'] === kid),
       );
       assert.ok(
         lines.some(
           (l) =>
-            l.level === 30 &&
-            l.msg === 'signing key shared through storage' &&
-            l['kid'] === kid &&
-            l['alg'] === alg,
+            l.level === 30 && l.msg === 'set provider signing key' && l['id'] === kid && l['method'] === alg,
         ),
       );
       assert.ok(
@@ -122,7 +127,7 @@ describe('a generated signing key shared through storage', () => {
     );
     const [a, b] = await Promise.all(starts);
     assert.equal(a?.kid, b?.kid);
-    assert.equal((await storage.generatedKeys.get('RS256'))?.kid, a?.kid);
+    assert.equal((await firstStored(storage.generatedKeys, 'RS256'))?.kid, a?.kid);
   });
 
   it('refuses to start with another secret than the one that stored the key, saying what to fix', async () => {
@@ -183,14 +188,16 @@ describe('a generated signing key shared through storage', () => {
       (error: unknown) =>
         error instanceof SigningKeyError && error.code === 'alg_mismatch' && error.path === path,
     );
-    assert.equal(await storage.generatedKeys.get('ES256'), null);
+    assert.equal(await firstStored(storage.generatedKeys, 'ES256'), null);
   });
 
   it("passes on the storage's errors", async () => {
     const down = new StorageError('unavailable', 'database down');
     const store: GeneratedKeyStore = {
-      get: () => Promise.reject(down),
+      list: () => Promise.reject(down),
       insertIfAbsent: () => Promise.reject(down),
+      add: () => Promise.reject(down),
+      retire: () => Promise.reject(down),
     };
     await assert.rejects(startInstance({ store, secret: randomBytes(32), dataDir: await dataDir() }), down);
   });
@@ -224,12 +231,16 @@ describe('where a generated signing key is kept', () => {
     assert.deepEqual(lines, []);
   });
 
-  it('is the data directory with SQLite and memory storage, as before', () => {
+  it('is storage with SQLite, whatever the secret, so that sesame keys can rotate it', () => {
     const { log, lines } = capturingLog();
-    assert.equal(
-      sharedKeyStorageFor(configWith({ kind: 'sqlite', path: '/var/lib/sesame/sesame.db' }), sharing, log),
-      undefined,
-    );
+    const sqlite = { kind: 'sqlite', path: '/var/lib/sesame/sesame.db' } as const;
+    assert.equal(sharedKeyStorageFor(configWith(sqlite), sharing, log), sharing);
+    assert.equal(sharedKeyStorageFor(configWith(sqlite, { kind: 'ephemeral' }), sharing, log), sharing);
+    assert.deepEqual(lines, []);
+  });
+
+  it('is the data directory with memory storage, whose ring would not outlive the process', () => {
+    const { log, lines } = capturingLog();
     assert.equal(sharedKeyStorageFor(configWith({ kind: 'memory' }), sharing, log), undefined);
     assert.deepEqual(lines, []);
   });

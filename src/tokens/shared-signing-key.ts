@@ -26,16 +26,19 @@ export interface SharedKeyOptions extends SharedKeyStorage {
 }
 
 /**
- * Where a generated signing key lives (DESIGN.md "PostgreSQL storage"): in storage when its
- * instances may share it — PostgreSQL, and an instance secret that is not `ephemeral` to seal
- * it with; otherwise in `<dataDir>/keys`, as with SQLite and memory storage.
+ * Where generated signing keys live (DESIGN.md "PostgreSQL storage", "Signing keys"): in a key
+ * ring in storage, which `sesame keys` rotates and every instance follows, with SQLite, and
+ * with PostgreSQL when the instances share an instance secret to seal the keys with (one that
+ * is not `ephemeral`: konnectd without `--encryption-secret` keeps one per data directory).
+ * Otherwise one key in `<dataDir>/keys`: memory storage, whose ring would not outlive the
+ * process, and PostgreSQL with an ephemeral secret.
  */
 export function generatedKeyPlace(
   config: Pick<Config, 'storage' | 'instanceSecret'>,
 ): 'storage' | 'data-dir' {
-  return config.storage.kind === 'postgres' && config.instanceSecret?.kind !== 'ephemeral'
-    ? 'storage'
-    : 'data-dir';
+  const { kind } = config.storage;
+  if (kind === 'sqlite') return 'storage';
+  return kind === 'postgres' && config.instanceSecret?.kind !== 'ephemeral' ? 'storage' : 'data-dir';
 }
 
 /**
@@ -61,28 +64,34 @@ export function sharedKeyStorageFor(
 }
 
 /**
- * The generated signing key for `alg` that every instance on the storage signs with (issue 9).
- * The stored one when there is one. Otherwise this instance offers a key — its data directory's
- * `keys/signing-<alg>.pem` when there is one, so that an instance upgraded from a file key
- * keeps its kid, else a new one — sealed with `secret` (`sealed-key.ts`), and signs with
- * whichever key the storage kept first. The kid is the key's RFC 7638 thumbprint. Logs where
- * the key lives.
+ * Makes sure the storage holds a first generated key for `alg` (issue 9): when it has none, this
+ * instance offers one — its data directory's `keys/signing-<alg>.pem` when there is one, so that
+ * an instance upgraded from a file key keeps its kid, else a new one — sealed with `secret`
+ * (`sealed-key.ts`), and whichever instance's offer the storage kept first is the ring's first
+ * key (`key-ring.ts`). The kid is the key's RFC 7638 thumbprint. Logs what became of the offer.
  *
- * @throws SealedKeyError when the stored key cannot be opened with `secret` (another instance
- *   stored it with another secret); SigningKeyError when the data directory's key cannot be
- *   used for `alg`; StorageError from the store.
+ * @throws SigningKeyError when the data directory's key cannot be used for `alg`;
+ *   StorageError from the store.
  */
-export async function loadOrStoreSharedKey(options: SharedKeyOptions): Promise<SigningKey> {
+export async function ensureStoredKey(options: SharedKeyOptions): Promise<void> {
   const { alg, store, log } = options;
-  let record = await store.get(alg);
-  if (record === null) {
-    const offer = await offerKey(options);
-    record = await store.insertIfAbsent(offer.record);
-    reportOffer(offer, record, log);
-  }
-  const key = await openRecord(record, options.secret);
-  log.info({ kid: key.kid, alg }, 'signing key shared through storage');
-  return key;
+  if ((await store.list(alg)).length > 0) return;
+  const offer = await offerKey(options);
+  const stored = await store.insertIfAbsent(offer.record);
+  reportOffer(offer, stored, log);
+}
+
+/** A new key for the ring at `seq`, signing from `signsFrom`, sealed with the instance secret. */
+export async function newRingRecord(
+  options: Pick<SharedKeyOptions, 'alg' | 'secret' | 'clock'>,
+  seq: number,
+  signsFrom: number,
+): Promise<GeneratedKeyRecord> {
+  const { alg, secret, clock } = options;
+  const privateKey = generatePrivateKey(alg);
+  const kid = await jwkThumbprint(createPublicKey(privateKey));
+  const sealedKey = sealPrivateKey(privateKey, { alg, kid }, secret);
+  return { alg, seq, kid, sealedKey, createdAt: clock.now(), signsFrom, retiredAt: null };
 }
 
 interface Offer {
@@ -98,8 +107,9 @@ async function offerKey(options: SharedKeyOptions): Promise<Offer> {
   const privateKey = existing ?? generatePrivateKey(alg);
   const kid = await jwkThumbprint(createPublicKey(privateKey));
   const sealedKey = sealPrivateKey(privateKey, { alg, kid }, secret);
+  const now = clock.now();
   return {
-    record: { alg, kid, sealedKey, createdAt: clock.now() },
+    record: { alg, seq: 1, kid, sealedKey, createdAt: now, signsFrom: now, retiredAt: null },
     importedFrom: existing === null ? null : path,
   };
 }
@@ -141,7 +151,13 @@ function reportOffer(offer: Offer, stored: GeneratedKeyRecord, log: Logger): voi
   }
 }
 
-async function openRecord(record: GeneratedKeyRecord, secret: Uint8Array): Promise<SigningKey> {
+/**
+ * The private key of a stored record, checked against its alg and kid.
+ *
+ * @throws SealedKeyError when it cannot be opened with `secret` (another instance stored it
+ *   with another secret), or does not match its alg or kid.
+ */
+export async function openRecord(record: GeneratedKeyRecord, secret: Uint8Array): Promise<SigningKey> {
   const { alg, kid } = record;
   const privateKey = openSealedKey(record.sealedKey, { alg, kid }, secret);
   const publicKey = createPublicKey(privateKey);

@@ -2,8 +2,8 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import type { AccessTokenFormat, SigningAlg } from '../config/types.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
 import { accessTokenContents, accessTokenFormats, requireText } from './access-token-formats.js';
-import { buildJwks } from './jwks.js';
 import { keyFitsAlg } from './key-algs.js';
+import { fixedKeySource, type KeySource } from './key-source.js';
 import {
   LOGOUT_TOKEN_LIFETIME_SECONDS,
   LOGOUT_TOKEN_TYPE,
@@ -24,12 +24,15 @@ import { verifyAccessToken, verifyIdTokenHint } from './verify.js';
 export interface TokenServiceOptions {
   /** No trailing slash; becomes `iss` and is required of every token verified. */
   readonly issuer: string;
-  /** Signing keys, the preferred one first (see `loadOrGenerateSigningKeys`). */
-  readonly keys: readonly SigningKey[];
+  /**
+   * Signing keys, the preferred one first (see `loadOrGenerateSigningKeys`); or a source whose
+   * keys may change while the instance runs (a ring of generated keys, `key-ring.ts`).
+   */
+  readonly keys: readonly SigningKey[] | KeySource;
   /**
    * Public keys that only verify (konnectd `--validation-keys-path`, konnect-spec §3.2):
    * published in the JWKS and accepted for ID token hints and access tokens. Their kids must
-   * differ from the signing keys' (see `mergeValidationKeys`).
+   * differ from the signing keys' (see `mergeValidationKeys`). Only with a list of `keys`.
    */
   readonly validationKeys?: readonly VerificationKey[];
   readonly alg: SigningAlg;
@@ -91,9 +94,11 @@ const registeredIdTokenClaims = new Set([
  * positive integer.
  */
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
-  const { issuer, keys, alg, lifetimes, clock } = options;
-  const signingKey = keys.find((key) => keyFitsAlg(key.privateKey, alg));
-  if (signingKey === undefined) throw new TypeError(`no signing key suits ${alg}`);
+  const { issuer, alg, lifetimes, clock } = options;
+  const keys =
+    'current' in options.keys
+      ? options.keys
+      : await fixedKeySource(options.keys, options.validationKeys ?? [], alg);
   const accessTokenFormat = options.accessTokenFormat ?? 'rfc9068';
   if (!accessTokenFormats.includes(accessTokenFormat))
     throw new TypeError(`unknown access token format ${String(accessTokenFormat)}`);
@@ -104,30 +109,48 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     if (!Number.isInteger(seconds) || seconds <= 0)
       throw new TypeError(`lifetime ${name} must be a positive integer`);
   }
-  const verificationKeys: readonly VerificationKey[] = [...keys, ...(options.validationKeys ?? [])];
-  const jwks = await buildJwks(verificationKeys);
-  const verifyContext = { issuer, keys: verificationKeys, alg, clock };
+  // The keys of the moment of each call: a ring may publish, start or retire one at any time.
+  const verifyContext = {
+    issuer,
+    alg,
+    clock,
+    get keys(): readonly VerificationKey[] {
+      return keys.current().verification;
+    },
+  };
 
   /**
-   * The client's algorithm when the key can produce it, else the configured one — never
-   * `none`: logout tokens and userinfo responses are always signed.
+   * The client's algorithm when the signing key can produce it, else the configured one —
+   * never `none`: logout tokens and userinfo responses are always signed.
    */
-  const algFor = (requested: string | null | undefined): SigningAlg =>
-    requested && keyFitsAlg(signingKey.privateKey, requested) ? requested : alg;
+  const algFor = (signer: SigningKey, requested: string | null | undefined): SigningAlg =>
+    requested && keyFitsAlg(signer.privateKey, requested) ? requested : alg;
 
+  const signWith = (
+    signer: SigningKey,
+    payload: Record<string, unknown>,
+    typ: string,
+    lifetime: number,
+    useAlg: string,
+  ): Promise<string> => {
+    const now = epochSeconds(clock);
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: useAlg, kid: signer.kid, typ })
+      .setIssuer(issuer)
+      .setIssuedAt(now)
+      .setExpirationTime(now + lifetime)
+      .sign(signer.privateKey);
+  };
+
+  /** Signs with the signing key of the moment, in the client's `requestedAlg` when it can. */
   const sign = (
     payload: Record<string, unknown>,
     typ: string,
     lifetime: number,
-    useAlg: string = alg,
+    requestedAlg: string | null = null,
   ): Promise<string> => {
-    const now = epochSeconds(clock);
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: useAlg, kid: signingKey.kid, typ })
-      .setIssuer(issuer)
-      .setIssuedAt(now)
-      .setExpirationTime(now + lifetime)
-      .sign(signingKey.privateKey);
+    const { signer } = keys.current();
+    return signWith(signer, payload, typ, lifetime, algFor(signer, requestedAlg));
   };
 
   /**
@@ -146,25 +169,27 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   };
 
   const mintLogoutToken = async (claims: LogoutTokenClaims): Promise<string> =>
-    sign(logoutTokenPayload(claims), LOGOUT_TOKEN_TYPE, LOGOUT_TOKEN_LIFETIME_SECONDS, algFor(claims.alg));
+    sign(logoutTokenPayload(claims), LOGOUT_TOKEN_TYPE, LOGOUT_TOKEN_LIFETIME_SECONDS, claims.alg ?? null);
 
   return {
     alg,
     accessTokenFormat,
-    jwks: () => jwks,
+    jwks: () => keys.current().jwks,
 
     mintIdToken(claims: IdTokenClaims): Promise<string> {
       requireText('sub', claims.sub);
       requireText('aud', claims.aud);
       if (claims.alg === 'none') return Promise.resolve(mintUnsecuredIdToken(claims));
-      const useAlg = algFor(claims.alg);
+      // The hashes follow the alg the token is signed with, so both come from one snapshot.
+      const { signer } = keys.current();
+      const useAlg = algFor(signer, claims.alg);
       const hashes = {
         ...(claims.accessToken === null ? {} : { at_hash: tokenHash(claims.accessToken, useAlg) }),
         ...(claims.code === null || claims.code === undefined
           ? {}
           : { c_hash: tokenHash(claims.code, useAlg) }),
       };
-      return sign(idTokenPayload(claims, hashes), 'JWT', lifetimes.idToken, useAlg);
+      return signWith(signer, idTokenPayload(claims, hashes), 'JWT', lifetimes.idToken, useAlg);
     },
 
     mintAccessToken(input: AccessTokenInput): Promise<string> {
@@ -176,11 +201,12 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       requireText('aud', audience);
       const payload: Record<string, unknown> = { ...claims, aud: audience };
       for (const name of konnectTokenMarkers) delete payload[name];
+      const { signer } = keys.current();
       return new SignJWT(payload)
-        .setProtectedHeader({ alg: algFor(requestedAlg), kid: signingKey.kid, typ: 'JWT' })
+        .setProtectedHeader({ alg: algFor(signer, requestedAlg), kid: signer.kid, typ: 'JWT' })
         .setIssuer(issuer)
         .setIssuedAt(epochSeconds(clock))
-        .sign(signingKey.privateKey);
+        .sign(signer.privateKey);
     },
 
     verifyAccessToken: (token) => verifyAccessToken(token, verifyContext),

@@ -9,7 +9,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { openTestSchemas } from '../../src/storage/postgres/test-database.js';
-import { freePort, startSesame, type RunningSesame } from '../helpers/sesame-process.js';
+import { freePort, sesameCli, startSesame, type RunningSesame } from '../helpers/sesame-process.js';
 
 const SECRET = 'reports-secret-0123456789';
 const registration = `
@@ -111,6 +111,28 @@ if ('skip' in schemas) {
         const { payload } = await jwtVerify(token, createLocalJWKSet(published), { issuer });
         assert.equal(decodeProtectedHeader(token).kid, published.keys[0]?.kid);
         assert.equal(payload.sub, 'reports');
+      }
+    });
+
+    it('both follow a rotation made with sesame keys at one of them, with no restart', async () => {
+      const [first] = (await jwks(a)).keys.map((k) => k.kid);
+      const rotated = await sesameCli(['keys', 'rotate', '--delay', '0', '--config', a.configFile]);
+      assert.equal(rotated.code, 0, rotated.stderr);
+      const newKid = /key (\S+): published/.exec(rotated.stdout)?.[1];
+      assert.ok(newKid, rotated.stdout);
+      const deadline = Date.now() + 10_000;
+      const signsWithNew = async (instance: RunningSesame) =>
+        decodeProtectedHeader(await mintAt(instance)).kid === newKid;
+      while (!((await signsWithNew(a)) && (await signsWithNew(b)))) {
+        assert.ok(Date.now() < deadline, 'both instances sign with the new key within 10 s');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      for (const instance of [a, b]) {
+        assert.deepEqual(
+          (await jwks(instance)).keys.map((k) => k.kid),
+          [first, newKid],
+          'the old key stays published for the tokens it signed',
+        );
       }
     });
 

@@ -266,15 +266,19 @@ export function aPushedRequest(overrides: Partial<PushedRequestRecord> = {}): Pu
 }
 
 /**
- * A generated signing key as storage keeps it: the sealed key is opaque text, as long as a sealed
- * RSA key (about 1.7 KB) and in the alphabet of the sealed format (base64url and dots).
+ * A generated signing key as storage keeps it: the first of its ring, signing from when it was
+ * created, not retired. The sealed key is opaque text, as long as a sealed RSA key (about 1.7 KB)
+ * and in the alphabet of the sealed format (base64url and dots).
  */
 export function aGeneratedKey(overrides: Partial<GeneratedKeyRecord> = {}): GeneratedKeyRecord {
   return {
     alg: 'RS256',
+    seq: 1,
     kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
     sealedKey: `v1.AAECAwQFBgcICQoL.${'q-_Z09'.repeat(300)}.DA0ODxAREhMUFRYXGBkaGw`,
     createdAt: T0,
+    signsFrom: T0,
+    retiredAt: null,
     ...overrides,
   };
 }

@@ -154,8 +154,24 @@ if ('skip' in schemas) {
           ),
         );
         assert.equal(new Set(stored.map((k) => k.kid)).size, 1, 'every caller got the same key');
-        assert.deepEqual(await a.generatedKeys.get('RS256'), stored[0]);
-        assert.deepEqual(await b.generatedKeys.get('RS256'), stored[0]);
+        assert.deepEqual(await a.generatedKeys.list('RS256'), [stored[0]]);
+        assert.deepEqual(await b.generatedKeys.list('RS256'), [stored[0]]);
+      });
+    });
+
+    it('store exactly one of two rotations racing for the next key', async () => {
+      await withTwo(async (a, b) => {
+        await a.generatedKeys.insertIfAbsent(aGeneratedKey());
+        const rotated = (kid: string) =>
+          aGeneratedKey({ seq: 2, kid, sealedKey: `v1.${kid}`, createdAt: T0 + 1000, signsFrom: T0 + 2000 });
+        const added = await Promise.all([
+          a.generatedKeys.add(rotated('kid-a')),
+          b.generatedKeys.add(rotated('kid-b')),
+        ]);
+        assert.equal(added.filter((ok) => ok).length, 1, `exactly one added, got ${added.join(', ')}`);
+        const ring = [aGeneratedKey(), rotated(added[0] ? 'kid-a' : 'kid-b')];
+        assert.deepEqual(await a.generatedKeys.list('RS256'), ring);
+        assert.deepEqual(await b.generatedKeys.list('RS256'), ring);
       });
     });
 
@@ -168,8 +184,8 @@ if ('skip' in schemas) {
       await Promise.all(instances.map((s) => s.close()));
       assert.deepEqual(
         ran.map((ids) => ids.length).sort(),
-        [0, 5],
-        'one instance applied all five, the other none',
+        [0, 6],
+        'one instance applied all six, the other none',
       );
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -177,7 +193,7 @@ if ('skip' in schemas) {
         const { rows } = await client.query('select id from sesame_migrations order by id');
         assert.deepEqual(
           rows.map((r: { id: number }) => r.id),
-          [1, 2, 3, 4, 5],
+          [1, 2, 3, 4, 5, 6],
         );
       } finally {
         await client.end();

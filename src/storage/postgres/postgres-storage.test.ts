@@ -48,7 +48,7 @@ if ('skip' in schemas) {
       const runs: (readonly number[])[] = [];
       await (await createPostgresStorage(url, { onMigrated: (ran) => runs.push(ran) })).close();
       await (await createPostgresStorage(url, { onMigrated: (ran) => runs.push(ran) })).close();
-      assert.deepEqual(runs, [[1, 2, 3, 4, 5], []]);
+      assert.deepEqual(runs, [[1, 2, 3, 4, 5, 6], []]);
       const rows = await raw(
         url,
         async (c) => (await c.query('select id, name from sesame_migrations order by id')).rows,
@@ -59,6 +59,7 @@ if ('skip' in schemas) {
         { id: 3, name: '0003-interaction-client-address' },
         { id: 4, name: '0004-protocol-completeness' },
         { id: 5, name: '0005-generated-keys' },
+        { id: 6, name: '0006-signing-key-ring' },
       ]);
     });
 

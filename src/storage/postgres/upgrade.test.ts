@@ -7,6 +7,7 @@ import {
   T0,
   aClaimsRequest,
   aCode,
+  aGeneratedKey,
   aGrant,
   aGuest,
   aRefreshToken,
@@ -56,6 +57,31 @@ async function createWithInitialSchemaOnly(create: () => Promise<{ url: string }
   return url;
 }
 
+/**
+ * Creates a schema as the Sesame of migration 0005 left it, holding one generated key, and
+ * returns its URL and that key as the ring keeps it after the upgrade.
+ */
+async function createBeforeKeyRing(
+  create: () => Promise<{ url: string }>,
+): Promise<{ url: string; key: ReturnType<typeof aGeneratedKey> }> {
+  const { url } = await create();
+  const key = aGeneratedKey({ createdAt: T0 - 1000, signsFrom: T0 - 1000 });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
+  });
+  try {
+    const upTo5 = migrations.filter((m) => m.id <= 5);
+    assert.deepEqual(await migrate((fn) => db.transaction().execute(fn), T0, upTo5), [1, 2, 3, 4, 5]);
+    await db
+      .insertInto('generated_keys')
+      .values({ alg: key.alg, kid: key.kid, sealed_key: key.sealedKey, created_at: key.createdAt })
+      .execute();
+  } finally {
+    await db.destroy();
+  }
+  return { url, key };
+}
+
 if ('skip' in schemas) {
   describe('upgrading a PostgreSQL database', { skip: schemas.skip }, () => {});
 } else {
@@ -94,6 +120,21 @@ if ('skip' in schemas) {
         assert.equal((await storage.codes.consume('guest-code', T0)).kind, 'consumed');
         await storage.purgeExpired(T0 + 10 * MINUTE);
         assert.deepEqual(await storage.codes.consume('guest-code', T0), { kind: 'not_found' });
+      } finally {
+        await storage.close();
+      }
+    });
+  });
+
+  describe('upgrading a PostgreSQL database from before signing key rings (migration 0006)', () => {
+    it('keeps the generated key as the first of its ring, signing from when it was created', async () => {
+      const { url, key } = await createBeforeKeyRing(() => schemas.create());
+      const storage = await createPostgresStorage(url);
+      try {
+        assert.deepEqual(await storage.generatedKeys.list('RS256'), [key]);
+        const rotated = aGeneratedKey({ seq: 2, kid: 'rotated-kid', sealedKey: 'v1.rotated' });
+        assert.equal(await storage.generatedKeys.add(rotated), true);
+        assert.deepEqual(await storage.generatedKeys.list('RS256'), [key, rotated]);
       } finally {
         await storage.close();
       }

@@ -1,35 +1,97 @@
 import type { Kysely, Selectable } from 'kysely';
 import { StorageError, type GeneratedKeyRecord, type GeneratedKeyStore } from '../types.js';
 import { int } from './rows.js';
-import type { Database, GeneratedKeysTable } from './schema.js';
+import type { Database, GeneratedKeyRingTable } from './schema.js';
 
 /**
- * `GeneratedKeyStore` over SQL. `insertIfAbsent` is an INSERT … ON CONFLICT (alg) DO NOTHING,
- * then a read of the row for that alg, the same text in SQLite and PostgreSQL. The loser of an
- * insert race waits for the winner's commit (PostgreSQL) or for its write lock (SQLite), so its
- * read, a new statement, sees the winner's row. Rows are never changed or deleted, so nothing
- * can come between the two statements.
+ * `GeneratedKeyStore` over SQL (`generated_key_ring`, migration 0006), one statement per write,
+ * the same text in SQLite and PostgreSQL:
+ * - `insertIfAbsent` is an INSERT … ON CONFLICT DO NOTHING, then a read of the row at seq 1. No
+ *   conflict target, so that a key whose kid is in the ring already (the unique (alg, kid)) is
+ *   refused like one whose place is taken (the primary key (alg, seq)). The loser of an insert
+ *   race waits for the winner's commit (PostgreSQL) or for its write lock (SQLite), so its read,
+ *   a new statement, sees the winner's row; rows are never deleted, and `retire` changes neither
+ *   `seq` nor `kid`, so the row read is the one that won.
+ * - `add` is the same INSERT, stored when the driver counts a row inserted: both better-sqlite3
+ *   (`changes`) and pg (`rowCount`) count 0 for a row ON CONFLICT DO NOTHING skipped.
+ * - `retire` is an UPDATE … WHERE retired_at IS NULL: PostgreSQL re-checks the WHERE of the
+ *   loser of a race against the winner's row, so exactly one of them retires the key. It also
+ *   deletes the key from `generated_keys`, the table before migration 0006, so that no copy of
+ *   a retired private key is left.
+ * The `seq` check of `insertIfAbsent` is the engine's (`sql-storage.ts`), outside its guard, so
+ * that misuse stays a TypeError.
  */
 export function createSqlGeneratedKeyStore(db: Kysely<Database>): GeneratedKeyStore {
-  const get = async (alg: string): Promise<GeneratedKeyRecord | null> => {
-    const row = await db.selectFrom('generated_keys').selectAll().where('alg', '=', alg).executeTakeFirst();
-    return row === undefined ? null : rowToKey(row);
-  };
+  const insert = (key: GeneratedKeyRecord) =>
+    db
+      .insertInto('generated_key_ring')
+      .values(keyToRow(key))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
   return {
-    get,
-    async insertIfAbsent(key) {
-      await db
-        .insertInto('generated_keys')
-        .values({ alg: key.alg, kid: key.kid, sealed_key: key.sealedKey, created_at: key.createdAt })
-        .onConflict((oc) => oc.column('alg').doNothing())
+    async list(alg) {
+      const rows = await db
+        .selectFrom('generated_key_ring')
+        .selectAll()
+        .where('alg', '=', alg)
+        .orderBy('seq')
         .execute();
-      const stored = await get(key.alg);
-      if (stored === null) throw new StorageError('corrupt', `no ${key.alg} key found after storing one`);
-      return stored;
+      return rows.map(rowToKey);
+    },
+    async insertIfAbsent(key) {
+      await insert(key);
+      const first = await db
+        .selectFrom('generated_key_ring')
+        .selectAll()
+        .where('alg', '=', key.alg)
+        .where('seq', '=', 1)
+        .executeTakeFirst();
+      if (first === undefined) {
+        // Only when the ring holds `key.kid` at a later place but has no first key, which no
+        // caller of this interface can produce.
+        throw new StorageError('corrupt', `no first ${key.alg} key found after storing one`);
+      }
+      return rowToKey(first);
+    },
+    async add(key) {
+      const result = await insert(key);
+      return result.numInsertedOrUpdatedRows !== undefined && result.numInsertedOrUpdatedRows > 0n;
+    },
+    async retire(alg, kid, at) {
+      const result = await db
+        .updateTable('generated_key_ring')
+        .set({ retired_at: at, sealed_key: '' })
+        .where('alg', '=', alg)
+        .where('kid', '=', kid)
+        .where('retired_at', 'is', null)
+        .executeTakeFirst();
+      // The table before migration 0006 may still hold the key's private half: erase it there too.
+      await db.deleteFrom('generated_keys').where('alg', '=', alg).where('kid', '=', kid).execute();
+      return result.numUpdatedRows > 0n;
     },
   };
 }
 
-function rowToKey(row: Selectable<GeneratedKeysTable>): GeneratedKeyRecord {
-  return { alg: row.alg, kid: row.kid, sealedKey: row.sealed_key, createdAt: int(row.created_at) };
+function keyToRow(key: GeneratedKeyRecord): GeneratedKeyRingTable {
+  return {
+    alg: key.alg,
+    seq: key.seq,
+    kid: key.kid,
+    sealed_key: key.sealedKey,
+    created_at: key.createdAt,
+    signs_from: key.signsFrom,
+    retired_at: key.retiredAt,
+  };
+}
+
+function rowToKey(row: Selectable<GeneratedKeyRingTable>): GeneratedKeyRecord {
+  return {
+    alg: row.alg,
+    seq: int(row.seq),
+    kid: row.kid,
+    sealedKey: row.sealed_key,
+    createdAt: int(row.created_at),
+    signsFrom: int(row.signs_from),
+    retiredAt: row.retired_at === null ? null : int(row.retired_at),
+  };
 }

@@ -150,13 +150,33 @@ export interface PushedRequestsTable {
   expires_at: number;
 }
 
-/** Generated signing keys, one per algorithm, shared by the instances (migration 0005). */
+/**
+ * Generated signing keys, one per algorithm, shared by the instances (migration 0005).
+ * Superseded by `generated_key_ring` (migration 0006), which copied its keys: no longer written,
+ * kept for instances of the previous Sesame during a rolling upgrade, and for that migration.
+ */
 export interface GeneratedKeysTable {
   alg: string;
   kid: string;
   /** The private key sealed with the instance secret (`tokens/sealed-key.ts`). */
   sealed_key: string;
   created_at: number;
+}
+
+/**
+ * Generated signing keys, a ring per algorithm numbered by `seq` from 1, shared by the instances
+ * (migration 0006). Primary key (alg, seq); (alg, kid) unique.
+ */
+export interface GeneratedKeyRingTable {
+  alg: string;
+  seq: number;
+  kid: string;
+  /** The private key sealed with the instance secret (`tokens/sealed-key.ts`); '' once retired. */
+  sealed_key: string;
+  created_at: number;
+  signs_from: number;
+  /** Null until the key is retired. */
+  retired_at: number | null;
 }
 
 export interface MigrationsTable {
@@ -180,5 +200,6 @@ export interface Database {
   once_keys: OnceKeysTable;
   pushed_requests: PushedRequestsTable;
   generated_keys: GeneratedKeysTable;
+  generated_key_ring: GeneratedKeyRingTable;
   sesame_migrations: MigrationsTable;
 }

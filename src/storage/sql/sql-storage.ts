@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { checkFirstKey } from '../generated-key-rules.js';
 import { THROTTLE_RETENTION_MS } from '../rules.js';
 import { StorageError, type Storage, type StorageErrorKind } from '../types.js';
 import { createSqlBackchannelDeliveryStore } from './backchannel-delivery-store.js';
@@ -52,6 +53,7 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
           cause: error,
         });
   const guard = <T extends object>(store: T): T => guardMethods(store, wrap);
+  const generatedKeys = guard(createSqlGeneratedKeyStore(db));
 
   return {
     users: guard(createSqlUserStore(db, transact)),
@@ -66,7 +68,14 @@ export function createSqlStorage(options: SqlStorageOptions): Storage {
     dynamicClients: guard(createSqlDynamicClientStore(db)),
     once: guard(createSqlOnceStore(db)),
     pushedRequests: guard(createSqlPushedRequestStore(db)),
-    generatedKeys: guard(createSqlGeneratedKeyStore(db)),
+    generatedKeys: {
+      ...generatedKeys,
+      // Checked outside the guard, which would make the caller's misuse a StorageError.
+      async insertIfAbsent(key) {
+        checkFirstKey(key);
+        return generatedKeys.insertIfAbsent(key);
+      },
+    },
     async purgeExpired(now) {
       try {
         await transact(async (trx) => {

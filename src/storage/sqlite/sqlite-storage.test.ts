@@ -68,6 +68,7 @@ describe('sqlite storage on a file', () => {
         { id: 3, name: '0003-interaction-client-address' },
         { id: 4, name: '0004-protocol-completeness' },
         { id: 5, name: '0005-generated-keys' },
+        { id: 6, name: '0006-signing-key-ring' },
       ]);
     } finally {
       raw.close();

@@ -179,7 +179,7 @@ describe('upgrading a SQLite database from before protocol completeness (migrati
       );
     assert.deepEqual(
       migrations.map((m) => m.id),
-      [1, 2, 3, 4, 5],
+      [1, 2, 3, 4, 5, 6],
     );
   });
 });

@@ -1,0 +1,220 @@
+import { ConfigError } from '../config/errors.js';
+import type { Config } from '../config/types.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import { parseDuration } from '../lib/duration.js';
+import { readInstanceSecret } from '../secrets.js';
+import { openStorage } from '../storage/open.js';
+import { StorageError } from '../storage/types.js';
+import {
+  KeyRingRefusal,
+  listKeys,
+  retireKey,
+  rotateKey,
+  type KeyListing,
+  type RingAccess,
+} from '../tokens/key-ring-admin.js';
+import { longestTokenLifetimeMs } from '../tokens/key-ring-state.js';
+import { generatedKeyPlace } from '../tokens/shared-signing-key.js';
+import { ArgsError, parseArgs } from './args.js';
+import type { CliIo } from './io.js';
+import { loadCommandConfig } from './load-config.js';
+import { textTable } from './text-table.js';
+
+/** `signing.publish_delay` when a configuration does not say (konnectd's has no such setting). */
+export const DEFAULT_PUBLISH_DELAY_SECONDS = 600;
+
+const USAGE = `Usage:
+  sesame keys list [--json] [--config FILE]
+      the generated signing keys: which one signs, which are published and until when
+  sesame keys rotate [--delay DURATION] [--config FILE]
+      add a new key: published at once, signing after the delay (default signing.publish_delay,
+      10m), so that apps which cache the JWKS (kwmserver refetches once a minute) know it first.
+      The key it replaces stays published until no token it signed can be valid (the longest
+      token lifetime, plus a minute), then every instance retires it by itself.
+  sesame keys retire <kid> [--force] [--config FILE]
+      retire a key now: no longer published or trusted, its private key erased. A key that
+      signs cannot be retired; a replaced one whose tokens may still be valid only with --force
+      (for a key that leaked: those tokens then stop verifying). Retiring a key that waits to
+      sign cancels that rotation.
+
+Running instances follow within 5 seconds; no restart is needed. This is for keys Sesame
+generates (no signing.keys configured; SQLite, or PostgreSQL with a shared secret.key). Key
+files are rotated by hand: docs/operations.md says how.
+`;
+
+/** A problem the user can fix; its message is printed as is and the command exits with 1. */
+class KeysCommandError extends Error {
+  override name = 'KeysCommandError';
+}
+
+/**
+ * `sesame keys list|rotate|retire` (issue 10): the ring of generated signing keys in the
+ * configured storage (`tokens/key-ring.ts`). Resolves to the exit code: 0 on success, 1 on any
+ * error (printed to stderr), 2 on a bad command line.
+ */
+export async function keysCommand(argv: string[], io: CliIo, clock: Clock = systemClock): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'help' || sub === '--help' || rest.includes('--help')) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    switch (sub) {
+      case 'list':
+        return await list(rest, io, clock);
+      case 'rotate':
+        return await rotate(rest, io, clock);
+      case 'retire':
+        return await retire(rest, io, clock);
+      case undefined:
+        io.stderr.write(USAGE);
+        return 2;
+      default:
+        io.stderr.write(`error: unknown command "keys ${sub}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ArgsError) {
+      io.stderr.write(`error: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof KeysCommandError || error instanceof KeyRingRefusal) {
+      io.stderr.write(`error: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr.write('error: the configuration is not valid:\n');
+      for (const problem of error.problems) io.stderr.write(`  - ${problem}\n`);
+      return 1;
+    }
+    if (error instanceof StorageError) {
+      io.stderr.write(`error: storage ${error.kind}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function list(argv: string[], io: CliIo, clock: Clock): Promise<number> {
+  const { options, positionals } = parseArgs(argv, { config: 'string', json: 'boolean' } as const);
+  if (positionals.length > 0) throw new ArgsError(`unexpected argument "${positionals[0]}"`);
+  return withRing(options.config, io, clock, async (access) => {
+    const keys = await listKeys(access);
+    if (options.json === true) {
+      io.stdout.write(
+        `${JSON.stringify(
+          keys.map((k) => jsonOf(k, access)),
+          null,
+          2,
+        )}\n`,
+      );
+      return;
+    }
+    if (keys.length === 0) {
+      io.stdout.write(`No ${access.alg} key yet: sesame serve generates the first one when it starts.\n`);
+      return;
+    }
+    io.stdout.write(
+      textTable(
+        ['KID', 'STATUS', 'CREATED', 'SIGNS FROM', 'RETIRES'],
+        keys.map((k) => [k.kid, k.status, iso(k.createdAt), iso(k.signsFrom), retiresText(k)]),
+      ),
+    );
+  });
+}
+
+async function rotate(argv: string[], io: CliIo, clock: Clock): Promise<number> {
+  const { options, positionals } = parseArgs(argv, { config: 'string', delay: 'string' } as const);
+  if (positionals.length > 0) throw new ArgsError(`unexpected argument "${positionals[0]}"`);
+  const delaySeconds = options.delay === undefined ? undefined : parseDuration(options.delay);
+  if (delaySeconds === null) {
+    throw new ArgsError(`--delay "${options.delay}" is not a duration such as 0, 90s, 10m or 1h`);
+  }
+  return withRing(options.config, io, clock, async (access, config) => {
+    const seconds = delaySeconds ?? config.signing.publishDelay ?? DEFAULT_PUBLISH_DELAY_SECONDS;
+    const key = await rotateKey(access, seconds * 1000);
+    io.stdout.write(
+      `Added ${access.alg} key ${key.kid}: published within 5 seconds, signing from ${iso(key.signsFrom)}.\n` +
+        `The key it replaces stays published for ${Math.round(access.keepForMs / 1000)} s more, then retires by itself.\n`,
+    );
+  });
+}
+
+async function retire(argv: string[], io: CliIo, clock: Clock): Promise<number> {
+  const { options, positionals } = parseArgs(argv, { config: 'string', force: 'boolean' } as const);
+  const [kid, ...more] = positionals;
+  if (kid === undefined || kid === '') throw new ArgsError('the kid of the key to retire is missing');
+  if (more.length > 0) throw new ArgsError(`unexpected argument "${more[0]}"`);
+  return withRing(options.config, io, clock, async (access) => {
+    await retireKey(access, kid, { force: options.force === true });
+    io.stdout.write(
+      `Retired ${access.alg} key ${kid}; running instances stop trusting it within 5 seconds.\n`,
+    );
+  });
+}
+
+/** Opens the configured storage's ring for the configured alg, or says why there is none. */
+async function withRing(
+  file: string | undefined,
+  io: CliIo,
+  clock: Clock,
+  work: (access: RingAccess, config: Config) => Promise<void>,
+): Promise<number> {
+  const loaded = loadCommandConfig(file, io);
+  for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+  const { config } = loaded;
+  if (config.signing.keys.length > 0) {
+    throw new KeysCommandError(
+      `the signing keys are files (signing.keys: ${config.signing.keys.join(', ')}); rotate those by hand, as docs/operations.md says`,
+    );
+  }
+  if (generatedKeyPlace(config) !== 'storage') {
+    throw new KeysCommandError(
+      config.storage.kind === 'memory'
+        ? 'memory storage keeps no keys between runs: there is nothing to rotate'
+        : 'the generated key is kept in the data directory, not in storage (PostgreSQL without a shared secret): configure --encryption-secret or signing keys',
+    );
+  }
+  const secret = await readInstanceSecret(config);
+  if (secret === null) {
+    throw new KeysCommandError(
+      'no instance secret (secret.key) found for this configuration: run the command where sesame serve runs, with its configuration',
+    );
+  }
+  const storage = await openStorage(config.storage);
+  try {
+    await work(
+      {
+        store: storage.generatedKeys,
+        secret,
+        clock,
+        alg: config.signing.alg,
+        keepForMs: longestTokenLifetimeMs(config.lifetimes),
+      },
+      config,
+    );
+    return 0;
+  } finally {
+    await storage.close();
+  }
+}
+
+function jsonOf(key: KeyListing, access: RingAccess) {
+  return {
+    kid: key.kid,
+    alg: access.alg,
+    status: key.status,
+    createdAt: iso(key.createdAt),
+    signsFrom: iso(key.signsFrom),
+    retiresAt: key.retiresAt === null ? null : iso(key.retiresAt),
+  };
+}
+
+function retiresText(key: KeyListing): string {
+  if (key.retiresAt === null) return '-';
+  return key.status === 'retired' ? `retired ${iso(key.retiresAt)}` : iso(key.retiresAt);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
