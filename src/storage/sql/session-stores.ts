@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { byCodeUnits } from '../rules.js';
 import type { ConsentStore, InteractionStore, SessionStore } from '../types.js';
+import { firstRow, fixedInsert, fixedQuery } from './fixed-query.js';
 import {
   consentToRow,
   interactionToRow,
@@ -13,30 +14,34 @@ import type { Database } from './schema.js';
 
 /** `SessionStore` over SQL: expired sessions are invisible before they are purged. */
 export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
+  const insert = fixedInsert(db, 'sessions');
+  const bySecretHash = fixedQuery((a: { secretHash: string; now: number }) =>
+    db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('secret_hash', '=', a.secretHash)
+      .where('expires_at', '>', a.now),
+  );
+  const byId = fixedQuery((a: { id: string; now: number }) =>
+    db.selectFrom('sessions').selectAll().where('id', '=', a.id).where('expires_at', '>', a.now),
+  );
+  const touch = fixedQuery((a: { id: string; now: number }) =>
+    db.updateTable('sessions').set({ last_seen_at: a.now }).where('id', '=', a.id),
+  );
   return {
     async create(session) {
-      await db.insertInto('sessions').values(sessionToRow(session)).execute();
+      await db.executeQuery(insert(sessionToRow(session)));
     },
     async getBySecretHash(secretHash, now) {
-      const row = await db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('secret_hash', '=', secretHash)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      const row = await firstRow(db, bySecretHash({ secretHash, now }));
       return row === undefined ? null : rowToSession(row);
     },
     async get(id, now) {
-      const row = await db
-        .selectFrom('sessions')
-        .selectAll()
-        .where('id', '=', id)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      const row = await firstRow(db, byId({ id, now }));
       return row === undefined ? null : rowToSession(row);
     },
     async touch(id, now) {
-      await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+      await db.executeQuery(touch({ id, now }));
     },
     async delete(id) {
       await db.deleteFrom('sessions').where('id', '=', id).execute();
@@ -69,17 +74,16 @@ export function countLiveInteractions(db: Kysely<Database>, now: number, clientA
 
 /** `InteractionStore` over SQL; the request is kept as JSON text. */
 export function createSqlInteractionStore(db: Kysely<Database>): InteractionStore {
+  const insert = fixedInsert(db, 'interactions');
+  const byId = fixedQuery((a: { id: string; now: number }) =>
+    db.selectFrom('interactions').selectAll().where('id', '=', a.id).where('expires_at', '>', a.now),
+  );
   return {
     async create(interaction) {
-      await db.insertInto('interactions').values(interactionToRow(interaction)).execute();
+      await db.executeQuery(insert(interactionToRow(interaction)));
     },
     async get(id, now) {
-      const row = await db
-        .selectFrom('interactions')
-        .selectAll()
-        .where('id', '=', id)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      const row = await firstRow(db, byId({ id, now }));
       return row === undefined ? null : rowToInteraction(row);
     },
     async setSession(id, sessionId) {
@@ -97,14 +101,12 @@ export function createSqlInteractionStore(db: Kysely<Database>): InteractionStor
 
 /** `ConsentStore` over SQL: one row per user and client, replaced by `put`. */
 export function createSqlConsentStore(db: Kysely<Database>): ConsentStore {
+  const byUserClient = fixedQuery((a: { userId: string; clientId: string }) =>
+    db.selectFrom('consents').selectAll().where('user_id', '=', a.userId).where('client_id', '=', a.clientId),
+  );
   return {
     async get(userId, clientId) {
-      const row = await db
-        .selectFrom('consents')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('client_id', '=', clientId)
-        .executeTakeFirst();
+      const row = await firstRow(db, byUserClient({ userId, clientId }));
       return row === undefined ? null : rowToConsent(row);
     },
     async put(consent) {

@@ -6,19 +6,9 @@
  * has one (so a rollback undoes it too), committed at once otherwise.
  */
 import SqliteDatabase from 'better-sqlite3';
-import {
-  Kysely,
-  SqliteDialect,
-  SqliteQueryCompiler,
-  type Compilable,
-  type KyselyPlugin,
-  type PluginTransformQueryArgs,
-  type PluginTransformResultArgs,
-  type QueryResult,
-  type RootOperationNode,
-  type UnknownRow,
-} from 'kysely';
+import { Kysely, SqliteDialect, type Compilable } from 'kysely';
 import { classifySqliteError } from '../sqlite/sqlite-storage.js';
+import { cacheStatements, type CacheableDatabase } from '../sqlite/statement-cache.js';
 import type { Storage } from '../types.js';
 import { migrate } from './migrate.js';
 import type { Database } from './schema.js';
@@ -52,20 +42,39 @@ export class InterferingStorage {
   static async create(): Promise<InterferingStorage> {
     const raw = new SqliteDatabase(':memory:');
     raw.pragma('foreign_keys = ON');
-    const builder = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-    const compiler = new SqliteQueryCompiler();
     let self: InterferingStorage | null = null;
-    const plugin: KyselyPlugin = {
-      transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-        // Migrations run before there is anything to interfere.
-        if (self !== null) self.#beforeStatement(compiler.compileQuery(args.node, args.queryId).sql);
-        return args.node;
+    // Watched where each statement runs, so that queries the storage compiled once are seen too.
+    // Migrations run before there is anything to interfere.
+    const watched: CacheableDatabase = {
+      prepare(sql) {
+        const statement = raw.prepare(sql);
+        const before = (): void => {
+          if (self !== null) self.#beforeStatement(sql);
+        };
+        return {
+          reader: statement.reader,
+          get busy() {
+            return statement.busy;
+          },
+          all(parameters) {
+            before();
+            return statement.all(parameters);
+          },
+          run(parameters) {
+            before();
+            return statement.run(parameters);
+          },
+          iterate(parameters) {
+            before();
+            return statement.iterate(parameters);
+          },
+        };
       },
-      transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-        return Promise.resolve(args.result);
-      },
+      close: () => raw.close(),
     };
-    const db = builder.withPlugin(plugin);
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: cacheStatements(watched) }),
+    });
     const transact: Transact = (fn) => db.transaction().execute(fn);
     await migrate(transact, Date.now());
     const storage = createSqlStorage({
@@ -74,7 +83,7 @@ export class InterferingStorage {
       classifyError: classifySqliteError,
       close: () => db.destroy(),
     });
-    self = new InterferingStorage(raw, builder, storage);
+    self = new InterferingStorage(raw, db, storage);
     return self;
   }
 

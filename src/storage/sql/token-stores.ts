@@ -8,6 +8,7 @@ import {
   type RefreshTokenStore,
   type RotateResult,
 } from '../types.js';
+import { changedRows, firstRow, fixedInsert, fixedQuery } from './fixed-query.js';
 import {
   codeToRow,
   grantToRow,
@@ -24,36 +25,34 @@ import type { Transact } from './transact.js';
  * callers, in any number of processes, exactly one changes the row.
  */
 export function createSqlCodeStore(db: Kysely<Database>): CodeStore {
+  const insert = fixedInsert(db, 'authorization_codes');
+  const consumeLive = fixedQuery((a: { codeHash: string; now: number }) =>
+    db
+      .updateTable('authorization_codes')
+      .set({ consumed_at: a.now })
+      .where('code_hash', '=', a.codeHash)
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', a.now)
+      .returningAll(),
+  );
+  const byHash = fixedQuery((a: { codeHash: string }) =>
+    db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', a.codeHash),
+  );
   return {
     async create(code) {
-      await db.insertInto('authorization_codes').values(codeToRow(code)).execute();
+      await db.executeQuery(insert(codeToRow(code)));
     },
     async consume(codeHash, now) {
-      const consumed = await db
-        .updateTable('authorization_codes')
-        .set({ consumed_at: now })
-        .where('code_hash', '=', codeHash)
-        .where('consumed_at', 'is', null)
-        .where('expires_at', '>', now)
-        .returningAll()
-        .executeTakeFirst();
+      const consumed = await firstRow(db, consumeLive({ codeHash, now }));
       if (consumed !== undefined) return { kind: 'consumed', code: rowToCode(consumed) };
-      const row = await db
-        .selectFrom('authorization_codes')
-        .selectAll()
-        .where('code_hash', '=', codeHash)
-        .executeTakeFirst();
+      const row = await firstRow(db, byHash({ codeHash }));
       // Codes are never un-consumed, so a row the UPDATE skipped but that is live now was not
       // there for the UPDATE (stored meanwhile): at the moment this consume took effect there
       // was no such code.
       return refuseConsume(row === undefined ? null : rowToCode(row), now) ?? { kind: 'not_found' };
     },
     async get(codeHash) {
-      const row = await db
-        .selectFrom('authorization_codes')
-        .selectAll()
-        .where('code_hash', '=', codeHash)
-        .executeTakeFirst();
+      const row = await firstRow(db, byHash({ codeHash }));
       return row === undefined ? null : rowToCode(row);
     },
   };
@@ -68,14 +67,21 @@ export function clientsOfSessionQuery(db: Kysely<Database>, sessionId: string) {
   return db.selectFrom('grants').select('client_id').distinct().where('session_id', '=', sessionId);
 }
 
+/** A grant by id: read by the grant store and by refresh token rotation. */
+function grantById(db: Kysely<Database>) {
+  return fixedQuery((a: { id: string }) => db.selectFrom('grants').selectAll().where('id', '=', a.id));
+}
+
 /** `GrantStore` over SQL; revoking a grant deletes its refresh tokens in the same transaction. */
 export function createSqlGrantStore(db: Kysely<Database>, transact: Transact): GrantStore {
+  const insert = fixedInsert(db, 'grants');
+  const byId = grantById(db);
   return {
     async create(grant) {
-      await db.insertInto('grants').values(grantToRow(grant)).execute();
+      await db.executeQuery(insert(grantToRow(grant)));
     },
     async get(id) {
-      const row = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await firstRow(db, byId({ id }));
       return row === undefined ? null : rowToGrant(row);
     },
     async revoke(id, now) {
@@ -138,6 +144,24 @@ export function createSqlRefreshTokenStore(
   transact: Transact,
   rowLocks = false,
 ): RefreshTokenStore {
+  const insert = fixedInsert(db, 'refresh_tokens');
+  const byHash = fixedQuery((a: { tokenHash: string }) =>
+    db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', a.tokenHash),
+  );
+  const presented = rowLocks
+    ? fixedQuery((a: { tokenHash: string }) =>
+        db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', a.tokenHash).forUpdate(),
+      )
+    : byHash;
+  const grantOf = grantById(db);
+  const markRotated = fixedQuery((a: { tokenHash: string; now: number; successor: string }) =>
+    db
+      .updateTable('refresh_tokens')
+      .set({ rotated_at: a.now, replaced_by: a.successor })
+      .where('token_hash', '=', a.tokenHash)
+      .where('rotated_at', 'is', null),
+  );
+
   async function rotateOnce(
     trx: Kysely<Database>,
     tokenHash: string,
@@ -145,21 +169,11 @@ export function createSqlRefreshTokenStore(
     now: number,
     graceMs: number,
   ): Promise<RotateResult> {
-    const tokenQuery = trx.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash);
-    const tokenRow = await (rowLocks ? tokenQuery.forUpdate() : tokenQuery).executeTakeFirst();
+    const tokenRow = await firstRow(trx, presented({ tokenHash }));
     const token = tokenRow === undefined ? null : rowToRefreshToken(tokenRow);
-    const grantRow =
-      token === null
-        ? undefined
-        : await trx.selectFrom('grants').selectAll().where('id', '=', token.grantId).executeTakeFirst();
+    const grantRow = token === null ? undefined : await firstRow(trx, grantOf({ id: token.grantId }));
     const successorRow =
-      token?.replacedBy == null
-        ? undefined
-        : await trx
-            .selectFrom('refresh_tokens')
-            .selectAll()
-            .where('token_hash', '=', token.replacedBy)
-            .executeTakeFirst();
+      token?.replacedBy == null ? undefined : await firstRow(trx, byHash({ tokenHash: token.replacedBy }));
     const plan = planRotation(
       token,
       grantRow === undefined ? null : rowToGrant(grantRow),
@@ -171,13 +185,8 @@ export function createSqlRefreshTokenStore(
 
     const { previous } = plan;
     if (plan.kind === 'rotate') {
-      const marked = await trx
-        .updateTable('refresh_tokens')
-        .set({ rotated_at: now, replaced_by: next.tokenHash })
-        .where('token_hash', '=', tokenHash)
-        .where('rotated_at', 'is', null)
-        .executeTakeFirst();
-      if (marked.numUpdatedRows === 0n) throw new LostRace();
+      const marked = await changedRows(trx, markRotated({ tokenHash, now, successor: next.tokenHash }));
+      if (marked === 0n) throw new LostRace();
     } else {
       const earlier = previous.replacedBy;
       const repointed = await trx
@@ -198,20 +207,16 @@ export function createSqlRefreshTokenStore(
         if (successorRow !== undefined && withdrawn.numUpdatedRows === 0n) throw new LostRace();
       }
     }
-    await trx.insertInto('refresh_tokens').values(refreshTokenToRow(next)).execute();
+    await trx.executeQuery(insert(refreshTokenToRow(next)));
     return { kind: plan.kind === 'rotate' ? 'rotated' : 'grace', previous };
   }
 
   return {
     async create(token) {
-      await db.insertInto('refresh_tokens').values(refreshTokenToRow(token)).execute();
+      await db.executeQuery(insert(refreshTokenToRow(token)));
     },
     async get(tokenHash) {
-      const row = await db
-        .selectFrom('refresh_tokens')
-        .selectAll()
-        .where('token_hash', '=', tokenHash)
-        .executeTakeFirst();
+      const row = await firstRow(db, byHash({ tokenHash }));
       return row === undefined ? null : rowToRefreshToken(row);
     },
     async rotate(tokenHash, next, now, graceMs) {

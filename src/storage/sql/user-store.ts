@@ -1,18 +1,20 @@
 import type { Kysely } from 'kysely';
 import { byCodeUnits, usernameKey } from '../rules.js';
 import type { UserStore } from '../types.js';
+import { firstRow, fixedQuery } from './fixed-query.js';
 import { addressToColumn, rowToUser, userToRow } from './rows.js';
 import type { Database, UsersTable } from './schema.js';
 import type { Transact } from './transact.js';
 
 /** `UserStore` over SQL; uniqueness of usernames rests on the unique `username_key` index. */
 export function createSqlUserStore(db: Kysely<Database>, transact: Transact): UserStore {
+  const byId = fixedQuery((a: { id: string }) => db.selectFrom('users').selectAll().where('id', '=', a.id));
   return {
     async create(user) {
       await db.insertInto('users').values(userToRow(user)).execute();
     },
     async getById(id) {
-      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await firstRow(db, byId({ id }));
       return row === undefined ? null : rowToUser(row);
     },
     async getByUsername(username) {

@@ -7,6 +7,7 @@ import type { Database } from '../sql/schema.js';
 import { createSqlStorage } from '../sql/sql-storage.js';
 import type { Transact } from '../sql/transact.js';
 import { StorageError, type Storage, type StorageErrorKind } from '../types.js';
+import { cacheStatements } from './statement-cache.js';
 
 /** How long a writer waits for another connection's lock before failing, ms. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -47,7 +48,10 @@ export async function createSqliteStorage(
       { cause },
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  // Each distinct statement is prepared once, not on every query.
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cacheStatements(connection) }),
+  });
   const transact = immediateTransaction(db);
   try {
     const ran = await migrate(transact, Date.now());
