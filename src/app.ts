@@ -127,7 +127,7 @@ export async function createApp(
       csrfKey,
       warnings: new WarningGate(),
       storageHealth: new StorageHealth({ storage, clock, log }),
-      identityHealth: identityHealthFor(identity, 'ldap', clock),
+      identityHealth: identityHealthFor(identity, 'ldap', clock, log),
       metrics: counted,
     };
     const server = await buildServer({ deps, routes: routes(deps, demo, dynamicClients) });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { pino } from 'pino';
 import { IdentityUnavailableError, type IdentityBackend } from '../../identity/types.js';
 import { ManualClock } from '../../lib/clock.js';
 import { IdentityHealth, identityHealthFor } from './identity-health.js';
@@ -71,6 +72,36 @@ describe('IdentityHealth', () => {
     assert.equal((await health.check()).ok, false, 'the failure is reused within the second');
     clock.advance(1000);
     assert.deepEqual(await health.check(), { ok: true });
+  });
+
+  it('logs once when the directory cannot serve, again for another reason, and once when it is back', async () => {
+    const clock = new ManualClock();
+    const probe = new ScriptedProbe();
+    const lines: { level: number; msg: string; reason?: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const health = new IdentityHealth({ name: 'ldap', probe: probe.probe, clock, log });
+    const checkLater = async () => {
+      clock.advance(1000);
+      await health.check();
+    };
+    await checkLater();
+    assert.equal(lines.length, 0, 'nothing while it serves');
+    probe.failWith = 'the LDAP search base ou=x does not exist: check LDAP_BASEDN';
+    await checkLater();
+    await checkLater();
+    probe.failWith = 'the LDAP server refused the service bind: check LDAP_BINDPW';
+    await checkLater();
+    probe.failWith = null;
+    await checkLater();
+    await checkLater();
+    assert.deepEqual(
+      lines.map((l) => [l.level, l.msg]),
+      [
+        [40, 'ldap cannot serve sign-ins: the LDAP search base ou=x does not exist: check LDAP_BASEDN'],
+        [40, 'ldap cannot serve sign-ins: the LDAP server refused the service bind: check LDAP_BINDPW'],
+        [30, 'ldap serves again'],
+      ],
+    );
   });
 
   it('exists only for a backend with a probe: built-in users have no dependency but storage', () => {

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { IdentityBackend } from '../../identity/types.js';
 import type { Clock } from '../../lib/clock.js';
 
@@ -15,14 +16,18 @@ export interface IdentityHealthOptions {
   /** `IdentityBackend.probe`: resolves when the backend can serve, throws why not. */
   readonly probe: () => Promise<void>;
   readonly clock: Clock;
+  /** Where a change of status is logged; absent: nowhere. */
+  readonly log?: Logger;
 }
 
 /**
  * Whether the identity backend's directory can serve, for `/health-check` and the start-up
  * readiness report: {@link check} runs the backend's probe at most once a second however many
  * checks come, one run shared by concurrent callers, so a flood of health checks never piles up
- * on a struggling directory. Nothing is logged here: the backend reports its outages itself
- * (LDAP: `DirectoryHealth`, which the probe feeds like any request).
+ * on a struggling directory. The backend reports its outages itself (LDAP: `DirectoryHealth`,
+ * which the probe feeds like any request); a directory that answers but cannot serve — its
+ * search base was removed, the service account's password changed — is reported here, once
+ * when a check first finds it (or finds another reason) and once when it serves again.
  */
 export class IdentityHealth {
   readonly name: IdentityDependency;
@@ -55,8 +60,19 @@ export class IdentityHealth {
     } catch (error) {
       status = { ok: false, reason: error instanceof Error ? error.message : String(error) };
     }
+    this.#report(this.#last?.status ?? null, status);
     this.#last = { at: this.#options.clock.now(), status };
     return status;
+  }
+
+  #report(before: DependencyStatus | null, now: DependencyStatus): void {
+    const { log, name } = this.#options;
+    if (log === undefined) return;
+    if (!now.ok && (before === null || before.ok || before.reason !== now.reason)) {
+      log.warn({ dependency: name, reason: now.reason }, `${name} cannot serve sign-ins: ${now.reason}`);
+    } else if (now.ok && before !== null && !before.ok) {
+      log.info({ dependency: name }, `${name} serves again`);
+    }
   }
 }
 
@@ -68,7 +84,8 @@ export function identityHealthFor(
   backend: IdentityBackend,
   name: IdentityDependency,
   clock: Clock,
+  log?: Logger,
 ): IdentityHealth | null {
   if (backend.probe === undefined) return null;
-  return new IdentityHealth({ name, probe: () => backend.probe!(), clock });
+  return new IdentityHealth({ name, probe: () => backend.probe!(), clock, log });
 }
