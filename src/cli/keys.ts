@@ -1,3 +1,5 @@
+import { chmod, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.js';
 import type { Config } from '../config/types.js';
 import { systemClock, type Clock } from '../lib/clock.js';
@@ -6,6 +8,7 @@ import { readInstanceSecret } from '../secrets.js';
 import { openStorage } from '../storage/open.js';
 import { StorageError } from '../storage/types.js';
 import {
+  exportKey,
   KeyRingRefusal,
   listKeys,
   retireKey,
@@ -14,6 +17,7 @@ import {
   type RingAccess,
 } from '../tokens/key-ring-admin.js';
 import { longestTokenLifetimeMs } from '../tokens/key-ring-state.js';
+import { SealedKeyError } from '../tokens/sealed-key.js';
 import { generatedKeyPlace } from '../tokens/shared-signing-key.js';
 import { ArgsError, parseArgs } from './args.js';
 import type { CliIo } from './io.js';
@@ -31,6 +35,10 @@ const USAGE = `Usage:
       10m), so that apps which cache the JWKS (kwmserver refetches once a minute) know it first.
       The key it replaces stays published until no token it signed can be valid (the longest
       token lifetime, plus a minute), then every instance retires it by itself.
+  sesame keys export <kid> --out FILE [--config FILE]
+      write a key's private half as a PKCS#8 PEM file (mode 0600, never over an existing file),
+      to move to key files: listed in signing.keys under the name signing-<alg>.pem, it keeps
+      its kid, so apps' cached JWKS stay valid
   sesame keys retire <kid> [--force] [--config FILE]
       retire a key now: no longer published or trusted, its private key erased. A key that
       signs cannot be retired; a replaced one whose tokens may still be valid only with --force
@@ -66,6 +74,8 @@ export async function keysCommand(argv: string[], io: CliIo, clock: Clock = syst
         return await rotate(rest, io, clock);
       case 'retire':
         return await retire(rest, io, clock);
+      case 'export':
+        return await exportCommand(rest, io, clock);
       case undefined:
         io.stderr.write(USAGE);
         return 2;
@@ -78,7 +88,11 @@ export async function keysCommand(argv: string[], io: CliIo, clock: Clock = syst
       io.stderr.write(`error: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof KeysCommandError || error instanceof KeyRingRefusal) {
+    if (
+      error instanceof KeysCommandError ||
+      error instanceof KeyRingRefusal ||
+      error instanceof SealedKeyError
+    ) {
       io.stderr.write(`error: ${error.message}\n`);
       return 1;
     }
@@ -149,6 +163,37 @@ async function retire(argv: string[], io: CliIo, clock: Clock): Promise<number> 
     await retireKey(access, kid, { force: options.force === true });
     io.stdout.write(
       `Retired ${access.alg} key ${kid}; running instances stop trusting it within 5 seconds.\n`,
+    );
+  });
+}
+
+async function exportCommand(argv: string[], io: CliIo, clock: Clock): Promise<number> {
+  const { options, positionals } = parseArgs(argv, { config: 'string', out: 'string' } as const);
+  const [kid, ...more] = positionals;
+  if (kid === undefined || kid === '') throw new ArgsError('the kid of the key to export is missing');
+  if (more.length > 0) throw new ArgsError(`unexpected argument "${more[0]}"`);
+  if (options.out === undefined || options.out === '') throw new ArgsError('--out FILE is missing');
+  const out = resolve(io.cwd, options.out);
+  return withRing(options.config, io, clock, async (access) => {
+    const key = await exportKey(access, kid);
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    try {
+      await writeFile(out, pem, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new KeysCommandError(
+        code === 'EEXIST'
+          ? `${out} exists already; choose a new file`
+          : `cannot write ${out}: ${code ?? String(error)}`,
+      );
+    }
+    await chmod(out, 0o600); // the umask may have narrowed but never widens; be explicit
+    const keepsKid = `signing-${access.alg}.pem`;
+    io.stdout.write(
+      `Wrote ${access.alg} key ${kid} to ${out} (mode 0600).\n` +
+        (basename(out) === keepsKid
+          ? 'Listed in signing.keys under this name, it keeps its kid.\n'
+          : `Rename it ${keepsKid} before listing it in signing.keys, or it is published under a kid taken from its file name.\n`),
     );
   });
 }

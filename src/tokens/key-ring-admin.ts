@@ -2,7 +2,8 @@ import type { SigningAlg } from '../config/types.js';
 import type { Clock } from '../lib/clock.js';
 import type { GeneratedKeyRecord, GeneratedKeyStore } from '../storage/types.js';
 import { ringState } from './key-ring-state.js';
-import { newRingRecord } from './shared-signing-key.js';
+import { newRingRecord, openRecord } from './shared-signing-key.js';
+import type { SigningKey } from './types.js';
 
 /** What `sesame keys` works on: one algorithm's ring in storage. */
 export interface RingAccess {
@@ -131,4 +132,25 @@ export async function retireKey(
   }
   await access.store.retire(access.alg, kid, now);
   return { ...key, status: 'retired', retiresAt: now };
+}
+
+/**
+ * The private key `kid` of the ring, opened with the secret, for an operator moving to key
+ * files (`sesame keys export`): listed in `signing.keys` under the name `signing-<alg>.pem`, it
+ * keeps its kid (`isGeneratedKeyFileName`).
+ *
+ * @throws KeyRingRefusal for an unknown or retired key (whose private half is erased);
+ *   SealedKeyError when the secret is not the one that sealed it.
+ */
+export async function exportKey(access: RingAccess, kid: string): Promise<SigningKey> {
+  const records = await access.store.list(access.alg);
+  const record = records.find((r) => r.kid === kid);
+  if (record === undefined) {
+    const known = records.map((r) => r.kid).join(', ') || 'none';
+    throw new KeyRingRefusal(`there is no ${access.alg} key ${kid} (keys: ${known})`);
+  }
+  if (record.retiredAt !== null) {
+    throw new KeyRingRefusal(`key ${kid} is retired: its private key was erased`);
+  }
+  return openRecord(record, access.secret);
 }

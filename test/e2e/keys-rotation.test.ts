@@ -4,6 +4,10 @@
 // tokens stop verifying. The server follows the ring in storage with no restart.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadOrGenerateSigningKeys } from '../../src/tokens/keys.js';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { sesameCli, startSesame, type RunningSesame } from '../helpers/sesame-process.js';
 
@@ -119,6 +123,31 @@ describe('sesame keys on a running instance', () => {
     assert.equal(await active(oldToken), false, 'a token of a retired key is no longer trusted');
     assert.equal(await active(newToken), true);
     assert.match((await keys('list')).stdout, new RegExp(`${first}\\s+retired`));
+  });
+
+  it('exports a key to a file that, listed in signing.keys, keeps its kid', async () => {
+    const listed = JSON.parse((await keys('list', '--json')).stdout) as { kid: string; status: string }[];
+    const signing = listed.find((k) => k.status === 'signing')!;
+    const retired = listed.find((k) => k.status === 'retired')!;
+    const out = join(sesame.dir, 'signing-RS256.pem');
+    const exported = await keys('export', signing.kid, '--out', out);
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stdout, /it keeps its kid/);
+    assert.equal((await stat(out)).mode & 0o777, 0o600);
+    const [fromFile] = await loadOrGenerateSigningKeys({
+      alg: 'RS256',
+      keyFiles: [out],
+      dataDir: sesame.dir,
+      log: pino({ level: 'silent' }),
+    });
+    assert.equal(fromFile?.kid, signing.kid);
+
+    const again = await keys('export', signing.kid, '--out', out);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /exists already/);
+    const erased = await keys('export', retired.kid, '--out', join(sesame.dir, 'old.pem'));
+    assert.equal(erased.code, 1);
+    assert.match(erased.stderr, /is retired: its private key was erased/);
   });
 
   it('says what is wrong with a command line, and refuses key files', async () => {
