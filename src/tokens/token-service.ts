@@ -1,8 +1,9 @@
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { UnsecuredJWT } from 'jose';
 import type { AccessTokenFormat, SigningAlg } from '../config/types.js';
 import { type Clock, epochSeconds } from '../lib/clock.js';
 import { accessTokenContents, accessTokenFormats, requireText } from './access-token-formats.js';
 import { keyFitsAlg } from './key-algs.js';
+import { signJws } from './jws-sign.js';
 import { fixedKeySource, type KeySource } from './key-source.js';
 import {
   LOGOUT_TOKEN_LIFETIME_SECONDS,
@@ -62,8 +63,9 @@ const registeredIdTokenClaims = new Set([
 ]);
 
 /**
- * Mints and verifies Sesame's tokens with `jose`, signing with the first key that suits
- * `alg`; the JWK set publishes every key, validation keys included, and any of them verifies.
+ * Mints Sesame's tokens (signed by `signJws`: node:crypto for ES256 and EdDSA, jose for RSA)
+ * and verifies them with `jose`, signing with the first key that suits `alg`; the JWK set
+ * publishes every key, validation keys included, and any of them verifies.
  *
  * - ID token (OIDC Core §2): header `{alg, kid, typ: "JWT"}` (konnect-spec §4.7); `iss`,
  *   `sub`, `aud`, `azp`, `iat`, `exp`, `auth_time`, and `nonce`, `sid`, `at_hash` (with the
@@ -126,20 +128,23 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   const algFor = (signer: SigningKey, requested: string | null | undefined): SigningAlg =>
     requested && keyFitsAlg(signer.privateKey, requested) ? requested : alg;
 
+  /** Header `{alg, kid, typ}`; a refusal rejects the promise, as jose's `SignJWT#sign` did. */
+  const signClaims = (
+    signer: SigningKey,
+    claims: Record<string, unknown>,
+    typ: string,
+    useAlg: SigningAlg,
+  ): Promise<string> => signJws({ kid: signer.kid, typ }, claims, signer.privateKey, useAlg);
+
   const signWith = (
     signer: SigningKey,
     payload: Record<string, unknown>,
     typ: string,
     lifetime: number,
-    useAlg: string,
+    useAlg: SigningAlg,
   ): Promise<string> => {
     const now = epochSeconds(clock);
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: useAlg, kid: signer.kid, typ })
-      .setIssuer(issuer)
-      .setIssuedAt(now)
-      .setExpirationTime(now + lifetime)
-      .sign(signer.privateKey);
+    return signClaims(signer, { ...payload, iss: issuer, iat: now, exp: now + lifetime }, typ, useAlg);
   };
 
   /** Signs with the signing key of the moment, in the client's `requestedAlg` when it can. */
@@ -202,11 +207,8 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       const payload: Record<string, unknown> = { ...claims, aud: audience };
       for (const name of konnectTokenMarkers) delete payload[name];
       const { signer } = keys.current();
-      return new SignJWT(payload)
-        .setProtectedHeader({ alg: algFor(signer, requestedAlg), kid: signer.kid, typ: 'JWT' })
-        .setIssuer(issuer)
-        .setIssuedAt(epochSeconds(clock))
-        .sign(signer.privateKey);
+      const signed = { ...payload, iss: issuer, iat: epochSeconds(clock) };
+      return signClaims(signer, signed, 'JWT', algFor(signer, requestedAlg));
     },
 
     verifyAccessToken: (token) => verifyAccessToken(token, verifyContext),
