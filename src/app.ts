@@ -20,6 +20,7 @@ import { routes } from './routes.js';
 import { loadInstanceSecret } from './secrets.js';
 import { ensureDemo, type DemoInfo } from './demo.js';
 import type { BrowserDeps } from './endpoints/types.js';
+import { UserCache } from './endpoints/userinfo/user-cache.js';
 import { DeliveryWorker } from './logout/delivery-worker.js';
 import { StorageHealth } from './endpoints/health-check/storage-health.js';
 import { identityHealthFor } from './endpoints/health-check/identity-health.js';
@@ -129,6 +130,7 @@ export async function createApp(
       storageHealth: new StorageHealth({ storage, clock, log }),
       identityHealth: identityHealthFor(identity, 'ldap', clock, log),
       metrics: counted,
+      userinfoUsers: new UserCache({ clock }),
     };
     const server = await buildServer({ deps, routes: routes(deps, demo, dynamicClients) });
     registry.watch();

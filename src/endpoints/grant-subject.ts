@@ -58,6 +58,14 @@ export function userSubject(identity: Identity, namespace: string, scopes: reado
 }
 
 /**
+ * {@link userSubject} for a caller that already holds the public subject `publicSub`: the
+ * keyed hash behind it is worth computing once per request.
+ */
+export function userSubjectWith(identity: Identity, publicSub: string, scopes: readonly string[]): string {
+  return scopes.includes(RAW_SUB_SCOPE) ? identity.id : publicSub;
+}
+
+/**
  * The public subject of the backend user with raw id `userId`. Needs no lookup, so a browser
  * session can be compared with an `id_token_hint` without asking the directory.
  */

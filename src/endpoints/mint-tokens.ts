@@ -4,7 +4,7 @@ import type { ClaimsMember, ClaimsRequest } from '../oauth/claims-request.js';
 import { konnectIdentityClaims } from '../identity/konnect-identity-claims.js';
 import type { GrantRecord } from '../storage/types.js';
 import type { Deps } from './types.js';
-import { publicSubject, userSubject, type GrantSubject } from './grant-subject.js';
+import { publicSubject, userSubjectWith, type GrantSubject } from './grant-subject.js';
 
 export interface MintInput {
   readonly client: Client;
@@ -52,12 +52,13 @@ export interface MintedTokens {
 export async function mintTokens(deps: Deps, input: MintInput): Promise<MintedTokens> {
   const { identity, namespace, guest } = input.subject;
   const claims = (input.grant.claims ?? null) as ClaimsRequest | null;
-  const idSub = userSubject(identity, namespace, input.scopes);
+  const publicSub = publicSubject(identity, namespace);
+  const idSub = userSubjectWith(identity, publicSub, input.scopes);
   const accessToken =
     input.accessToken === false
       ? null
       : await deps.tokens.mintAccessToken({
-          sub: publicSubject(identity, namespace),
+          sub: publicSub,
           clientId: input.client.id,
           scopes: [...input.scopes],
           grantId: input.grant.id,

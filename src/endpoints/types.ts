@@ -13,6 +13,7 @@ import type { WarningGate } from '../lib/warning-gate.js';
 import type { StorageHealth } from './health-check/storage-health.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { IdentityHealth } from './health-check/identity-health.js';
+import type { UserCache } from './userinfo/user-cache.js';
 
 /**
  * Request parameters as they arrived: every value of a repeated name is kept, so `parse.ts`
@@ -93,6 +94,11 @@ export interface Deps {
   readonly warnings?: WarningGate;
   /** What is counted for operators (`metrics/`); absent, nothing is (`noMetrics`). */
   readonly metrics?: Metrics;
+  /**
+   * The users userinfo read in the last seconds (`userinfo/user-cache.ts`); absent, every
+   * userinfo request reads the identity backend.
+   */
+  readonly userinfoUsers?: UserCache;
 }
 
 /**

@@ -3,18 +3,20 @@ import { claimsForScopes } from '../../oauth/claims.js';
 import { isOAuthError, OAuthError } from '../../oauth/errors.js';
 import type { AccessTokenClaims } from '../../tokens/types.js';
 import type { GrantRecord } from '../../storage/types.js';
-import { loadGrantSubject, publicSubject, userSubject, type GrantSubject } from '../grant-subject.js';
+import { loadGrantSubject, publicSubject, userSubjectWith } from '../grant-subject.js';
 import { isClientGrant } from '../token/grants/client-credentials.js';
 import type { Deps, EndpointRequest, EndpointResponse } from '../types.js';
 import { bearerError, claimsResponse, missingTokenChallenge, plainError } from './bearer-responses.js';
 import { parseUserinfoRequest } from './parse.js';
+import type { CachedUser } from './user-cache.js';
 
 /**
  * The userinfo endpoint, `GET|POST /konnect/v1/userinfo` (OIDC Core §5.3, RFC 6750).
  *
  * Verifies the bearer token, checks its grant still stands (so revoking a grant ends its
  * access tokens at once), requires the `openid` scope, looks the user up in the identity
- * backend and answers the claims of the granted scopes with `Cache-Control: no-store`.
+ * backend (or in `deps.userinfoUsers`, which keeps a read for seconds: `user-cache.ts`) and
+ * answers the claims of the granted scopes with `Cache-Control: no-store`.
  *
  * Errors are answered here rather than thrown, because the challenge header matters
  * (RFC 6750 §3): no token ⇒ 401 with a bare `Bearer realm` challenge (§3.1); malformed
@@ -36,12 +38,11 @@ export async function handleUserinfo(req: EndpointRequest, deps: Deps): Promise<
     const grant = await loadActiveGrant(deps, token);
     checkUserGrant(grant);
     checkOpenidScope(token);
-    const subject = await loadUser(deps, grant);
-    checkSubject(token, subject);
-    const sub = userSubject(subject.identity, subject.namespace, token.scopes);
+    const user = await loadUser(deps, grant);
+    const sub = checkSubject(token, user);
     // A claims request's userinfo member can only select among these (OIDC Core §5.5 as
     // Sesame applies it: requested claims are released only when a granted scope covers them).
-    const claims = claimsForScopes(subject.identity, token.scopes, sub);
+    const claims = claimsForScopes(user.subject.identity, token.scopes, sub);
     await deps.clients.catchUp?.(token.clientId);
     const signedAlg = deps.clients.get(token.clientId)?.userinfoSignedResponseAlg ?? null;
     if (signedAlg === null) return claimsResponse(claims);
@@ -112,38 +113,46 @@ function checkOpenidScope(token: AccessTokenClaims): void {
   }
 }
 
-/** The grant's user from the identity backend, or its guest (kopano-meet.md req. 25). */
-async function loadUser(deps: Deps, grant: GrantRecord): Promise<GrantSubject> {
-  let subject: GrantSubject | null;
+/**
+ * The grant's user from the identity backend — or from `deps.userinfoUsers`, which serves a
+ * recent read — or its guest (kopano-meet.md req. 25), who lives in the grant itself.
+ */
+async function loadUser(deps: Deps, grant: GrantRecord): Promise<CachedUser> {
+  const read = async (): Promise<CachedUser | null> => {
+    const subject = await loadGrantSubject(deps, grant);
+    return subject === null
+      ? null
+      : { subject, publicSub: publicSubject(subject.identity, subject.namespace) };
+  };
+  const cache = deps.userinfoUsers;
+  let user: CachedUser | null;
   try {
-    subject = await loadGrantSubject(deps, grant);
+    user = cache === undefined || grant.guest ? await read() : await cache.get(grant.userId, read);
   } catch (error) {
     if (!(error instanceof IdentityUnavailableError)) throw error;
     // The backend logs the outage once, when it starts; one quiet line per request here.
     deps.log.debug({ reason: error.message }, 'identity backend unavailable at userinfo');
     throw new OAuthError('temporarily_unavailable', 'the user directory is unavailable, try again later');
   }
-  if (subject === null) {
+  if (user === null) {
     throw new OAuthError('invalid_token', 'the user no longer exists', { detail: `user ${grant.userId}` });
   }
-  return subject;
+  return user;
 }
 
 /**
  * The token's `sub` must still be the user's: guards against a grant pointing elsewhere. It
  * is the public subject, or — in Konnect's format — the ID token's, raw under
- * `konnect/raw_sub` (kopano-meet.md req. 22).
+ * `konnect/raw_sub` (kopano-meet.md req. 22). Returns userinfo's `sub`: the ID token's.
  */
-function checkSubject(token: AccessTokenClaims, subject: GrantSubject): void {
-  const { identity, namespace } = subject;
-  if (
-    publicSubject(identity, namespace) !== token.sub &&
-    userSubject(identity, namespace, token.scopes) !== token.sub
-  ) {
+function checkSubject(token: AccessTokenClaims, user: CachedUser): string {
+  const sub = userSubjectWith(user.subject.identity, user.publicSub, token.scopes);
+  if (token.sub !== user.publicSub && token.sub !== sub) {
     throw new OAuthError('invalid_token', 'the access token is no longer valid', {
       detail: 'sub does not match the grant user',
     });
   }
+  return sub;
 }
 
 function isBearerError(error: OAuthError): boolean {

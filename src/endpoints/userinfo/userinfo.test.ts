@@ -15,6 +15,9 @@ import {
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import type { EndpointResponse } from '../types.js';
 import { handleUserinfo } from './handler.js';
+import { handleRevocation } from '../revocation/handler.js';
+import { UserCache } from './user-cache.js';
+import { WEB } from '../token/test-fixture.js';
 
 interface Answer {
   readonly status: number;
@@ -217,5 +220,83 @@ describe('userinfo endpoint', () => {
     assert.equal(protectedHeader.alg, 'ES256');
     assert.equal(payload.sub, konnectSubject(ALICE.id, NAMESPACE));
     assert.equal(payload.preferred_username, 'alice');
+  });
+});
+
+describe('userinfo with the user cache', () => {
+  let fx: Fixture;
+  let deps: Fixture['deps'];
+  let accessToken: string;
+  let reads: number;
+  beforeEach(async () => {
+    fx = await createFixture();
+    deps = { ...fx.deps, userinfoUsers: new UserCache({ clock: fx.clock, ttlMs: 2000 }) };
+    accessToken = (await obtainTokens(fx)).access_token;
+    reads = 0;
+    const getUser = fx.directory.getUser.bind(fx.directory);
+    fx.directory.getUser = (id) => {
+      reads++;
+      return getUser(id);
+    };
+  });
+
+  const get = (token = accessToken) =>
+    handleUserinfo(request({}, { method: 'GET', headers: { authorization: `Bearer ${token}` } }), deps).then(
+      answer,
+    );
+
+  it('asks the directory once for a burst of requests for one user', async () => {
+    const results = await Promise.all([get(), get(), get()]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [200, 200, 200],
+    );
+    assert.equal((await get()).body?.['name'], 'Alice Liddell');
+    assert.equal(reads, 1);
+  });
+
+  it('still refuses at once a token whose grant was revoked at the revocation endpoint', async () => {
+    assert.equal((await get()).status, 200);
+    const revoked = await handleRevocation(
+      request({ token: accessToken, client_id: WEB.id, client_secret: WEB.secret ?? '' }, { method: 'POST' }),
+      deps,
+    );
+    assert.equal(revoked.kind === 'empty' || revoked.kind === 'json' ? revoked.status : 0, 200);
+    const result = await get();
+    assert.equal(result.status, 401);
+    assert.match(result.challenge ?? '', /error="invalid_token"/);
+  });
+
+  it('still refuses at once a token whose grant storage revoked (another process or instance)', async () => {
+    assert.equal((await get()).status, 200);
+    const { grantId } = await fx.tokens.verifyAccessToken(accessToken);
+    await fx.storage.grants.revoke(grantId, fx.clock.now());
+    assert.equal((await get()).status, 401);
+  });
+
+  it('shows changed claims, and refuses a removed user, once the TTL has passed', async () => {
+    assert.equal((await get()).body?.['name'], 'Alice Liddell');
+    fx.directory.users.set(ALICE.id, { ...ALICE, name: 'Alice Kingsleigh' });
+    fx.clock.advance(2000);
+    assert.equal((await get()).body?.['name'], 'Alice Kingsleigh');
+    fx.directory.users.clear();
+    fx.clock.advance(2000);
+    const result = await get();
+    assert.equal(result.status, 401);
+    assert.match(result.challenge ?? '', /error="invalid_token"/);
+  });
+
+  it('still checks the token against its own scopes and subject', async () => {
+    const emailOnly = (await obtainTokens(fx, { scopes: ['openid', 'email'] })).access_token;
+    const raw = (await obtainTokens(fx, { scopes: ['openid', 'konnect/raw_sub'] })).access_token;
+    reads = 0;
+    assert.equal((await get()).body?.['sub'], konnectSubject(ALICE.id, NAMESPACE));
+    assert.deepEqual((await get(emailOnly)).body, {
+      sub: konnectSubject(ALICE.id, NAMESPACE),
+      email: 'alice@example.com',
+      email_verified: true,
+    });
+    assert.deepEqual((await get(raw)).body, { sub: ALICE.id });
+    assert.equal(reads, 1);
   });
 });
