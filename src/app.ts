@@ -11,7 +11,6 @@ import { withDynamicClients } from './clients/dynamic-client-lookup.js';
 import { pidFilePath } from './cli/pid-file.js';
 import { loadScopeDefinitions, noScopeDefinitions } from './clients/scopes-file.js';
 import { createBuiltinBackend } from './identity/builtin/builtin-backend.js';
-import { createLdapBackend } from './identity/ldap/index.js';
 import { SessionManager } from './sessions/session-manager.js';
 import { LoginThrottle } from './endpoints/signin/throttle.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -26,7 +25,7 @@ import { StorageHealth } from './endpoints/health-check/storage-health.js';
 import { identityHealthFor } from './endpoints/health-check/identity-health.js';
 import { failingDependencies, type FailingDependency } from './endpoints/health-check/dependencies.js';
 import { noMetrics } from './metrics/metrics.js';
-import { createPrometheusMetrics, type PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import type { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { instrumentStorage } from './metrics/instrument-storage.js';
 import { createMetricsListener, type MetricsListener } from './metrics/metrics-listener.js';
 
@@ -56,8 +55,10 @@ export async function createApp(
   clock: Clock = systemClock,
   // A registry of this app's own, never prom-client's global one; nothing is counted when off.
   // Made once by a caller that tries again (`startApp`): its process monitors cannot be stopped.
-  metrics: PrometheusMetrics | null = config.metrics ? createPrometheusMetrics() : null,
+  // Left out, it is made here when `config.metrics` is set.
+  given?: PrometheusMetrics | null,
 ): Promise<App> {
+  const metrics = given === undefined ? await metricsFor(config) : given;
   const opened = await openStorage(config.storage);
   const storage = metrics === null ? opened : instrumentStorage(opened, metrics);
   const counted = metrics ?? noMetrics;
@@ -100,7 +101,12 @@ export async function createApp(
     }
     const identity =
       config.identity.kind === 'ldap'
-        ? createLdapBackend(config.identity.ldap, log, clock, counted)
+        ? (await import('./identity/ldap/index.js')).createLdapBackend(
+            config.identity.ldap,
+            log,
+            clock,
+            counted,
+          )
         : createBuiltinBackend(storage.users);
     const deps: BrowserDeps = {
       config,
@@ -172,4 +178,14 @@ export async function createApp(
     await storage.close();
     throw error;
   }
+}
+
+/**
+ * A Prometheus registry of the app's own when `config.metrics` is set, else null. prom-client is
+ * loaded only then: an instance without metrics starts without it (issue 11).
+ */
+export async function metricsFor(config: Pick<Config, 'metrics'>): Promise<PrometheusMetrics | null> {
+  if (!config.metrics) return null;
+  const { createPrometheusMetrics } = await import('./metrics/prometheus-metrics.js');
+  return createPrometheusMetrics();
 }

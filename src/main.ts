@@ -1,17 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { serveCommand } from './cli/serve.js';
-import { userCommand } from './cli/user.js';
-import { throttleCommand } from './cli/throttle.js';
-import { ldapCommand } from './cli/ldap.js';
-import { checkCommand } from './cli/check.js';
-import { clientsCommand } from './cli/clients.js';
-import { clientCommand } from './cli/client.js';
-import { migrateCommand } from './cli/migrate.js';
-import { backupCommand } from './cli/backup.js';
-import { keysCommand } from './cli/keys.js';
-import { formatDefaults } from './config/defaults.js';
 import type { CliIo } from './cli/io.js';
 import { runCommand } from './cli/process-io.js';
+import { version } from './version.js';
+
+export { version };
 
 const usage = `usage: sesame <command>
 
@@ -31,45 +22,40 @@ const usage = `usage: sesame <command>
   version                          print the version
 `;
 
-/** Reads the package version without bundling package.json into the build. */
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
-/** The `sesame` command line; returns the exit code. */
+/**
+ * The `sesame` command line; returns the exit code. Each command's module is imported when that
+ * command runs, so `serve` starts without the others' dependencies (issue 11).
+ */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
-      return serveCommand(rest, io);
+      return (await import('./cli/serve.js')).serveCommand(rest, io);
     case 'config':
       if (rest[0] === 'defaults' && rest.length === 1) {
-        io.stdout.write(formatDefaults());
+        io.stdout.write((await import('./config/defaults.js')).formatDefaults());
         return 0;
       }
       io.stderr.write('usage: sesame config defaults\n');
       return 2;
     case 'user':
-      return userCommand(rest, io);
+      return (await import('./cli/user.js')).userCommand(rest, io);
     case 'throttle':
-      return throttleCommand(rest, io);
+      return (await import('./cli/throttle.js')).throttleCommand(rest, io);
     case 'client':
-      return clientCommand(rest, io);
+      return (await import('./cli/client.js')).clientCommand(rest, io);
     case 'clients':
-      return clientsCommand(rest, io);
+      return (await import('./cli/clients.js')).clientsCommand(rest, io);
     case 'ldap':
-      return ldapCommand(rest, io);
+      return (await import('./cli/ldap.js')).ldapCommand(rest, io);
     case 'check':
-      return checkCommand(rest, io);
+      return (await import('./cli/check.js')).checkCommand(rest, io);
     case 'migrate':
-      return migrateCommand(rest, io);
+      return (await import('./cli/migrate.js')).migrateCommand(rest, io);
     case 'backup':
-      return backupCommand(rest, io);
+      return (await import('./cli/backup.js')).backupCommand(rest, io);
     case 'keys':
-      return keysCommand(rest, io);
+      return (await import('./cli/keys.js')).keysCommand(rest, io);
     case 'version':
     case '--version':
       io.stdout.write(`sesame ${version()}\n`);

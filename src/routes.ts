@@ -3,34 +3,38 @@ import type { Deps } from './endpoints/types.js';
 import { paths } from './endpoints/paths.js';
 import { discoveryHandler } from './endpoints/discovery/handler.js';
 import { jwksHandler } from './endpoints/jwks/handler.js';
-import { handleAuthorize } from './endpoints/authorize/handler.js';
-import { handleToken } from './endpoints/token/handler.js';
-import { handleUserinfo } from './endpoints/userinfo/handler.js';
-import { handleRevocation } from './endpoints/revocation/handler.js';
-import { handleIntrospection } from './endpoints/introspection/handler.js';
-import { handlePushedAuthorization } from './endpoints/pushed-authorization/handler.js';
-import { handleEndSession } from './endpoints/end-session/handler.js';
-import { showSignIn, submitSignIn } from './endpoints/signin/sign-in.js';
-import { showConsent, submitConsent } from './endpoints/signin/consent.js';
-import { showChooseAccount, submitChooseAccount } from './endpoints/signin/choose-account.js';
-import { showRoot, showWelcome } from './endpoints/signin/welcome.js';
-import { submitRemoveAccess } from './endpoints/account/remove-access.js';
-import { submitSignOutEverywhere } from './endpoints/account/sign-out-everywhere.js';
-import { submitChangePassword } from './endpoints/account/change-password.js';
-import { stylesheet } from './endpoints/static/handler.js';
 import { healthCheck, liveCheck } from './endpoints/health-check/handler.js';
-import { favicon } from './endpoints/static/favicon.js';
 import { accentStylesheetHandler, logoHandler } from './endpoints/static/branding.js';
 import { brandingOf } from './endpoints/pages.js';
-import { handleCheckSession } from './endpoints/check-session/handler.js';
 import { demoCallback, type DemoClient } from './endpoints/demo/handler.js';
 import { demoCallbackPath } from './demo.js';
 import type { DynamicClientRegistry } from './clients/dynamic-client-registry.js';
-import { registerClient } from './endpoints/registration/register.js';
-import { manageClient } from './endpoints/registration/manage.js';
 import { clientConfigurationRoute } from './endpoints/registration/json-body.js';
 
-/** Every route Sesame serves, at Konnect's paths (konnect-spec §3). */
+type Handle = Route['handle'];
+
+/**
+ * The handler `pick` takes from the module `load` imports, imported on the route's first
+ * request: a server starts without the code of the pages and grants it has not served yet, and
+ * answers discovery, JWKS and the health check sooner (issue 11).
+ */
+function onFirstRequest<M>(load: () => Promise<M>, pick: (module: M) => Handle): Handle {
+  let handle: Promise<Handle> | null = null;
+  return async (request, deps) => {
+    handle ??= load().then(pick);
+    return (await handle)(request, deps);
+  };
+}
+
+const signIn = () => import('./endpoints/signin/sign-in.js');
+const consent = () => import('./endpoints/signin/consent.js');
+const chooseAccount = () => import('./endpoints/signin/choose-account.js');
+const welcome = () => import('./endpoints/signin/welcome.js');
+
+/**
+ * Every route Sesame serves, at Konnect's paths (konnect-spec §3). Discovery, JWKS and the
+ * health check are loaded with the server; every other endpoint on its first request.
+ */
 export function routes(
   deps: Deps,
   demo: DemoClient | null,
@@ -39,61 +43,162 @@ export function routes(
   const table: Route[] = [
     { methods: ['GET'], path: paths.discovery, audience: 'api', cors: true, handle: discoveryHandler(deps) },
     { methods: ['GET'], path: paths.jwks, audience: 'api', cors: true, handle: jwksHandler(deps) },
-    { methods: ['GET', 'POST'], path: paths.authorize, audience: 'browser', handle: handleAuthorize },
+    {
+      methods: ['GET', 'POST'],
+      path: paths.authorize,
+      audience: 'browser',
+      handle: onFirstRequest(
+        () => import('./endpoints/authorize/handler.js'),
+        (m) => m.handleAuthorize,
+      ),
+    },
     {
       methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
       path: paths.token,
       audience: 'api',
       cors: true,
-      handle: handleToken,
+      handle: onFirstRequest(
+        () => import('./endpoints/token/handler.js'),
+        (m) => m.handleToken,
+      ),
     },
     {
       methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
       path: paths.userinfo,
       audience: 'api',
       cors: true,
-      handle: handleUserinfo,
+      handle: onFirstRequest(
+        () => import('./endpoints/userinfo/handler.js'),
+        (m) => m.handleUserinfo,
+      ),
     },
     {
       methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
       path: paths.revocation,
       audience: 'api',
       cors: true,
-      handle: handleRevocation,
+      handle: onFirstRequest(
+        () => import('./endpoints/revocation/handler.js'),
+        (m) => m.handleRevocation,
+      ),
     },
     {
       methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
       path: paths.introspection,
       audience: 'api',
       cors: true,
-      handle: handleIntrospection,
+      handle: onFirstRequest(
+        () => import('./endpoints/introspection/handler.js'),
+        (m) => m.handleIntrospection,
+      ),
     },
     {
       methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
       path: paths.pushedAuthorization,
       audience: 'api',
       cors: true,
-      handle: handlePushedAuthorization,
+      handle: onFirstRequest(
+        () => import('./endpoints/pushed-authorization/handler.js'),
+        (m) => m.handlePushedAuthorization,
+      ),
     },
-    { methods: ['GET', 'POST'], path: paths.endSession, audience: 'browser', handle: handleEndSession },
-    { methods: ['GET'], path: paths.signIn, audience: 'browser', handle: showSignIn },
-    { methods: ['POST'], path: paths.signIn, audience: 'browser', handle: submitSignIn },
-    { methods: ['GET'], path: paths.consent, audience: 'browser', handle: showConsent },
-    { methods: ['POST'], path: paths.consent, audience: 'browser', handle: submitConsent },
-    { methods: ['GET'], path: paths.chooseAccount, audience: 'browser', handle: showChooseAccount },
-    { methods: ['POST'], path: paths.chooseAccount, audience: 'browser', handle: submitChooseAccount },
-    { methods: ['GET'], path: paths.welcome, audience: 'browser', handle: showWelcome },
-    { methods: ['POST'], path: paths.removeAccess, audience: 'browser', handle: submitRemoveAccess },
+    {
+      methods: ['GET', 'POST'],
+      path: paths.endSession,
+      audience: 'browser',
+      handle: onFirstRequest(
+        () => import('./endpoints/end-session/handler.js'),
+        (m) => m.handleEndSession,
+      ),
+    },
+    {
+      methods: ['GET'],
+      path: paths.signIn,
+      audience: 'browser',
+      handle: onFirstRequest(signIn, (m) => m.showSignIn),
+    },
+    {
+      methods: ['POST'],
+      path: paths.signIn,
+      audience: 'browser',
+      handle: onFirstRequest(signIn, (m) => m.submitSignIn),
+    },
+    {
+      methods: ['GET'],
+      path: paths.consent,
+      audience: 'browser',
+      handle: onFirstRequest(consent, (m) => m.showConsent),
+    },
+    {
+      methods: ['POST'],
+      path: paths.consent,
+      audience: 'browser',
+      handle: onFirstRequest(consent, (m) => m.submitConsent),
+    },
+    {
+      methods: ['GET'],
+      path: paths.chooseAccount,
+      audience: 'browser',
+      handle: onFirstRequest(chooseAccount, (m) => m.showChooseAccount),
+    },
+    {
+      methods: ['POST'],
+      path: paths.chooseAccount,
+      audience: 'browser',
+      handle: onFirstRequest(chooseAccount, (m) => m.submitChooseAccount),
+    },
+    {
+      methods: ['GET'],
+      path: paths.welcome,
+      audience: 'browser',
+      handle: onFirstRequest(welcome, (m) => m.showWelcome),
+    },
+    {
+      methods: ['POST'],
+      path: paths.removeAccess,
+      audience: 'browser',
+      handle: onFirstRequest(
+        () => import('./endpoints/account/remove-access.js'),
+        (m) => m.submitRemoveAccess,
+      ),
+    },
     {
       methods: ['POST'],
       path: paths.signOutEverywhere,
       audience: 'browser',
-      handle: submitSignOutEverywhere,
+      handle: onFirstRequest(
+        () => import('./endpoints/account/sign-out-everywhere.js'),
+        (m) => m.submitSignOutEverywhere,
+      ),
     },
-    { methods: ['POST'], path: paths.changePassword, audience: 'browser', handle: submitChangePassword },
-    { methods: ['GET'], path: '/', audience: 'browser', handle: showRoot },
-    { methods: ['GET'], path: paths.stylesheet, audience: 'browser', handle: stylesheet },
-    { methods: ['GET'], path: paths.favicon, audience: 'browser', handle: favicon },
+    {
+      methods: ['POST'],
+      path: paths.changePassword,
+      audience: 'browser',
+      handle: onFirstRequest(
+        () => import('./endpoints/account/change-password.js'),
+        (m) => m.submitChangePassword,
+      ),
+    },
+    { methods: ['GET'], path: '/', audience: 'browser', handle: onFirstRequest(welcome, (m) => m.showRoot) },
+    {
+      methods: ['GET'],
+      path: paths.stylesheet,
+      audience: 'browser',
+      handle: onFirstRequest(
+        () => import('./endpoints/static/handler.js'),
+        (m) => m.stylesheet,
+      ),
+    },
+    {
+      methods: ['GET'],
+      path: paths.favicon,
+      audience: 'browser',
+      handle: onFirstRequest(
+        () => import('./endpoints/static/favicon.js'),
+        (m) => m.favicon,
+      ),
+    },
     { methods: ['GET', 'HEAD'], path: paths.healthCheck, audience: 'api', handle: healthCheck },
     { methods: ['GET', 'HEAD'], path: paths.healthCheckLive, audience: 'api', handle: liveCheck },
   ];
@@ -102,7 +207,10 @@ export function routes(
       methods: ['GET'],
       path: paths.checkSession,
       audience: 'browser',
-      handle: handleCheckSession,
+      handle: onFirstRequest(
+        () => import('./endpoints/check-session/handler.js'),
+        (m) => m.handleCheckSession,
+      ),
     });
   }
   // RFC 7591 registration and RFC 7592 management exist only while they are allowed.
@@ -112,13 +220,19 @@ export function routes(
         methods: ['POST'],
         path: paths.registration,
         audience: 'api',
-        handle: registerClient(dynamicClients),
+        handle: onFirstRequest(
+          () => import('./endpoints/registration/register.js'),
+          (m) => m.registerClient(dynamicClients),
+        ),
       },
       {
         methods: ['GET', 'PUT', 'DELETE'],
         path: clientConfigurationRoute,
         audience: 'api',
-        handle: manageClient(dynamicClients),
+        handle: onFirstRequest(
+          () => import('./endpoints/registration/manage.js'),
+          (m) => m.manageClient(dynamicClients),
+        ),
       },
     );
   }

@@ -5,9 +5,8 @@ import { UsageError } from '../config/konnect/flags.js';
 import { loadKonnectdConfig } from '../config/konnect/load.js';
 import { RefusedError } from '../config/konnect/to-config.js';
 import { createLogger } from '../log.js';
-import { version } from '../main.js';
+import { version } from '../version.js';
 import type { CliIo } from './io.js';
-import { konnectdCheck } from './konnectd-check.js';
 import { runUntilSignalled } from './run-server.js';
 import { abortOnStopSignals, startApp } from './start-app.js';
 import { describeState, explainStartError } from './start-error.js';
@@ -48,7 +47,8 @@ export async function konnectdCommand(
     case 'serve':
       return serve(rest, io, options);
     case 'check':
-      return konnectdCheck(rest, io, options);
+      // Loaded only here: it brings the LDAP client, which `serve builtin` does without.
+      return (await import('./konnectd-check.js')).konnectdCheck(rest, io, options);
     case 'healthcheck':
       return healthcheck(rest, io, options);
     case 'version':

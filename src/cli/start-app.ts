@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import { createApp, type App } from '../app.js';
+import { createApp, metricsFor, type App } from '../app.js';
 import { systemClock } from '../lib/clock.js';
-import { createPrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import type { Config } from '../config/types.js';
 import { formatDuration } from '../identity/ldap/directory-health.js';
 import { isStorageOutage } from '../oauth/storage-outage.js';
@@ -31,7 +30,7 @@ export interface StartAppOptions {
  */
 export async function startApp(config: Config, log: Logger, options: StartAppOptions): Promise<App | null> {
   // One metrics registry for every attempt: its process monitors cannot be stopped once started.
-  const metrics = config.metrics ? createPrometheusMetrics() : null;
+  const metrics = await metricsFor(config);
   const create = options.create ?? ((c: Config, l: Logger) => createApp(c, l, systemClock, metrics));
   const delays = options.delaysMs ?? STORAGE_RETRY_DELAYS_MS;
   let lastReason: string | null = null;

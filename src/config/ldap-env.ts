@@ -1,4 +1,4 @@
-import { FilterParser } from 'ldapts';
+import { createRequire } from 'node:module';
 import { ConfigError } from './errors.js';
 import type { LdapConfig } from './types.js';
 
@@ -250,12 +250,20 @@ function parseUri(value: string | null, report: (message: string) => void): stri
   return `${scheme}//${url.host}`;
 }
 
+/**
+ * ldapts, loaded when a filter is checked: configuration is read synchronously, and a server
+ * without LDAP starts without the LDAP client (issue 11).
+ */
+function ldapts(): typeof import('ldapts') {
+  return createRequire(import.meta.url)('ldapts') as typeof import('ldapts');
+}
+
 function parseFilter(value: string, report: (message: string) => void): string | null {
   const trimmed = value.trim();
   const filter = trimmed.startsWith('(') && trimmed.endsWith(')') ? trimmed : `(${trimmed})`;
   try {
     if (!isOneParenthesized(filter)) throw new Error('unbalanced parentheses');
-    FilterParser.parseString(filter);
+    ldapts().FilterParser.parseString(filter);
     return filter;
   } catch (error) {
     report(

@@ -1,6 +1,4 @@
 import type { StorageConfig } from '../config/types.js';
-import { createMemoryStorage } from './memory/memory-storage.js';
-import { createSqliteStorage } from './sqlite/sqlite-storage.js';
 import type { Storage } from './types.js';
 
 export interface OpenStorageOptions {
@@ -18,12 +16,17 @@ export interface OpenStorageOptions {
 export async function openStorage(config: StorageConfig, options: OpenStorageOptions = {}): Promise<Storage> {
   const { onMigrated } = options;
   switch (config.kind) {
-    case 'memory':
+    // Each engine is loaded only where it is used: SQLite instances start without pg, and
+    // memory storage without kysely and better-sqlite3 (issue 11).
+    case 'memory': {
+      const { createMemoryStorage } = await import('./memory/memory-storage.js');
       return createMemoryStorage();
-    case 'sqlite':
+    }
+    case 'sqlite': {
+      const { createSqliteStorage } = await import('./sqlite/sqlite-storage.js');
       return createSqliteStorage(config.path, { onMigrated });
+    }
     case 'postgres': {
-      // pg is loaded only where PostgreSQL is used: SQLite instances start without it.
       const { createPostgresStorage } = await import('./postgres/postgres-storage.js');
       return createPostgresStorage(config.url, { onMigrated, poolSize: config.poolSize });
     }

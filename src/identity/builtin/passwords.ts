@@ -1,4 +1,4 @@
-import { hash, verify, type Options } from '@node-rs/argon2';
+import type { Options } from '@node-rs/argon2';
 import { MAX_PASSWORD_LENGTH, passwordTooLong } from '../password-length.js';
 
 /**
@@ -26,6 +26,8 @@ export async function hashPassword(password: string): Promise<string> {
   if (passwordTooLong(password)) {
     throw new TypeError(`password must be at most ${MAX_PASSWORD_LENGTH} characters long`);
   }
+  // Loaded on first use: a server starts without the binding until someone needs it (issue 11).
+  const { hash } = await import('@node-rs/argon2');
   return hash(password, ARGON2ID_OPTIONS);
 }
 
@@ -36,6 +38,7 @@ export async function hashPassword(password: string): Promise<string> {
  */
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   if (passwordTooLong(password)) return false;
+  const { verify } = await import('@node-rs/argon2');
   try {
     return await verify(passwordHash, password);
   } catch {
