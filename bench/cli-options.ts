@@ -2,22 +2,27 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SigningAlg } from '../src/config/types.js';
 import type { HarnessOptions } from './harness.js';
+import { SCENARIOS, type ScenarioId } from './scenarios/plan.js';
 import { DEFAULT_POSTGRES_URL } from './targets/postgres.js';
 import { allTargets } from './targets/registry.js';
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-Runs the SSO-flow benchmark against Sesame on SQLite, on PostgreSQL and twice on one PostgreSQL
-schema (PostgreSQL targets are skipped when the server is not reachable), and writes
-<out>.json and <out>.md. See docs/performance.md.
+Runs Sesame (on SQLite; the flows also on PostgreSQL, once and twice on one schema, when the
+server is reachable) side by side with panva's oidc-provider and a bare Fastify hello, measures
+the one-core signing and argon2id limits, and writes <out>.json and <out>.md. See
+docs/performance.md.
 
   --rounds N            rounds, each running every target once (default 3)
   --concurrency N       virtual users (default 16)
-  --flows N             at most N measured flows per run (default 3000)
-  --seconds N           at most N seconds per run (default 20)
-  --warmup N            warm-up flows per run, not measured (default 200)
+  --requests N          at most N measured requests per run of a request scenario (default 20000)
+  --flows N             at most N measured flows (or codes redeemed) per run (default 3000)
+  --seconds N           at most N seconds per run (default 10)
+  --warmup N            warm-up requests or flows per run, not measured (default 200)
+  --limit-seconds S     seconds each limit probe (signing, argon2id) runs per round; 0 for none (default 3)
   --alg ALG             RS256 (default), PS256, ES256 or EdDSA
   --targets A,B         among ${allTargets.map((t) => t.id).join(', ')} (default: all, in that order)
+  --scenarios A,B       among ${SCENARIOS.join(', ')} (default: all)
   --postgres URL        the PostgreSQL server (default ${DEFAULT_POSTGRES_URL})
   --out PATH            output path without extension (default bench/results/latest)
   --quiet-wait S        wait at most S seconds for the machine to go quiet before each run (default 20)
@@ -51,7 +56,10 @@ export function parseCommand(argv: readonly string[], defaultOut: string): Comma
       options: {
         rounds: { type: 'string' },
         concurrency: { type: 'string' },
+        requests: { type: 'string' },
         flows: { type: 'string' },
+        'limit-seconds': { type: 'string' },
+        scenarios: { type: 'string' },
         seconds: { type: 'string' },
         warmup: { type: 'string' },
         alg: { type: 'string' },
@@ -82,9 +90,11 @@ export function parseCommand(argv: readonly string[], defaultOut: string): Comma
   };
   const rounds = number('rounds', values.rounds, 3, 1);
   const concurrency = number('concurrency', values.concurrency, 16, 1);
+  const requests = number('requests', values.requests, 20000, 1);
   const flows = number('flows', values.flows, 3000, 1);
-  const seconds = number('seconds', values.seconds, 20, 0.1, false);
-  const warmupFlows = number('warmup', values.warmup, 200, 0);
+  const seconds = number('seconds', values.seconds, 10, 0.1, false);
+  const warmup = number('warmup', values.warmup, 200, 0);
+  const limitSeconds = number('limit-seconds', values['limit-seconds'], 3, 0, false);
   const maxSeconds = number('quiet-wait', values['quiet-wait'], 20, 0, false);
   const thresholdCores = number('quiet-below', values['quiet-below'], 0.3, 0, false);
   const alg = (values.alg ?? 'RS256') as SigningAlg;
@@ -94,15 +104,25 @@ export function parseCommand(argv: readonly string[], defaultOut: string): Comma
   for (const id of targets) if (!known.includes(id)) problems.push(`--targets: unknown target "${id}"`);
   if (targets.length === 0 || new Set(targets).size !== targets.length)
     problems.push('--targets must name each target at most once, and at least one');
+  const scenarios = (
+    values.scenarios === undefined ? [...SCENARIOS] : values.scenarios.split(',').map((t) => t.trim())
+  ) as ScenarioId[];
+  for (const id of scenarios)
+    if (!(SCENARIOS as readonly string[]).includes(id))
+      problems.push(`--scenarios: unknown scenario "${id}"`);
+  if (scenarios.length === 0 || new Set(scenarios).size !== scenarios.length)
+    problems.push('--scenarios must name each scenario at most once, and at least one');
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return {
     kind: 'harness',
     out: values.out === undefined ? defaultOut : resolve(values.out),
     options: {
       rounds,
-      bounds: { concurrency, flows, seconds, warmupFlows },
+      bounds: { concurrency, requests, flows, seconds, warmup },
       alg,
       targets,
+      scenarios,
+      limitSeconds,
       postgresUrl: values.postgres ?? DEFAULT_POSTGRES_URL,
       quiet: { maxSeconds, thresholdCores },
       pin: !values['no-pin'],

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { BenchResult, RunRecord, TargetSummary } from './result-types.js';
+import { comparisonTable, limitsTable } from './report-comparison.js';
+import type { BenchResult, RunRecord } from './result-types.js';
 import { median } from './stats.js';
 
 /** Writes `<base>.json` and `<base>.md`; returns their paths. */
@@ -15,81 +16,125 @@ export async function writeReport(
   return paths;
 }
 
-/** The results as Markdown: the summary table, how it was measured, then every run. */
+/** A load generator this busy may be what bounds the figure rather than the server. */
+const LOAD_BOUND_CORES = 0.9;
+
+/** The results as Markdown: the comparison, the limits, every target's figures, how, then every run. */
 export function markdownReport(result: BenchResult): string {
-  const { settings, machine } = result;
   const lines = [
-    `## SSO flow: Sesame on SQLite and PostgreSQL (${result.startedAt.slice(0, 16).replace('T', ' ')} UTC)`,
+    `## Sesame beside oidc-provider (${result.startedAt.slice(0, 16).replace('T', ' ')} UTC)`,
     '',
-    '| target | flows/s (median) | min–max | × SQLite | failed flows | RSS after run (MiB) | Sesame CPU | PostgreSQL CPU | others’ CPU |',
-    '|---|---:|---:|---:|---:|---|---:|---:|---:|',
-    ...result.targets.map(summaryRow),
+    ...comparisonTable(result),
     '',
-    'CPU columns: cores busy during the measured run (median); “others’” is every process but Sesame, ' +
-      'PostgreSQL, the load generator and kernel threads (those are in the JSON).',
+    ...limitsTable(result),
     '',
-    `- **Flow**: GET authorize with the session cookie (code, PKCE S256, state, nonce, scope openid) → 302 → ` +
-      `POST token (client_secret_basic) → access token and ID token checked (nonce, aud); ` +
-      `${settings.alg} signatures; each virtual user signed in once beforehand (not measured).`,
-    `- **Load**: ${settings.concurrency} virtual users, one flow at a time each, over keep-alive connections; ` +
-      `each run bounded by ${settings.flows} flows or ${settings.seconds} s, after ${settings.warmupFlows} ` +
-      `warm-up flows; ${settings.rounds} round${settings.rounds === 1 ? '' : 's'}, each running every target once, the order rotated each round; ` +
-      `medians across rounds.`,
-    `- **Sesame** ran ${settings.serverCode === 'dist' ? 'from the compiled build (dist/)' : 'from its TypeScript sources through tsx (its loader adds to the RSS)'}.`,
-    `- **Machine**: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryMiB} MiB; ${machine.os}; ` +
-      `node ${machine.node}${machine.postgres ? `; PostgreSQL ${machine.postgres}` : ''}.`,
-    `- **Pinning**: ${result.pinning.note}.`,
-    `- **Load from other processes**: ${loadObserved(result)}.`,
-    '- **How requests were spread**:',
-    ...result.targets.map((t) => `  - ${t.label}: ${t.spread}.`),
-    ...result.skipped.map((s) => `- **Skipped** ${s.label}: ${s.reason}.`),
+    ...targetTables(result),
+    ...howMeasured(result),
     '',
     '### Runs',
     '',
-    '| round | target | flows/s | ok / failed | waited for quiet | busy before | others’ CPU during |',
-    '|---:|---|---:|---:|---:|---:|---:|',
+    '| round | target | scenario | /s | ok / failed | waited for quiet | busy before | server CPU | load CPU | others’ CPU |',
+    '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...result.runs.map((run) => runRow(result, run)),
+    '',
+    '| round | target | start to first 200 (ms) | idle RSS (MiB) |',
+    '|---:|---|---:|---|',
+    ...result.starts.map(
+      (s) =>
+        `| ${s.round} | ${labelOf(result, s.target)} | ${s.error ? '**not started**' : num(s.coldStartMs, 0)} | ${rss(s.idleRssMiB)} |`,
+    ),
     ...failureNotes(result),
     '',
   ];
   return lines.join('\n');
 }
 
-function summaryRow(t: TargetSummary): string {
-  const failed = t.failedFlows > 0 || t.failedRuns > 0;
-  const label = failed ? `${t.label} ⚠ **has failures**` : t.label;
-  const fps = t.flowsPerSecond;
-  const failures = [t.failedFlows > 0 ? `**${t.failedFlows}**` : '0'];
-  if (t.failedRuns > 0) failures.push(`(**${t.failedRuns} run(s) not made**)`);
-  const rss = Object.entries(t.rssMiB)
-    .map(([name, mib]) => (Object.keys(t.rssMiB).length > 1 ? `${name} ${num(mib, 0)}` : num(mib, 0)))
-    .join(', ');
-  return `| ${[
-    label,
-    fps ? num(fps.median, 1) : '—',
-    fps ? `${num(fps.min, 1)}–${num(fps.max, 1)}` : '—',
-    t.ratioToSqlite === null ? '—' : `${t.ratioToSqlite.toFixed(2)}×`,
-    failures.join(' '),
-    rss || '—',
-    num(t.cpu.sesame, 2),
-    num(t.cpu.postgres, 2),
-    num(t.cpu.other, 2),
-  ].join(' | ')} |`;
+function targetTables(result: BenchResult): string[] {
+  const lines = [
+    '### Every target',
+    '',
+    '| target | scenario | /s (median) | min–max | failed | server CPU | load CPU | PostgreSQL CPU | others’ CPU |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const t of result.targets) {
+    for (const s of t.scenarios) {
+      const failures = [s.failed > 0 ? `**${s.failed}**` : '0'];
+      if (s.failedRuns > 0) failures.push(`(**${s.failedRuns} run(s) not made**)`);
+      const loadBound = (s.cpu.load ?? 0) >= LOAD_BOUND_CORES ? ' ⚠ load-bound?' : '';
+      const label = s.failed > 0 || s.failedRuns > 0 ? `${t.label} ⚠ **has failures**` : t.label;
+      lines.push(
+        `| ${[
+          label,
+          s.scenario,
+          s.perSecond ? num(s.perSecond.median, 1) : '—',
+          s.perSecond ? `${num(s.perSecond.min, 1)}–${num(s.perSecond.max, 1)}` : '—',
+          failures.join(' '),
+          num(s.cpu.server, 2),
+          `${num(s.cpu.load, 2)}${loadBound}`,
+          num(s.cpu.postgres, 2),
+          num(s.cpu.other, 2),
+        ].join(' | ')} |`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    'CPU columns: cores busy during the measured run (median). “load-bound?”: the load generator used ' +
+      `${LOAD_BOUND_CORES} of its core or more, so the figure may be its limit rather than the server’s.`,
+    '',
+  );
+  return lines;
+}
+
+function howMeasured(result: BenchResult): string[] {
+  const { settings, machine } = result;
+  return [
+    `- **Load**: ${settings.concurrency} virtual users, one request or flow in flight each, over keep-alive ` +
+      `connections, from a load-generator process of its own; each run bounded by ${settings.requests} requests ` +
+      `(${settings.flows} for flows and code exchange) or ${settings.seconds} s, after ${settings.warmup} warm-up ` +
+      `ones; ${settings.rounds} round${settings.rounds === 1 ? '' : 's'}, every target started afresh in each, ` +
+      'the order rotated each round; medians across rounds. ' +
+      (settings.limitSeconds > 0
+        ? `Limit probes ran ${settings.limitSeconds} s each per round.`
+        : 'No limit probes (--limit-seconds 0).'),
+    `- **Signing**: ${settings.alg}, one key shared by every target.`,
+    `- **Sesame** ran ${settings.serverCode === 'dist' ? 'from the compiled build (dist/)' : 'from its TypeScript sources through tsx (its loader adds to the start and the RSS)'}; ` +
+      'oidc-provider and the limits run as plain JavaScript.',
+    `- **Machine**: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryMiB} MiB; ${machine.os}; ` +
+      `node ${machine.node}; oidc-provider ${machine.oidcProvider ?? '—'}; Fastify ${machine.fastify ?? '—'}` +
+      `${machine.postgres ? `; PostgreSQL ${machine.postgres}` : ''}.`,
+    `- **Pinning**: ${result.pinning.note}.`,
+    `- **Load from other processes**: ${loadObserved(result)}.`,
+    '- **Targets**:',
+    ...result.targets.map(
+      (t) =>
+        `  - ${t.label}: ${t.description}; ${t.spread}` +
+        Object.entries(t.notes)
+          .map(([k, v]) => `; ${k}: ${v}`)
+          .join('') +
+        '.',
+    ),
+    ...result.skipped.map((s) => `- **Skipped** ${s.label}: ${s.reason}.`),
+  ];
 }
 
 function runRow(result: BenchResult, run: RunRecord): string {
-  const label = result.targets.find((t) => t.id === run.target)?.label ?? run.target;
-  if (run.error !== null) return `| ${run.round} | ${label} | — | **not made** | — | — | — |`;
+  const label = labelOf(result, run.target);
+  if (run.error !== null)
+    return `| ${run.round} | ${label} | ${run.scenario} | — | **not made** | — | — | — | — | — |`;
   const quiet = run.quiet;
   const waited = quiet ? `${quiet.waitedSeconds} s${quiet.quiet ? '' : ' (not quiet)'}` : '—';
   const failed = run.failed + run.warmup.failed;
   return `| ${[
     run.round,
     label,
-    num(run.flowsPerSecond, 1),
+    run.scenario,
+    num(run.perSecond, 1),
     `${run.succeeded} / ${failed > 0 ? `**${failed}**` : 0}`,
     waited,
     num(quiet?.busyCores ?? null, 2),
+    num(run.cpu?.groups.server ?? null, 2),
+    num(run.cpu?.groups.load ?? null, 2),
     num(run.cpu?.other ?? null, 2),
   ].join(' | ')} |`;
 }
@@ -119,15 +164,30 @@ function loadObserved(result: BenchResult): string {
 function failureNotes(result: BenchResult): string[] {
   const notes: string[] = [];
   for (const run of result.runs) {
-    const label = result.targets.find((t) => t.id === run.target)?.label ?? run.target;
-    if (run.error !== null) notes.push(`- round ${run.round}, ${label}: not made: ${oneLine(run.error)}`);
-    for (const failure of run.failures) {
-      notes.push(`- round ${run.round}, ${label}: ${failure.count}× ${oneLine(failure.message)}`);
-    }
+    const where = `round ${run.round}, ${labelOf(result, run.target)}, ${run.scenario}`;
+    if (run.error !== null) notes.push(`- ${where}: not made: ${oneLine(run.error)}`);
+    for (const failure of run.failures)
+      notes.push(`- ${where}: ${failure.count}× ${oneLine(failure.message)}`);
     if (run.warmup.failed > 0)
-      notes.push(`- round ${run.round}, ${label}: ${run.warmup.failed} warm-up flow(s) failed`);
+      notes.push(`- ${where}: ${run.warmup.failed} warm-up request(s) or flow(s) failed`);
+  }
+  for (const probe of result.probes) {
+    if (probe.error !== null)
+      notes.push(`- round ${probe.round}, limit ${probe.probe}: ${oneLine(probe.error)}`);
   }
   return notes.length > 0 ? ['', '### Failures', '', ...notes] : [];
+}
+
+function labelOf(result: BenchResult, id: string): string {
+  return result.targets.find((t) => t.id === id)?.label ?? id;
+}
+
+function rss(byName: Readonly<Record<string, number | null>>): string {
+  const entries = Object.entries(byName);
+  if (entries.length === 0) return '—';
+  return entries
+    .map(([name, mib]) => (entries.length > 1 ? `${name} ${num(mib, 0)}` : num(mib, 0)))
+    .join(', ');
 }
 
 function num(value: number | null, digits: number): string {

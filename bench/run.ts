@@ -1,6 +1,7 @@
-// `npm run bench`: the SSO-flow benchmark (docs/performance.md). Sesame runs as separate
-// processes, the load generator as another, loopback only, bounded in flows and time; the
-// results go to bench/results/latest.{json,md} and the Markdown table to standard output.
+// `npm run bench`: Sesame side by side with panva's oidc-provider, and both beside the one-core
+// limits (docs/performance.md). Every server runs as a process of its own, the load generator as
+// another, loopback only, bounded in requests and time; the results go to
+// bench/results/latest.{json,md} and the Markdown tables to standard output.
 // `npm run bench -- --micro` runs the in-process micro benchmark (bench/micro.ts) instead.
 import { join } from 'node:path';
 import { USAGE, UsageError, parseCommand, type Command } from './cli-options.js';
@@ -25,10 +26,13 @@ if (command.kind === 'help') {
   const written = await writeReport(result, command.out);
   process.stdout.write(`\n${markdownReport(result)}\n`);
   console.error(`wrote ${written.json} and ${written.markdown}`);
-  // A benchmark whose flows failed measured something else than the flow: say so in the exit code.
-  const failed = result.targets.some((t) => t.failedFlows > 0 || t.failedRuns > 0);
+  // A benchmark whose requests failed measured something else: say so in the exit code.
+  const failed =
+    result.targets.some(
+      (t) => t.failedStarts > 0 || t.scenarios.some((s) => s.failed > 0 || s.failedRuns > 0),
+    ) || result.probes.some((p) => p.error !== null);
   if (failed) {
-    console.error('some flows failed or runs could not be made: see the table');
+    console.error('some requests failed or runs could not be made: see the tables');
     process.exitCode = 3;
   }
 }

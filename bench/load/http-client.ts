@@ -21,7 +21,12 @@ export class HttpClient {
     this.#timeoutMs = timeoutMs;
   }
 
-  send(
+  /**
+   * Sends one request. A reused keep-alive connection that the server closed while it was idle
+   * (ECONNRESET before any answer) is retried once on a new one, as Node's documentation advises
+   * (`request.reusedSocket`): the server never saw that request.
+   */
+  async send(
     method: 'GET' | 'POST',
     url: string,
     headers: Record<string, string> = {},
@@ -33,6 +38,15 @@ export class HttpClient {
     }
     const all =
       body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+    try {
+      return await this.#once(method, target, all, body);
+    } catch (error) {
+      if (!(error instanceof StaleConnection)) throw error;
+      return this.#once(method, target, all, body);
+    }
+  }
+
+  #once(method: string, target: URL, headers: Record<string, string>, body?: string): Promise<Answer> {
     return new Promise((done, fail) => {
       const req = request(
         {
@@ -41,7 +55,7 @@ export class HttpClient {
           port: target.port,
           method,
           path: target.pathname + target.search,
-          headers: all,
+          headers,
           timeout: this.#timeoutMs,
         },
         (res) => {
@@ -58,7 +72,9 @@ export class HttpClient {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer from ${method} ${target.pathname} in time`)));
-      req.on('error', fail);
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        fail(req.reusedSocket && error.code === 'ECONNRESET' ? new StaleConnection(error.message) : error),
+      );
       req.end(body);
     });
   }
@@ -66,6 +82,11 @@ export class HttpClient {
   close(): void {
     this.#agent.destroy();
   }
+}
+
+/** A kept-alive connection the server had closed: the request never reached it. */
+class StaleConnection extends Error {
+  override name = 'StaleConnection';
 }
 
 /** A browser's cookies for one virtual user (all loopback ports share them, as in a browser). */

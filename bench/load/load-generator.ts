@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { onCpu } from '../machine/pinning.js';
-import type { FlowRunResult, LoadBounds, SsoTarget } from '../scenarios/sso-flow-plan.js';
+import type { LoadBounds, LoadTarget, RunResult, ScenarioId } from '../scenarios/plan.js';
 import type { FromLoadGenerator, ToLoadGenerator } from './protocol.js';
 
 const entry = join(import.meta.dirname, 'load-process.ts');
@@ -9,24 +9,25 @@ const tsx = import.meta.resolve('tsx');
 /** Time allowed beyond the run's own bound before the load generator is given up on. */
 const GRACE_MS = 60_000;
 
-/** A load generator whose virtual users have signed in and warmed up, waiting for `go`. */
+/** A load generator that has prepared its scenario and warmed up, waiting for `go`. */
 export interface PreparedLoad {
   readonly pid: number;
-  readonly signInSeconds: number;
-  readonly warmup: FlowRunResult;
-  /** Runs the measured flows; resolves when they are done. The process stays until `stop`. */
-  go(): Promise<FlowRunResult>;
+  readonly prepareSeconds: number;
+  readonly warmup: RunResult;
+  /** Runs the measured requests or flows; resolves when they are done. The process stays until `stop`. */
+  go(): Promise<RunResult>;
   /** Ends it (it has nothing left to do once `go` resolved). */
   stop(): void;
 }
 
 /**
- * Starts the load generator as a process of its own (on `cpu` when not null) against
- * `target`, and resolves once it is ready.
+ * Starts the load generator as a process of its own (on `cpu` when not null) for `scenario`
+ * against `target`, and resolves once it is ready.
  * @throws Error when it fails or overruns its bound by a minute.
  */
 export async function prepareLoad(
-  target: SsoTarget,
+  target: LoadTarget,
+  scenario: ScenarioId,
   bounds: LoadBounds,
   cpu: number | null,
 ): Promise<PreparedLoad> {
@@ -75,12 +76,12 @@ export async function prepareLoad(
   const send = (message: ToLoadGenerator) => child.send(message);
   const boundMs = bounds.seconds * 1000 + GRACE_MS;
   try {
-    send({ type: 'prepare', target, bounds });
-    // Signing in costs a password hash per virtual user; then the warm-up, bounded like a run.
-    const ready = await receive('ready', boundMs + GRACE_MS);
+    send({ type: 'prepare', target, scenario, bounds });
+    // Signing in costs a password hash per virtual user, codes are made; then the warm-up, bounded like a run.
+    const ready = await receive('ready', 2 * boundMs + GRACE_MS);
     return {
       pid: child.pid!,
-      signInSeconds: ready.signInSeconds,
+      prepareSeconds: ready.prepareSeconds,
       warmup: ready.warmup,
       async go() {
         send({ type: 'go' });

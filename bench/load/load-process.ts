@@ -1,8 +1,9 @@
 // The load generator, a process of its own (started by load-generator.ts, over an IPC channel):
-// signs its virtual users in and warms up on `prepare`, answers `ready`, waits for `go`, runs
-// the measured flows, answers `result` and exits when the orchestrator lets go of it.
+// prepares one scenario (sessions, tokens, codes) and warms up on `prepare`, answers `ready`,
+// waits for `go`, runs the measured requests or flows, answers `result` and exits when the
+// orchestrator lets go of it.
 import { performance } from 'node:perf_hooks';
-import { runFlows, signInUsers } from '../scenarios/sso-flow.js';
+import { countOf, prepareScenario } from '../scenarios/scenarios.js';
 import { HttpClient } from './http-client.js';
 import type { FromLoadGenerator, ToLoadGenerator } from './protocol.js';
 
@@ -29,17 +30,17 @@ function send(message: FromLoadGenerator): Promise<void> {
 try {
   const prepare = await next();
   if (prepare.type !== 'prepare') throw new Error(`expected prepare, got ${prepare.type}`);
-  const { target, bounds } = prepare;
+  const { target, scenario, bounds } = prepare;
   // One connection per virtual user to each instance.
   const http = new HttpClient(bounds.concurrency);
-  const signInStarted = performance.now();
-  const jars = await signInUsers(http, target, bounds.concurrency);
-  const signInSeconds = Math.round(performance.now() - signInStarted) / 1000;
-  const warmup = await runFlows(http, target, jars, { flows: bounds.warmupFlows, seconds: bounds.seconds });
-  await send({ type: 'ready', signInSeconds, warmup });
+  const started = performance.now();
+  const prepared = await prepareScenario(http, target, scenario, bounds);
+  const prepareSeconds = Math.round(performance.now() - started) / 1000;
+  const warmup = await prepared.run(bounds.warmup, bounds.seconds);
+  await send({ type: 'ready', prepareSeconds, warmup });
   const go = await next();
   if (go.type !== 'go') throw new Error(`expected go, got ${go.type}`);
-  const result = await runFlows(http, target, jars, bounds);
+  const result = await prepared.run(countOf(scenario, bounds), bounds.seconds);
   http.close();
   // Stay (idle) until the orchestrator has read this process's CPU time and disconnects.
   process.removeAllListeners('disconnect');

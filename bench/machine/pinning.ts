@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 
 /**
  * Which CPU the servers and the load generator run on. With `taskset` and at least two cores,
- * every server process (both instances, when there are two) shares the first core and the load
- * generator has the second, so each target gets the same CPU budget; PostgreSQL, a system
- * service, is not pinned. Otherwise nothing is pinned and the note says why.
+ * every server process (Sesame's instances, both when there are two; the peer; the limits and
+ * their probes) runs on the first core and the load generator has the second, so each target
+ * gets the same CPU budget; PostgreSQL, a system service, is not pinned. Otherwise nothing is
+ * pinned and the note says why.
  */
 export interface Pinning {
-  /** The CPU every Sesame process is pinned to, or null. */
+  /** The CPU every server process is pinned to, or null. */
   readonly serverCpu: number | null;
   /** The CPU the load generator is pinned to, or null. */
   readonly loadCpu: number | null;
@@ -25,8 +26,8 @@ export function planPinning(cores: number, wanted: boolean): Pinning {
     serverCpu: 0,
     loadCpu: 1,
     note:
-      'every Sesame process on CPU 0 (with two instances, both share it), the load generator on CPU 1; ' +
-      'PostgreSQL not pinned',
+      'every server process (Sesame, with two instances both; oidc-provider; the Fastify hello; the ' +
+      'signing and argon2id probes) on CPU 0, the load generator on CPU 1; PostgreSQL not pinned',
   };
 }
 

@@ -3,9 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paths } from '../../src/endpoints/paths.js';
-import type { SsoTarget } from '../scenarios/sso-flow-plan.js';
+import type { LoadTarget, ScenarioId } from '../scenarios/plan.js';
 import { createSchema, postgresUnreachable, type BenchSchema } from './postgres.js';
-import { freePort, sesameCommand, startServe } from './sesame-process.js';
+import { sesameCommand, startServe } from './sesame-process.js';
+import { freePort } from './server-process.js';
 import type { RunningTarget, ServerProcess, Target, TargetSettings } from './types.js';
 
 const CLIENT_ID = 'bench-rp';
@@ -18,6 +19,23 @@ interface Layout {
   readonly storage: 'sqlite' | 'postgres';
   readonly instances: 1 | 2;
 }
+
+/** Every scenario on SQLite; the two flows on PostgreSQL (issue 11), to bound the run's length. */
+const ALL_SCENARIOS: readonly ScenarioId[] = [
+  'discovery',
+  'jwks',
+  'userinfo',
+  'client-credentials',
+  'code-exchange',
+  'refresh',
+  'sso-flow',
+  'sign-in-flow',
+];
+const FLOWS: readonly ScenarioId[] = ['sso-flow', 'sign-in-flow'];
+const NOTES = {
+  refresh: 'rotates (a new refresh token on every refresh, reuse detected)',
+  signIn: 'argon2id verification of the stored hash',
+};
 
 /** Sesame on SQLite, on PostgreSQL, and twice on one PostgreSQL schema. */
 export const sesameTargets: readonly Target[] = [
@@ -56,6 +74,9 @@ function sesameTarget(
   return {
     id,
     label,
+    kind: 'sesame',
+    scenarios: layout.storage === 'sqlite' ? ALL_SCENARIOS : FLOWS,
+    notes: NOTES,
     description,
     spread,
     usesPostgres: layout.storage === 'postgres',
@@ -122,17 +143,25 @@ async function startSesameTarget(settings: TargetSettings, layout: Layout): Prom
     for (const result of started) if (result.status === 'fulfilled') servers.push(result.value);
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    const sso: SsoTarget = {
-      instances: names.map((name, i) => ({
-        name,
-        authorize: `http://127.0.0.1:${ports[i]}${paths.authorize}`,
-        token: `http://127.0.0.1:${ports[i]}${paths.token}`,
-      })),
-      signIn: 'sesame-forms',
+    const load: LoadTarget = {
+      instances: names.map((name, i) => {
+        const origin = `http://127.0.0.1:${ports[i]}`;
+        return {
+          name,
+          urls: {
+            discovery: `${origin}${paths.discovery}`,
+            jwks: `${origin}${paths.jwks}`,
+            authorize: `${origin}${paths.authorize}`,
+            token: `${origin}${paths.token}`,
+            userinfo: `${origin}${paths.userinfo}`,
+          },
+        };
+      }),
       client: { id: CLIENT_ID, secret: shared.clientSecret, redirectUri: REDIRECT_URI },
       user: { username: USERNAME, password },
+      offlineAccess: { scope: 'openid offline_access' },
     };
-    return { sso, servers, stop };
+    return { load, servers, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -164,6 +193,7 @@ async function writeInstance(root: string, name: string, port: number, shared: S
       '    trusted: yes',
       '    insecure: yes',
       `    redirect_uris: [${REDIRECT_URI}]`,
+      '    grant_types: [authorization_code, refresh_token, client_credentials]',
       '',
     ].join('\n'),
     { mode: 0o600 },
@@ -179,6 +209,16 @@ async function writeInstance(root: string, name: string, port: number, shared: S
       'signing:',
       `  alg: ${shared.alg}`,
       `  keys: ['${shared.keyFile}']`,
+      // Codes are made before the code-exchange run and redeemed after the wait for quiet: the
+      // longest lifetime Sesame allows, and the peer is given the same.
+      'lifetimes:',
+      '  code: 120s',
+      // The sign-in-flow scenario signs one account in from one address, many at a time; the
+      // throttle counts attempts in flight and would take that for guessing. Raised, not off.
+      'throttle:',
+      '  max_failures_per_account_address: 1000000',
+      '  max_failures_per_account: 1000000',
+      '  max_failures_per_address: 1000000',
       '',
     ].join('\n'),
   );

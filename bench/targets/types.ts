@@ -1,5 +1,5 @@
 import type { SigningAlg } from '../../src/config/types.js';
-import type { SsoTarget } from '../scenarios/sso-flow-plan.js';
+import type { LoadTarget, ScenarioId } from '../scenarios/plan.js';
 
 /** Sesame from its TypeScript sources (through tsx), or from the compiled build in dist/. */
 export type ServerCode = 'sources' | 'dist';
@@ -10,10 +10,19 @@ export interface TargetSettings {
   readonly alg: SigningAlg;
   /** A PEM private key for `alg`, listed in every instance's `signing.keys`. */
   readonly keyFile: string;
+  /** argon2id's parameters as Sesame hashes: the argon2id probe uses them, the report states them. */
+  readonly argon2: Argon2Parameters;
   /** The CPU every server process is pinned to, or null. */
   readonly serverCpu: number | null;
   /** The PostgreSQL server the PostgreSQL targets make their throw-away schemas in. */
   readonly postgresUrl: string;
+}
+
+/** argon2id's memory (KiB), iterations and lanes (RFC 9106 §3.1). */
+export interface Argon2Parameters {
+  readonly m: number;
+  readonly t: number;
+  readonly p: number;
 }
 
 /** One running server process. */
@@ -21,6 +30,8 @@ export interface ServerProcess {
   /** The instance's name (`A`, `B`). */
   readonly name: string;
   readonly pid: number;
+  /** From the spawn to the first 200 from its readiness URL (discovery), in ms. */
+  readonly coldStartMs: number;
   /** Resident set size now, in bytes; null when it cannot be read. */
   rssBytes(): number | null;
   /** The end of its log, for error messages. */
@@ -30,20 +41,32 @@ export interface ServerProcess {
 }
 
 export interface RunningTarget {
-  readonly sso: SsoTarget;
+  readonly load: LoadTarget;
   readonly servers: readonly ServerProcess[];
   /** Stops every server and removes everything the target created. */
   stop(): Promise<void>;
 }
 
 /**
- * Something the load generator can be pointed at: Sesame on a storage, or (issue 11) a peer
- * provider. A target starts from nothing on every `start` and leaves nothing behind.
+ * What a target is in the comparison: Sesame, the peer provider it is measured against, or a
+ * limit (a bare server whose figure bounds what any provider can do on one core).
+ */
+export type TargetKind = 'sesame' | 'peer' | 'limit';
+
+/**
+ * Something the load generator can be pointed at: Sesame on a storage, the peer provider
+ * (panva's oidc-provider), or the bare-Fastify limit. A target starts from nothing on every
+ * `start` and leaves nothing behind.
  */
 export interface Target {
   /** Short name used on the command line (`--targets`) and in the JSON. */
   readonly id: string;
   readonly label: string;
+  readonly kind: TargetKind;
+  /** The scenarios it runs, in order. */
+  readonly scenarios: readonly ScenarioId[];
+  /** Facts the table states beside its figures (e.g. whether refresh tokens rotate). */
+  readonly notes: Readonly<Record<string, string>>;
   /** One sentence: what runs. */
   readonly description: string;
   /** One sentence: how the load generator spreads requests over the instances. */

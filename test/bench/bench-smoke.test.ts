@@ -1,6 +1,6 @@
-// Runs the benchmark harness (`npm run bench`) with tiny counts so that it cannot rot: it must
-// complete, every flow must succeed, and the JSON must have its documented shape. Timings are
-// never asserted.
+// Runs the benchmark harness (`npm run bench`) with tiny counts so that it cannot rot: every
+// scenario against Sesame, the peer (oidc-provider) and the limits must complete, every request
+// must succeed, and the JSON must have its documented shape. Timings are never asserted.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -33,7 +33,7 @@ describe('the benchmark harness, with tiny counts', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs the SSO flow against SQLite and one PostgreSQL instance, every flow succeeding', async () => {
+  it('runs every scenario against Sesame, the peer and the limits, every request succeeding', async () => {
     const unreachable = await postgresUnreachable(TEST_POSTGRES_URL);
     if (unreachable !== null && process.env.CI === 'true') assert.fail(`CI needs PostgreSQL: ${unreachable}`);
     const dir = await mkdtemp(join(tmpdir(), 'sesame-bench-smoke-'));
@@ -42,20 +42,24 @@ describe('the benchmark harness, with tiny counts', () => {
     const run = await runBench([
       '--rounds=1',
       '--concurrency=2',
-      '--flows=6',
+      '--requests=6',
+      '--flows=4',
       '--seconds=20',
       '--warmup=2',
       '--quiet-wait=0',
-      '--targets=sqlite,postgres-1',
+      '--limit-seconds=0.2',
+      '--targets=sqlite,postgres-1,oidc-provider,fastify-hello',
       `--postgres=${TEST_POSTGRES_URL}`,
       `--out=${out}`,
     ]);
     assert.equal(run.code, 0, `bench failed:\n${run.stderr}\n${run.stdout}`);
 
     const result = JSON.parse(await readFile(`${out}.json`, 'utf8')) as BenchResult;
-    assert.equal(result.format, 'sesame-bench/1');
-    assert.equal(result.scenario, 'sso-flow');
-    const ran = unreachable === null ? ['sqlite', 'postgres-1'] : ['sqlite'];
+    assert.equal(result.format, 'sesame-bench/2');
+    const ran =
+      unreachable === null
+        ? ['sqlite', 'postgres-1', 'oidc-provider', 'fastify-hello']
+        : ['sqlite', 'oidc-provider', 'fastify-hello'];
     assert.deepEqual(
       result.targets.map((t) => t.id),
       ran,
@@ -64,28 +68,88 @@ describe('the benchmark harness, with tiny counts', () => {
       result.skipped.map((s) => s.id),
       unreachable === null ? [] : ['postgres-1'],
     );
-    assert.equal(result.runs.length, ran.length);
+    const everyScenario = [
+      'discovery',
+      'jwks',
+      'userinfo',
+      'client-credentials',
+      'code-exchange',
+      'refresh',
+      'sso-flow',
+      'sign-in-flow',
+    ];
+    const expected: Record<string, string[]> = {
+      sqlite: everyScenario,
+      'postgres-1': ['sso-flow', 'sign-in-flow'],
+      'oidc-provider': everyScenario,
+      'fastify-hello': ['hello'],
+    };
+    for (const target of result.targets) {
+      assert.deepEqual(
+        target.scenarios.map((s) => s.scenario),
+        expected[target.id],
+        target.id,
+      );
+      assert.equal(target.failedStarts, 0, target.id);
+      assert.equal(typeof target.coldStartMs, 'number', `${target.id} cold start`);
+      assert.deepEqual(Object.keys(target.idleRssMiB), ['A']);
+      for (const scenario of target.scenarios) {
+        assert.equal(scenario.failed, 0, `${target.id} ${scenario.scenario}`);
+        assert.equal(scenario.failedRuns, 0, `${target.id} ${scenario.scenario}`);
+        assert.equal(typeof scenario.perSecond?.median, 'number');
+      }
+    }
+    assert.equal(
+      result.runs.length,
+      ran.reduce((count, id) => count + expected[id]!.length, 0),
+    );
     for (const run of result.runs) {
-      assert.equal(run.error, null, `${run.target}: ${run.error}`);
-      assert.equal(run.failed, 0, `${run.target}: ${JSON.stringify(run.failures)}`);
-      assert.equal(run.warmup.failed, 0);
-      assert.equal(run.succeeded, 6);
-      assert.equal(typeof run.flowsPerSecond, 'number');
-      assert.deepEqual(Object.keys(run.rssMiB), ['A']);
+      const where = `${run.target} ${run.scenario}`;
+      assert.equal(run.error, null, `${where}: ${run.error}`);
+      assert.equal(run.failed, 0, `${where}: ${JSON.stringify(run.failures)}`);
+      assert.equal(run.warmup.failed, 0, where);
+      assert.equal(
+        run.succeeded,
+        ['sso-flow', 'sign-in-flow', 'code-exchange'].includes(run.scenario) ? 4 : 6,
+        where,
+      );
+      assert.deepEqual(Object.keys(run.peakRssMiB), ['A'], where);
       assert.ok(run.quiet, 'the machine was looked at before the run');
     }
-    for (const target of result.targets) {
-      assert.equal(target.failedFlows, 0);
-      assert.equal(target.failedRuns, 0);
-      assert.equal(typeof target.flowsPerSecond?.median, 'number');
-      assert.equal(typeof target.spread, 'string');
+    // What the table states about the tokens is counted in the answers.
+    const scenario = (target: string, id: string) =>
+      result.targets.find((t) => t.id === target)?.scenarios.find((s) => s.scenario === id);
+    assert.equal(scenario('sqlite', 'code-exchange')?.signaturesPerResponse, 2, 'access token and ID token');
+    assert.equal(scenario('sqlite', 'refresh')?.rotates, true, 'Sesame rotates refresh tokens');
+    assert.equal(scenario('oidc-provider', 'refresh')?.rotates, false, 'the peer keeps them, by default');
+    assert.deepEqual(
+      result.probes.map((p) => [p.probe, p.error]),
+      [
+        ['signing', null],
+        ['argon2id', null],
+      ],
+    );
+    for (const limit of ['hello', 'signing', 'argon2id'] as const)
+      assert.equal(typeof result.limits[limit]?.median, 'number', limit);
+    assert.deepEqual(
+      result.comparison.map((row) => row.scenario),
+      everyScenario,
+    );
+    for (const row of result.comparison) {
+      assert.equal(typeof row.ratioToPeer, 'number', row.scenario);
+      if (['userinfo', 'code-exchange', 'refresh', 'sign-in-flow'].includes(row.scenario))
+        assert.equal(typeof row.limit?.fraction, 'number', `${row.scenario} as a fraction of its limit`);
     }
-    assert.equal(result.targets[0]?.ratioToSqlite, 1);
-    assert.equal(typeof result.machine.cores, 'number');
+    for (const parameter of ['m', 't', 'p'] as const)
+      assert.equal(typeof result.settings.argon2[parameter], 'number', `argon2id ${parameter}`);
+    assert.equal(typeof result.machine.oidcProvider, 'string');
     assert.equal(typeof result.pinning.note, 'string');
 
     const markdown = await readFile(`${out}.md`, 'utf8');
-    for (const target of result.targets) assert.ok(markdown.includes(`| ${target.label} |`), target.label);
-    assert.ok(run.stdout.includes('| target | flows/s (median) |'), 'the table is printed');
+    assert.ok(markdown.includes('| start to first 200 from discovery, ms |'));
+    assert.ok(
+      run.stdout.includes('| oidc-provider | Sesame, SQLite | Sesame/peer |'),
+      'the table is printed',
+    );
   });
 });

@@ -1,8 +1,8 @@
 import type { CookieJar, HttpClient, Answer } from '../load/http-client.js';
 
 /**
- * Signs a virtual user in through Sesame's server-rendered sign-in page, as a browser without
- * JavaScript would: from the authorization URL, follows redirects on the servers' origins, posts
+ * Signs a virtual user in through a provider's server-rendered sign-in form (Sesame's page, or
+ * the peer's minimal interaction page), as a browser without JavaScript would: from the authorization URL, follows redirects on the servers' origins, posts
  * the form with its hidden fields, and stops at the first redirect that leaves them (the
  * client's redirect URI), which it returns. The session cookie is then in the jar.
  */
