@@ -1,4 +1,3 @@
-import { ConfigError } from '../config/errors.js';
 import { RefusedError } from '../config/konnect/to-config.js';
 import { UsageError } from '../config/konnect/flags.js';
 import { RegistrationEditError, removeClientEntries } from '../clients/registration-edit.js';
@@ -17,6 +16,7 @@ import {
   writeRegistration,
 } from './client-registration.js';
 import type { CliIo } from './io.js';
+import { reportCommonError } from './command-errors.js';
 import { presets } from './presets/all.js';
 
 const USAGE = `Usage:
@@ -94,11 +94,7 @@ export async function clientCommand(
       io.stderr.write(`error: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof ConfigError) {
-      io.stderr.write('error: the configuration is not valid:\n');
-      for (const problem of error.problems) io.stderr.write(`  - ${problem}\n`);
-      return 1;
-    }
+    if (reportCommonError(error, io) !== null) return 1;
     if (error instanceof RegistrationFileError) {
       io.stderr.write(
         `error: fix the registration file first:\n${error.messages.map((m) => `  ${m}\n`).join('')}`,

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../config/errors.js';
 import { loadCommandConfig } from './load-config.js';
 import type { Config } from '../config/types.js';
 import { loadRegistrationFile } from '../clients/load-registration.js';
 import { RegistrationFileError } from '../clients/registration-error.js';
 import { ArgsError, parseArgs } from './args.js';
 import type { CliIo } from './io.js';
+import { reportCommonError } from './command-errors.js';
 import { NoServerError, pidFilePath, readServerPid } from './pid-file.js';
 
 const USAGE = `Usage:
@@ -67,11 +67,7 @@ export async function clientsCommand(argv: string[], io: CliIo): Promise<number>
       io.stderr.write(`error: ${error.message}\n`);
       return 1;
     }
-    if (error instanceof ConfigError) {
-      io.stderr.write('error: the configuration is not valid:\n');
-      for (const problem of error.problems) io.stderr.write(`  - ${problem}\n`);
-      return 1;
-    }
+    if (reportCommonError(error, io) !== null) return 1;
     throw error;
   }
 }

@@ -1,12 +1,10 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { ConfigError } from '../config/errors.js';
 import type { Config } from '../config/types.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { parseDuration } from '../lib/duration.js';
 import { readInstanceSecret } from '../secrets.js';
 import { openStorage } from '../storage/open.js';
-import { StorageError } from '../storage/types.js';
 import {
   exportKey,
   KeyRingRefusal,
@@ -21,6 +19,7 @@ import { SealedKeyError } from '../tokens/sealed-key.js';
 import { generatedKeyPlace } from '../tokens/shared-signing-key.js';
 import { ArgsError, parseArgs } from './args.js';
 import type { CliIo } from './io.js';
+import { reportCommonError } from './command-errors.js';
 import { loadCommandConfig } from './load-config.js';
 import { textTable } from './text-table.js';
 
@@ -96,15 +95,8 @@ export async function keysCommand(argv: string[], io: CliIo, clock: Clock = syst
       io.stderr.write(`error: ${error.message}\n`);
       return 1;
     }
-    if (error instanceof ConfigError) {
-      io.stderr.write('error: the configuration is not valid:\n');
-      for (const problem of error.problems) io.stderr.write(`  - ${problem}\n`);
-      return 1;
-    }
-    if (error instanceof StorageError) {
-      io.stderr.write(`error: storage ${error.kind}: ${error.message}\n`);
-      return 1;
-    }
+    const code = reportCommonError(error, io);
+    if (code !== null) return code;
     throw error;
   }
 }

@@ -1,10 +1,9 @@
-import { ConfigError } from '../config/errors.js';
 import { openStorage } from '../storage/open.js';
 import { migrations } from '../storage/sql/migrations/index.js';
 import { describeStorage } from '../storage/describe.js';
-import { StorageError } from '../storage/types.js';
 import { ArgsError, parseArgs } from './args.js';
 import type { CliIo } from './io.js';
+import { reportCommonError } from './command-errors.js';
 import { loadCommandConfig } from './load-config.js';
 
 const USAGE = `Usage:
@@ -50,15 +49,8 @@ export async function migrateCommand(argv: string[], io: CliIo): Promise<number>
     io.stdout.write(report(where, ran));
     return 0;
   } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr.write('error: the configuration is not valid:\n');
-      for (const problem of error.problems) io.stderr.write(`  - ${problem}\n`);
-      return 1;
-    }
-    if (error instanceof StorageError) {
-      io.stderr.write(`error: storage ${error.kind}: ${error.message}\n`);
-      return 1;
-    }
+    const code = reportCommonError(error, io);
+    if (code !== null) return code;
     throw error;
   }
 }

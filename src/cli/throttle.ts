@@ -1,4 +1,3 @@
-import { ConfigError } from '../config/errors.js';
 import { loadCommandConfig } from './load-config.js';
 import type { Config } from '../config/types.js';
 import { accountKeysOf, describeThrottleKey, type DescribedKey } from '../endpoints/signin/throttle-keys.js';
@@ -8,6 +7,7 @@ import { StorageError, type Storage, type ThrottleKeyFailures } from '../storage
 import { ArgsError, parseArgs } from './args.js';
 import { textTable } from './text-table.js';
 import type { CliIo } from './io.js';
+import { reportCommonError } from './command-errors.js';
 
 const USAGE = `Usage:
   sesame throttle list [--json] [--config FILE]
@@ -62,15 +62,8 @@ export async function throttleCommand(
       io.stderr.write(`error: ${error.message}\n`);
       return 1;
     }
-    if (error instanceof ConfigError) {
-      io.stderr.write('error: the configuration is not valid:\n');
-      for (const problem of error.problems) io.stderr.write(`  - ${problem}\n`);
-      return 1;
-    }
-    if (error instanceof StorageError) {
-      io.stderr.write(`error: storage ${error.kind}: ${error.message}\n`);
-      return 1;
-    }
+    const code = reportCommonError(error, io);
+    if (code !== null) return code;
     throw error;
   }
 }

@@ -1,4 +1,3 @@
-import { ConfigError } from '../config/errors.js';
 import { loadCommandConfig } from './load-config.js';
 import type { Config } from '../config/types.js';
 import { hashPassword } from '../identity/builtin/passwords.js';
@@ -16,6 +15,7 @@ import { StorageError, type Storage, type UserRecord } from '../storage/types.js
 import { ArgsError, parseArgs } from './args.js';
 import { textTable } from './text-table.js';
 import type { CliIo } from './io.js';
+import { reportCommonError } from './command-errors.js';
 import { CONTACT_OPTIONS, CONTACT_USAGE, readContactOptions } from './user-contact.js';
 
 const USAGE = `Usage:
@@ -84,15 +84,8 @@ export async function userCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`error: ${error.message}\n`);
       return 1;
     }
-    if (error instanceof ConfigError) {
-      io.stderr.write(`error: the configuration is not valid:\n`);
-      for (const problem of error.problems) io.stderr.write(`  - ${problem}\n`);
-      return 1;
-    }
-    if (error instanceof StorageError) {
-      io.stderr.write(`error: storage ${error.kind}: ${error.message}\n`);
-      return 1;
-    }
+    const code = reportCommonError(error, io);
+    if (code !== null) return code;
     throw error;
   }
 }
