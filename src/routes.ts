@@ -21,7 +21,13 @@ type Handle = Route['handle'];
 function onFirstRequest<M>(load: () => Promise<M>, pick: (module: M) => Handle): Handle {
   let handle: Promise<Handle> | null = null;
   return async (request, deps) => {
-    handle ??= load().then(pick);
+    // A failed import is tried again on the next request, not remembered until a restart.
+    handle ??= load()
+      .then(pick)
+      .catch((error: unknown) => {
+        handle = null;
+        throw error;
+      });
     return (await handle)(request, deps);
   };
 }

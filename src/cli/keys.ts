@@ -14,7 +14,8 @@ import {
   type KeyListing,
   type RingAccess,
 } from '../tokens/key-ring-admin.js';
-import { longestTokenLifetimeMs } from '../tokens/key-ring-state.js';
+import { deliveryPolicy } from '../logout/delivery-policy.js';
+import { keyGraceMs } from '../tokens/key-ring-state.js';
 import { SealedKeyError } from '../tokens/sealed-key.js';
 import { generatedKeyPlace } from '../tokens/shared-signing-key.js';
 import { ArgsError, parseArgs } from './args.js';
@@ -226,7 +227,7 @@ async function withRing(
         secret,
         clock,
         alg: config.signing.alg,
-        keepForMs: longestTokenLifetimeMs(config.lifetimes),
+        keepForMs: keyGraceMs(config.lifetimes, deliveryPolicy.lifetimeMs),
       },
       config,
     );

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { loadConfiguredKeys } from './keys.js';
 import { KeyRing } from './key-ring.js';
-import { longestTokenLifetimeMs } from './key-ring-state.js';
+import { deliveryPolicy } from '../logout/delivery-policy.js';
+import { keyGraceMs } from './key-ring-state.js';
 import { fixedKeySource, type KeySource } from './key-source.js';
 import { sharedKeyStorageFor, type SharedKeyStorage } from './shared-signing-key.js';
 import { loadValidationKeys } from './validation-keys.js';
@@ -39,7 +40,7 @@ export async function loadInstanceKeys(
     alg,
     dataDir: config.dataDir,
     log,
-    keepForMs: longestTokenLifetimeMs(config.lifetimes),
+    keepForMs: keyGraceMs(config.lifetimes, deliveryPolicy.lifetimeMs),
     validation,
   });
   return { source: ring, ring };

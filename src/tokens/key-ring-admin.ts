@@ -11,7 +11,7 @@ export interface RingAccess {
   readonly secret: Uint8Array;
   readonly clock: Clock;
   readonly alg: SigningAlg;
-  /** How long a superseded key stays published (`longestTokenLifetimeMs`). */
+  /** How long a superseded key stays published (`keyGraceMs`). */
   readonly keepForMs: number;
 }
 
@@ -73,6 +73,8 @@ export async function listKeys(access: RingAccess): Promise<KeyListing[]> {
  *
  * @throws KeyRingRefusal when the ring is empty (no instance has started on this storage) or a
  *   key is still pending; when another rotation stored its key at the same moment.
+ *   SealedKeyError when `access.secret` does not open the key that signs now: the new key would
+ *   be sealed with a secret the instances do not have.
  */
 export async function rotateKey(access: RingAccess, delayMs: number): Promise<GeneratedKeyRecord> {
   const { store, alg, clock } = access;
@@ -90,6 +92,10 @@ export async function rotateKey(access: RingAccess, delayMs: number): Promise<Ge
       `key ${pending.kid} is already waiting to sign from ${new Date(pending.signsFrom).toISOString()}; wait for it, or retire it to cancel that rotation`,
     );
   }
+  // A key sealed with another secret than the instances' would stop them at their next start:
+  // the secret must open the key that signs now.
+  const signer = ringState(records, now, access.keepForMs).signer;
+  if (signer) await openRecord(signer, access.secret);
   const seq = (records.at(-1)?.seq ?? 0) + 1;
   const record = await newRingRecord(access, seq, now + delayMs);
   if (!(await store.add(record))) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { GeneratedKeyRecord } from '../storage/types.js';
-import { longestTokenLifetimeMs, ringState } from './key-ring-state.js';
+import { keyGraceMs, ringState } from './key-ring-state.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const KEEP = 60_000;
@@ -72,11 +72,14 @@ describe('ringState', () => {
 
   it('counts a key retired after it began signing as having superseded the one before', () => {
     const records = [key(1), key(2, { signsFrom: T0 + 1_000, retiredAt: T0 + 2_000, sealedKey: '' })];
-    const state = ringState(records, T0 + 3_000, KEEP);
-    // Key 2 was forced out; key 1 signs again (the only live key that has started), and is not
-    // due: it is the signer.
-    assert.equal(state.signer?.kid, 'kid-1');
-    assert.deepEqual(state.due, []);
+    // Key 2 was forced out; key 1 signs again (the only live key that has started), and is
+    // never due, nor unpublished, however long after: it is the signer.
+    for (const now of [T0 + 3_000, T0 + 1_000 + KEEP, T0 + 1_000 + KEEP * 10]) {
+      const state = ringState(records, now, KEEP);
+      assert.equal(state.signer?.kid, 'kid-1');
+      assert.deepEqual(state.due, []);
+      assert.deepEqual(kids(state.published), ['kid-1']);
+    }
   });
 
   it('has no signer when every live key is still pending or every key is retired', () => {
@@ -95,14 +98,12 @@ describe('ringState', () => {
   });
 });
 
-describe('longestTokenLifetimeMs', () => {
-  it('is the longest of the access, ID and logout token lifetimes, plus a minute', () => {
-    assert.equal(longestTokenLifetimeMs({ accessToken: 600, idToken: 3600 }), 3660_000);
-    assert.equal(longestTokenLifetimeMs({ accessToken: 900, idToken: 300 }), 960_000);
-    assert.equal(
-      longestTokenLifetimeMs({ accessToken: 30, idToken: 60 }),
-      180_000,
-      'logout tokens live 2 min',
-    );
+describe('keyGraceMs', () => {
+  it('is the longest of the access, ID and logout token lifetimes and the re-verify time, plus a minute', () => {
+    assert.equal(keyGraceMs({ accessToken: 600, idToken: 3600 }, 0), 3660_000);
+    assert.equal(keyGraceMs({ accessToken: 900, idToken: 300 }, 0), 960_000);
+    assert.equal(keyGraceMs({ accessToken: 30, idToken: 60 }, 0), 180_000, 'logout tokens live 2 min');
+    // Back-channel logout deliveries re-read their token for a day.
+    assert.equal(keyGraceMs({ accessToken: 600, idToken: 3600 }, 86_400_000), 86_460_000);
   });
 });

@@ -49,6 +49,12 @@ export function ringState(records: readonly GeneratedKeyRecord[], now: number, k
   const due: GeneratedKeyRecord[] = [];
   const changes: number[] = [];
   for (const record of live) {
+    if (record === signer) {
+      // The signer is never superseded, whatever a later key did: a later key that began
+      // signing and was then retired gives the signing back to it.
+      published.push(record);
+      continue;
+    }
     if (record.signsFrom > now) {
       published.push(record);
       changes.push(record.signsFrom);
@@ -81,14 +87,16 @@ export function ringState(records: readonly GeneratedKeyRecord[], now: number, k
 const SKEW_MARGIN_SECONDS = 60;
 
 /**
- * How long a token signed by a key can stay valid after the key stops signing, in ms: the
- * longest lifetime of a signed token — access token, ID token, logout token — plus a minute
- * of clock skew. Userinfo JWTs carry no `exp`; they are answers, not credentials.
+ * How long a key stays published after it stops signing, in ms: while a token it signed may
+ * still be presented — the longest lifetime of a signed token (access token, ID token, logout
+ * token) or `reverifyMs`, how long Sesame itself reads back a token it signed (a logout token
+ * whose back-channel delivery is retried, `deliveryPolicy.lifetimeMs`), whichever is longer —
+ * plus a minute of clock skew. Userinfo JWTs carry no `exp`; they are answers, not credentials.
  */
-export function longestTokenLifetimeMs(lifetimes: {
-  readonly accessToken: number;
-  readonly idToken: number;
-}): number {
-  const longest = Math.max(lifetimes.accessToken, lifetimes.idToken, LOGOUT_TOKEN_LIFETIME_SECONDS);
-  return (longest + SKEW_MARGIN_SECONDS) * 1000;
+export function keyGraceMs(
+  lifetimes: { readonly accessToken: number; readonly idToken: number },
+  reverifyMs: number,
+): number {
+  const longest = Math.max(lifetimes.accessToken, lifetimes.idToken, LOGOUT_TOKEN_LIFETIME_SECONDS) * 1000;
+  return Math.max(longest, reverifyMs) + SKEW_MARGIN_SECONDS * 1000;
 }

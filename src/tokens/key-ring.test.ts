@@ -11,6 +11,7 @@ import { createMemoryStorage } from '../storage/memory/memory-storage.js';
 import { StorageError, type GeneratedKeyStore } from '../storage/types.js';
 import { KeyRingRefusal, listKeys, retireKey, rotateKey, type RingAccess } from './key-ring-admin.js';
 import { KeyRing } from './key-ring.js';
+import { SealedKeyError } from './sealed-key.js';
 import { generatePrivateKey } from './generated-key.js';
 import { createTokenService } from './token-service.js';
 import type { VerificationKey } from './types.js';
@@ -126,6 +127,15 @@ describe('a ring of generated signing keys, rotated while instances run', () => 
       assert.match(e.message, new RegExp(`key ${pending.kid} is already waiting to sign`));
       return true;
     });
+  });
+
+  it('refuses to rotate with another secret than the one that sealed the keys, storing nothing', async () => {
+    await openRing();
+    await assert.rejects(
+      rotateKey({ ...access, secret: randomBytes(32) }, 0),
+      (e: unknown) => e instanceof SealedKeyError && e.code === 'wrong_secret',
+    );
+    assert.equal((await store.list('ES256')).length, 1);
   });
 
   it('retires a pending key to cancel its rotation, and never the signing key', async () => {

@@ -17,7 +17,7 @@ export interface KeyRingOptions {
   /** Whose `keys/signing-<alg>.pem`, when there is one, becomes the first key of a new ring. */
   readonly dataDir: string;
   readonly log: Logger;
-  /** How long a superseded key stays published (`longestTokenLifetimeMs`). */
+  /** How long a superseded key stays published (`keyGraceMs`). */
   readonly keepForMs: number;
   /**
    * Public keys that only verify, published after the ring's (konnectd `--validation-keys-path`);
@@ -46,6 +46,7 @@ export class KeyRing implements KeySource {
   private timer: NodeJS.Timeout | null = null;
   private reading: Promise<void> | null = null;
   private rendering: Promise<void> | null = null;
+  private applying: Promise<void> = Promise.resolve();
   /** The moment the last snapshot stops being true by the clock alone; null: never. */
   private validUntil: number | null = null;
 
@@ -153,7 +154,14 @@ export class KeyRing implements KeySource {
     }
   }
 
-  private async apply(): Promise<void> {
+  /** Applies the records last read; one at a time, so an older render never lands last. */
+  private apply(): Promise<void> {
+    const run = this.applying.then(() => this.applyNow());
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(): Promise<void> {
     const { options } = this;
     const before = this.snapshot;
     const { snapshot, validUntil, state } = await render(options, this.records, this.opened);

@@ -58,6 +58,9 @@ export function createSqlGeneratedKeyStore(db: Kysely<Database>): GeneratedKeySt
       return result.numInsertedOrUpdatedRows !== undefined && result.numInsertedOrUpdatedRows > 0n;
     },
     async retire(alg, kid, at) {
+      // The table before migration 0006 may still hold the key's private half: erase it there
+      // first, so that a failure in between leaves the key live and its retirement tried again.
+      await db.deleteFrom('generated_keys').where('alg', '=', alg).where('kid', '=', kid).execute();
       const result = await db
         .updateTable('generated_key_ring')
         .set({ retired_at: at, sealed_key: '' })
@@ -65,8 +68,6 @@ export function createSqlGeneratedKeyStore(db: Kysely<Database>): GeneratedKeySt
         .where('kid', '=', kid)
         .where('retired_at', 'is', null)
         .executeTakeFirst();
-      // The table before migration 0006 may still hold the key's private half: erase it there too.
-      await db.deleteFrom('generated_keys').where('alg', '=', alg).where('kid', '=', kid).execute();
       return result.numUpdatedRows > 0n;
     },
   };

@@ -9,9 +9,11 @@ import type { Database } from '../schema.js';
  * Every key of `generated_keys` (migration 0005) is copied in as the first of its ring, signing
  * from when it was created and not retired.
  *
- * `generated_keys` itself stays, unchanged and no longer written: in a rolling upgrade an
- * instance of the previous Sesame, still running, reads it when it starts, and must find the
- * key the others sign with. Portable across SQLite and PostgreSQL.
+ * `generated_keys` itself stays, no longer written except that retiring a key deletes it there:
+ * nothing is dropped under an instance of the previous Sesame still running during a rolling
+ * upgrade (it read its key at its start and never reads the ring, which is why every instance is
+ * replaced before the first rotation: docs/operations.md). Portable across SQLite and
+ * PostgreSQL.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
