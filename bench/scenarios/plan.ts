@@ -23,6 +23,9 @@ export const SCENARIOS = [
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
+/** Every scenario a provider runs: all but the bare-Fastify `hello`. */
+export const PROVIDER_SCENARIOS: readonly ScenarioId[] = SCENARIOS.filter((s) => s !== 'hello');
+
 /** Scenarios whose unit is a whole flow, bounded by `LoadBounds.flows`; the others by `requests`. */
 export const FLOW_SCENARIOS: ReadonlySet<ScenarioId> = new Set(['sso-flow', 'sign-in-flow', 'code-exchange']);
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadTarget } from '../scenarios/plan.js';
+import { PROVIDER_SCENARIOS, type LoadTarget } from '../scenarios/plan.js';
 import { freePort, startServer } from './server-process.js';
 import type { RunningTarget, Target, TargetSettings } from './types.js';
 
@@ -31,16 +31,7 @@ export const oidcProviderTarget: Target = {
   id: 'oidc-provider',
   label: 'oidc-provider',
   kind: 'peer',
-  scenarios: [
-    'discovery',
-    'jwks',
-    'userinfo',
-    'client-credentials',
-    'code-exchange',
-    'refresh',
-    'sso-flow',
-    'sign-in-flow',
-  ],
+  scenarios: PROVIDER_SCENARIOS,
   notes: {
     refresh: 'does not rotate for a confidential client (its default `rotateRefreshToken`)',
     signIn:

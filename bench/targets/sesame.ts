@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paths } from '../../src/endpoints/paths.js';
-import type { LoadTarget, ScenarioId } from '../scenarios/plan.js';
+import { PROVIDER_SCENARIOS, type LoadTarget, type ScenarioId } from '../scenarios/plan.js';
 import { createSchema, postgresUnreachable, type BenchSchema } from './postgres.js';
 import { sesameCommand, startServe } from './sesame-process.js';
 import { freePort } from './server-process.js';
@@ -21,16 +21,7 @@ interface Layout {
 }
 
 /** Every scenario on SQLite; the two flows on PostgreSQL (issue 11), to bound the run's length. */
-const ALL_SCENARIOS: readonly ScenarioId[] = [
-  'discovery',
-  'jwks',
-  'userinfo',
-  'client-credentials',
-  'code-exchange',
-  'refresh',
-  'sso-flow',
-  'sign-in-flow',
-];
+const ALL_SCENARIOS = PROVIDER_SCENARIOS;
 const FLOWS: readonly ScenarioId[] = ['sso-flow', 'sign-in-flow'];
 const NOTES = {
   refresh: 'rotates (a new refresh token on every refresh, reuse detected)',
