@@ -28,6 +28,15 @@ describe('device cookie', () => {
     );
   });
 
+  it("derives its key from the secret's bytes, even when a buffer is refilled", () => {
+    const secret = Buffer.from(SECRET);
+    const before = withDeviceToken(secret, undefined, 'alice');
+    assert.equal(withDeviceToken(Buffer.from(SECRET), undefined, 'alice'), before, 'same bytes, same token');
+    randomBytes(32).copy(secret);
+    assert.notEqual(withDeviceToken(secret, undefined, 'alice'), before);
+    assert.equal(hasDeviceToken(secret, before, 'alice'), false);
+  });
+
   it('refuses forged tokens: random, an HMAC under the instance secret itself, or a CSRF token', () => {
     for (const forged of [
       randomBytes(32).toString('base64url'),
