@@ -5,6 +5,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT
 import type { SigningAlg } from '../config/types.js';
 import { ManualClock } from '../lib/clock.js';
 import { OAuthError } from '../oauth/errors.js';
+import type { KeySnapshot, KeySource } from './key-source.js';
 import { createTokenService } from './token-service.js';
 import type { SigningKey, TokenService } from './types.js';
 
@@ -324,6 +325,28 @@ describe('createTokenService', () => {
         ['ec', 'ES256'],
         ['rsa', undefined],
       ],
+    );
+  });
+
+  it('refuses a token it verified before once its key is no longer trusted', async () => {
+    const [old, next] = [makeKey('ES256', 'old'), makeKey('ES256', 'next')];
+    let snapshot: KeySnapshot = { signer: old, verification: [old, next], jwks: { keys: [] } };
+    const keys: KeySource = { current: () => snapshot };
+    const tokens = await createTokenService({
+      issuer,
+      keys,
+      alg: 'ES256',
+      lifetimes,
+      clock: new ManualClock(),
+    });
+    const token = await tokens.mintAccessToken(accessClaims);
+    assert.equal((await tokens.verifyAccessToken(token)).grantId, 'g-1');
+    assert.equal((await tokens.verifyAccessToken(token)).grantId, 'g-1', 'again, from what was verified');
+
+    snapshot = { signer: next, verification: [next], jwks: { keys: [] } };
+    await assert.rejects(
+      tokens.verifyAccessToken(token),
+      (e) => isInvalidToken(e) && /unknown signing key/.test((e as OAuthError).description),
     );
   });
 

@@ -20,6 +20,7 @@ import type {
   TokenService,
   VerificationKey,
 } from './types.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 import { verifyAccessToken, verifyIdTokenHint } from './verify.js';
 
 export interface TokenServiceOptions {
@@ -121,6 +122,9 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     },
   };
 
+  // A token presented again skips the signature check, never the grant's (see the class).
+  const verifiedTokens = new VerifiedTokenCache({ clock });
+
   /**
    * The client's algorithm when the signing key can produce it, else the configured one —
    * never `none`: logout tokens and userinfo responses are always signed.
@@ -211,7 +215,8 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       return signClaims(signer, signed, 'JWT', algFor(signer, requestedAlg));
     },
 
-    verifyAccessToken: (token) => verifyAccessToken(token, verifyContext),
+    verifyAccessToken: (token) =>
+      verifiedTokens.verify(token, verifyContext.keys, () => verifyAccessToken(token, verifyContext)),
     verifyIdTokenHint: (token) => verifyIdTokenHint(token, verifyContext),
 
     mintLogoutToken,
