@@ -1,4 +1,6 @@
 import type { Options } from '@node-rs/argon2';
+import { availableParallelism } from 'node:os';
+import { ConcurrencyLimit } from '../../lib/concurrency-limit.js';
 import { MAX_PASSWORD_LENGTH, passwordTooLong } from '../password-length.js';
 
 /**
@@ -16,6 +18,17 @@ const ARGON2ID_OPTIONS: Options = {
 };
 
 /**
+ * How many argon2id computations run at once: one fewer than the cores this process may use
+ * (`availableParallelism` follows the CPU affinity), and at least one. Each takes 19 MiB and a
+ * core for some milliseconds; run side by side on fewer cores, they slowed one another and the
+ * event loop, and filled libuv's threadpool (four threads), which WebCrypto signing also
+ * needs. Measured with `npm run bench` on one core, sixteen sign-ins at a time (issue 11): the
+ * largest RSS under that load fell from 200 to 145 MiB, sign-ins per second stayed the same
+ * within the noise. The others wait their turn, first come first served.
+ */
+const hashing = new ConcurrencyLimit(Math.max(1, availableParallelism() - 1));
+
+/**
  * Hashes a password with argon2id; returns a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
  *
  * @throws TypeError when `password` is not a string or is longer than `MAX_PASSWORD_LENGTH`
@@ -28,7 +41,7 @@ export async function hashPassword(password: string): Promise<string> {
   }
   // Loaded on first use: a server starts without the binding until someone needs it (issue 11).
   const { hash } = await import('@node-rs/argon2');
-  return hash(password, ARGON2ID_OPTIONS);
+  return hashing.run(() => hash(password, ARGON2ID_OPTIONS));
 }
 
 /**
@@ -40,7 +53,7 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   if (passwordTooLong(password)) return false;
   const { verify } = await import('@node-rs/argon2');
   try {
-    return await verify(passwordHash, password);
+    return await hashing.run(() => verify(passwordHash, password));
   } catch {
     return false;
   }
