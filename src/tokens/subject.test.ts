@@ -20,6 +20,16 @@ describe('konnectSubject (konnect-spec §5.1)', () => {
     }
   });
 
+  it('gives the same subjects once many others were computed since', () => {
+    const dn = 'cn=testuser,ou=users,dc=cloudron';
+    const first = konnectSubject(dn, 'identifier-ldap');
+    const others = Array.from({ length: 12_000 }, (_, i) => konnectSubject(`uid=u${i}`, 'identifier-ldap'));
+    assert.equal(new Set(others).size, others.length);
+    assert.equal(konnectSubject(dn, 'identifier-ldap'), first);
+    assert.equal(konnectSubject('uid=u0', 'identifier-ldap'), others[0]);
+    assert.equal(konnectSubject('uid=u11999', 'identifier-ldap'), others[11_999]);
+  });
+
   it('differs between backends for the same raw id', () => {
     assert.notEqual(
       konnectSubject('uid=testuser', 'identifier-ldap'),
