@@ -107,7 +107,7 @@ export async function createApp(
             clock,
             counted,
           )
-        : createBuiltinBackend(storage.users);
+        : createBuiltinBackend(storage.users, { hashing: config.passwords, log, clock });
     const deps: BrowserDeps = {
       config,
       storage,

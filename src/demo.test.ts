@@ -25,7 +25,7 @@ async function addUser(storage: Storage, username: string, password = 'a long pa
     name: null,
     givenName: null,
     familyName: null,
-    passwordHash: await hashPassword(password),
+    passwordHash: await hashPassword(password, TEST_CONFIG.passwords),
     createdAt: now,
     updatedAt: now,
   });

@@ -60,7 +60,7 @@ export async function ensureDemo(config: Config, storage: Storage, log: Logger):
       name: 'Demo User',
       givenName: 'Demo',
       familyName: 'User',
-      passwordHash: await hashPassword(credentials.password),
+      passwordHash: await hashPassword(credentials.password, config.passwords),
       createdAt: now,
       updatedAt: now,
     });

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
 import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
 import { createBuiltinBackend } from '../identity/builtin/builtin-backend.js';
+import { systemClock } from '../lib/clock.js';
 import { openStorage } from '../storage/open.js';
 import { userCommand } from './user.js';
 
@@ -34,6 +37,11 @@ async function run(argv: string[], stdin = ''): Promise<Run> {
     cwd: dir,
   });
   return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+/** What the server would give the builtin backend under `config`. */
+function backendOptions(config: Config) {
+  return { hashing: config.passwords, log: pino({ enabled: false }), clock: systemClock };
 }
 
 const addAlice = [
@@ -117,7 +125,7 @@ describe('sesame user', () => {
     const { config } = loadConfig({ file: configFile, env: {}, cwd: dir });
     const storage = await openStorage(config.storage);
     try {
-      const backend = createBuiltinBackend(storage.users);
+      const backend = createBuiltinBackend(storage.users, backendOptions(config));
       const identity = await backend.authenticate('Alice', 'second-password');
       assert.equal(identity?.username, 'alice');
       assert.equal(identity?.email, 'alice@example.org');
@@ -285,7 +293,10 @@ describe('sesame user: phone number and postal address', () => {
     const { config } = loadConfig({ file: configFile, env: {}, cwd: dir });
     const storage = await openStorage(config.storage);
     try {
-      return await createBuiltinBackend(storage.users).authenticate('dave', 'dave-password-1');
+      return await createBuiltinBackend(storage.users, backendOptions(config)).authenticate(
+        'dave',
+        'dave-password-1',
+      );
     } finally {
       await storage.close();
     }
@@ -395,5 +406,47 @@ describe('sesame user without --config', () => {
     assert.match(withConfig.stdout, /@example\.org/, 'the users of ./t.db');
     assert.equal(await userCommand(['list'], io), 0);
     assert.equal(out.join(''), withConfig.stdout);
+  });
+});
+
+describe('sesame user: the argon2id cost of passwords.*', () => {
+  const cheap = 'passwords:\n  memory_kib: 1024\n  iterations: 1\n';
+
+  async function storedHash(file: string, username: string): Promise<string | undefined> {
+    const { config } = loadConfig({ file, env: {}, cwd: dir });
+    const storage = await openStorage(config.storage);
+    try {
+      return (await storage.users.getByUsername(username))?.passwordHash;
+    } finally {
+      await storage.close();
+    }
+  }
+
+  it('add and passwd hash with the configured parameters, and say when they are weak', async () => {
+    const saved = configFile;
+    configFile = join(dir, 'cheap.yaml');
+    try {
+      await writeFile(configFile, `storage: sqlite:./cheap.db\ndata_dir: .\ndemo: false\n${cheap}`);
+      const add = await run(
+        ['add', 'erin', '--email', 'erin@example.org', '--name', 'Erin', '--password-stdin'],
+        'erin-password-1\n',
+      );
+      assert.equal(add.code, 0, add.stderr);
+      assert.match(
+        add.stderr,
+        /warning: passwords\.memory_kib 1024 with passwords\.iterations 1 meets none of OWASP/,
+      );
+      assert.match((await storedHash(configFile, 'erin')) ?? '', /^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
+
+      await writeFile(
+        configFile,
+        `storage: sqlite:./cheap.db\ndata_dir: .\ndemo: false\npasswords:\n  memory_kib: 2048\n  iterations: 1\n`,
+      );
+      const passwd = await run(['passwd', 'erin', '--password-stdin'], 'erin-password-2\n');
+      assert.equal(passwd.code, 0, passwd.stderr);
+      assert.match((await storedHash(configFile, 'erin')) ?? '', /^\$argon2id\$v=19\$m=2048,t=1,p=1\$/);
+    } finally {
+      configFile = saved;
+    }
   });
 });

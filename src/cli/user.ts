@@ -110,9 +110,10 @@ async function addUser(argv: string[], io: CliIo): Promise<number> {
   const name = required(options.name, 'name');
   const contact = readContactOptions(options);
   requirePasswordStdin(options['password-stdin']);
-  const passwordHash = await hashPassword(await readPassword(io.stdin));
-  return withStorage(options.config, io, async (storage) => {
+  const password = await readPassword(io.stdin);
+  return withStorage(options.config, io, async (storage, config) => {
     if ((await storage.users.getByUsername(username)) !== null) throw userExists(username);
+    const passwordHash = await hashPassword(password, config.passwords);
     const now = systemClock.now();
     const user: UserRecord = {
       id: randomId(),
@@ -172,9 +173,10 @@ async function changePassword(argv: string[], io: CliIo): Promise<number> {
   const { options, positionals } = parse(argv, { ...CONFIG, 'password-stdin': 'boolean' });
   const username = onePositional(positionals);
   requirePasswordStdin(options['password-stdin']);
-  const passwordHash = await hashPassword(await readPassword(io.stdin));
-  return withStorage(options.config, io, async (storage) => {
+  const password = await readPassword(io.stdin);
+  return withStorage(options.config, io, async (storage, config) => {
     const user = await findUser(storage, username);
+    const passwordHash = await hashPassword(password, config.passwords);
     if (!(await storage.users.update(user.id, { passwordHash }, systemClock.now())))
       throw noSuchUser(username);
     io.stdout.write(`Changed the password of ${user.username}.\n`);
@@ -236,12 +238,12 @@ function parse<const S extends Readonly<Record<string, 'string' | 'boolean'>>>(a
 async function withStorage(
   file: string | undefined,
   io: CliIo,
-  action: (storage: Storage) => Promise<void>,
+  action: (storage: Storage, config: Config) => Promise<void>,
 ): Promise<number> {
   const config: Config = load(file, io);
   const storage = await open(config);
   try {
-    await action(storage);
+    await action(storage, config);
     return 0;
   } finally {
     await storage.close();

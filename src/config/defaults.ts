@@ -278,6 +278,26 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
       'Failed sign-ins from one client address within the window before it is locked; set trusted_proxies behind a reverse proxy.',
   },
   {
+    path: 'passwords.memory_kib',
+    kind: 'integer',
+    default: 19456,
+    description:
+      "argon2id memory (m) for new hashes of built-in users' passwords, KiB; the default is OWASP's (about 5 ms and 19 MiB per sign-in). A hash made with other settings is redone at the user's next sign-in.",
+  },
+  {
+    path: 'passwords.iterations',
+    kind: 'integer',
+    default: 2,
+    description:
+      "argon2id passes over that memory (t); a setting below all of OWASP's pairs (m=47104 t=1 … m=7168 t=5, docs/security.md) is allowed but warned about.",
+  },
+  {
+    path: 'passwords.parallelism',
+    kind: 'integer',
+    default: 1,
+    description: 'argon2id lanes (p), 1 to 16; memory_kib must be at least 8 per lane.',
+  },
+  {
     path: 'http.request_timeout',
     kind: 'duration',
     default: '30s',

@@ -47,6 +47,10 @@ throttle:
   max_failures_per_account: 3
   account_interval: 1m
   max_failures_per_address: 50
+passwords:
+  memory_kib: 65536
+  iterations: 3
+  parallelism: 4
 http:
   request_timeout: 20s
   headers_timeout: 5s
@@ -112,6 +116,7 @@ test('with no file and no environment Sesame runs a local development instance',
       accountIntervalSeconds: 10,
       maxFailuresPerAddress: 20,
     },
+    passwords: { memoryKib: 19456, iterations: 2, parallelism: 1 },
     http: {
       requestTimeoutSeconds: 30,
       headersTimeoutSeconds: 10,
@@ -194,6 +199,7 @@ test('a file setting every key gives exactly those values', () => {
       accountIntervalSeconds: 60,
       maxFailuresPerAddress: 50,
     },
+    passwords: { memoryKib: 65536, iterations: 3, parallelism: 4 },
     http: {
       requestTimeoutSeconds: 20,
       headersTimeoutSeconds: 5,

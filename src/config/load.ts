@@ -7,6 +7,7 @@ import { ConfigError } from './errors.js';
 import { deepFreeze } from './freeze.js';
 import { ldapConfigFromEnv } from './ldap-env.js';
 import { readLogo } from './logo.js';
+import { weakPasswordHashingWarning } from './password-hashing.js';
 import { ProblemReporter, sortProblems, type Problem } from './problems.js';
 import { configSchema, isLoopbackHost, type ParsedConfig } from './schema.js';
 import type { Config, IdentityConfig, StorageConfig } from './types.js';
@@ -81,6 +82,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     const problem = report.at(['issuer'], 'uses http; this is only for development, use https');
     warnings.push(problem.text);
   }
+  const weakHashing = weakPasswordHashingWarning(config.passwords);
+  if (weakHashing !== null) warnings.push(weakHashing);
   if (config.metrics && !isLoopbackHost(config.metrics.listen.host)) {
     const problem = report.at(
       ['metrics', 'listen'],
@@ -251,6 +254,11 @@ function build(data: ParsedConfig, baseFor: (path: string) => string, demoByDefa
       maxFailuresPerAccount: data.throttle.max_failures_per_account,
       accountIntervalSeconds: data.throttle.account_interval,
       maxFailuresPerAddress: data.throttle.max_failures_per_address,
+    },
+    passwords: {
+      memoryKib: data.passwords.memory_kib,
+      iterations: data.passwords.iterations,
+      parallelism: data.passwords.parallelism,
     },
     http: {
       requestTimeoutSeconds: data.http.request_timeout,

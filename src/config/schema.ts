@@ -168,6 +168,36 @@ const lifetimes = section({
   error: 'must not be longer than lifetimes.session_absolute',
 });
 
+/** A whole number from `min` to `max`. */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be between ${min} and ${max}` })
+    .max(max, { error: `must be between ${min} and ${max}` });
+
+/**
+ * argon2id's cost for new built-in password hashes, RFC 9106 §3.1 (`passwords.*`,
+ * docs/security.md). argon2 needs 8 KiB of memory per lane; 4 GiB bounds mistakes.
+ */
+const passwords = section({
+  memory_kib: z
+    .number({ error: 'must be a whole number of KiB' })
+    .int({ error: 'must be a whole number of KiB' })
+    .min(8, { error: 'must be at least 8 KiB' })
+    .max(4194304, { error: 'must be at most 4194304 KiB (4 GiB)' }),
+  iterations: wholeNumber(1, 64),
+  parallelism: wholeNumber(1, 16),
+}).superRefine((p, ctx) => {
+  if (p.memory_kib < 8 * p.parallelism) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['memory_kib'],
+      message: `must be at least ${8 * p.parallelism} KiB: 8 KiB for each of the ${p.parallelism} lanes of passwords.parallelism`,
+    });
+  }
+});
+
 /** The whole file, defaults already filled in; `storage` and `registration` may be absent. */
 export const configSchema = section({
   issuer,
@@ -203,6 +233,7 @@ export const configSchema = section({
     account_interval: duration(1),
     max_failures_per_address: count,
   }),
+  passwords,
   http: section({
     request_timeout: duration(1),
     headers_timeout: duration(1),

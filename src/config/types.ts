@@ -115,6 +115,20 @@ export interface CompatRelaxations {
   readonly trustedClientsGetAllScopes: boolean;
 }
 
+/**
+ * argon2id's cost for new hashes of built-in users' passwords (`passwords.*`; RFC 9106 §3.1).
+ * A stored hash keeps the parameters it was made with; one made with others is replaced at the
+ * user's next sign-in.
+ */
+export interface PasswordHashing {
+  /** Memory, KiB (`m`): at least 8 per lane. */
+  readonly memoryKib: number;
+  /** Passes over the memory (`t`). */
+  readonly iterations: number;
+  /** Lanes (`p`). */
+  readonly parallelism: number;
+}
+
 /** `branding` of sesame.yaml: how the pages look. URLs are absolute http(s) URLs. */
 export interface BrandingConfig {
   readonly productName: string;
@@ -224,6 +238,8 @@ export interface Config {
     /** Failures from one address (IPv6 /64) within the window before the address is locked. */
     readonly maxFailuresPerAddress: number;
   };
+  /** argon2id's cost for new built-in password hashes (docs/security.md). */
+  readonly passwords: PasswordHashing;
   /** Limits of the HTTP server against slow or many clients (docs/security.md). */
   readonly http: {
     /** A request (headers and body) must arrive within this, seconds. */

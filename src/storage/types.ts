@@ -263,6 +263,13 @@ export interface UserStore {
     >,
     now: number,
   ): Promise<boolean>;
+  /**
+   * Sets the user's password hash to `newHash` (and `updatedAt` to `now`) only while it is still
+   * `expectedHash`, in one atomic compare-and-set, so that rehashing a verified password can
+   * never undo a password change made meanwhile. Returns false, changing nothing, when there is
+   * no such user or the stored hash is another.
+   */
+  replacePasswordHash(id: string, expectedHash: string, newHash: string, now: number): Promise<boolean>;
   /** Returns false when no such user. Also removes the user's sessions, consents and grants. */
   remove(id: string): Promise<boolean>;
 }

@@ -51,6 +51,19 @@ describe('sesame check', () => {
     assert.match(result.stdout, /✓ identity: LDAP .* answers searches/);
   });
 
+  it('passes a password-hashing setting weaker than OWASP recommends, saying so', async () => {
+    const result = await sesameCli(['check', '--config', join(dir, 'good.yaml')], '', dir, {
+      ...env,
+      SESAME_PASSWORDS_MEMORY_KIB: '1024',
+      SESAME_PASSWORDS_ITERATIONS: '1',
+    });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(
+      result.stdout,
+      /warning: passwords\.memory_kib 1024 with passwords\.iterations 1 meets none of OWASP's argon2id settings .*cheaper to guess offline/,
+    );
+  });
+
   it('fails when a client is skipped, naming it with its line, and still checks the rest', async () => {
     const result = await sesameCli(['check', '--config', join(dir, 'sesame.yaml')], '', dir, env);
     assert.equal(result.code, 1, result.stdout + result.stderr);

@@ -47,6 +47,7 @@ describe('konnectd front door: defaults', () => {
     assert.equal(config.sessionManagement, true);
     assert.equal(config.allowClientGuests, false);
     assert.equal(config.demo, false);
+    assert.deepEqual(config.passwords, { memoryKib: 19456, iterations: 2, parallelism: 1 });
     assert.ok(Object.isFrozen(config));
     assert.match(warnings.join('\n'), /no issuer set/);
   });

@@ -239,6 +239,11 @@ export function konnectdToConfig(sources: KonnectdSources): KonnectdConfig {
       accountIntervalSeconds: nativeDefault('throttle.account_interval'),
       maxFailuresPerAddress: nativeDefault('throttle.max_failures_per_address'),
     },
+    passwords: {
+      memoryKib: nativeDefault('passwords.memory_kib'),
+      iterations: nativeDefault('passwords.iterations'),
+      parallelism: nativeDefault('passwords.parallelism'),
+    },
     http: {
       requestTimeoutSeconds: nativeDefault('http.request_timeout'),
       headersTimeoutSeconds: nativeDefault('http.headers_timeout'),

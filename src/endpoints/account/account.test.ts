@@ -41,7 +41,7 @@ describe('the account page (/signin/v1/welcome)', () => {
       name: ALICE.name,
       givenName: null,
       familyName: null,
-      passwordHash: await hashPassword(OLD_PASSWORD),
+      passwordHash: await hashPassword(OLD_PASSWORD, server.deps.config.passwords),
       createdAt: now,
       updatedAt: now,
     });

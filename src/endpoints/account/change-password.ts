@@ -49,6 +49,7 @@ export async function submitChangePassword(
   try {
     outcome = await changeBuiltinPassword(
       deps.storage.users,
+      deps.config.passwords,
       user.id,
       form.current,
       form.next,

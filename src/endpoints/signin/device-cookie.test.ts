@@ -90,7 +90,7 @@ for (const issuer of ['https://sso.example.com', 'http://localhost:8777']) {
         name: 'Alice Liddell',
         givenName: 'Alice',
         familyName: 'Liddell',
-        passwordHash: await hashPassword(PASSWORD),
+        passwordHash: await hashPassword(PASSWORD, config.passwords),
         createdAt: now,
         updatedAt: now,
       });

@@ -95,6 +95,8 @@ export const TEST_CONFIG: Config = {
     accountIntervalSeconds: 10,
     maxFailuresPerAddress: 100,
   },
+  // Far below OWASP's, so that tests hash quickly.
+  passwords: { memoryKib: 1024, iterations: 1, parallelism: 1 },
   http: {
     requestTimeoutSeconds: 30,
     headersTimeoutSeconds: 10,

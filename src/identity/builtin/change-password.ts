@@ -1,3 +1,4 @@
+import type { PasswordHashing } from '../../config/types.js';
 import type { UserStore } from '../../storage/types.js';
 import { passwordTooLong, passwordTooShort } from '../password-length.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -12,11 +13,12 @@ export type PasswordChangeRefusal =
 /**
  * Sets a new password for the built-in user `userId` after checking the current one, under the
  * rules `sesame user add` applies (identity/password-length.ts); the new one is stored as an
- * argon2id hash. The caller throttles the attempts: this checks a password. Resolves with
- * `changed`, or with why nothing was changed.
+ * argon2id hash made with `hashing` (`passwords.*`). The caller throttles the attempts: this
+ * checks a password. Resolves with `changed`, or with why nothing was changed.
  */
 export async function changeBuiltinPassword(
   users: UserStore,
+  hashing: PasswordHashing,
   userId: string,
   current: string,
   next: string,
@@ -27,6 +29,6 @@ export async function changeBuiltinPassword(
     return 'wrong_password';
   }
   if (passwordTooShort(next) || passwordTooLong(next)) return 'weak_password';
-  const passwordHash = await hashPassword(next);
+  const passwordHash = await hashPassword(next, hashing);
   return (await users.update(userId, { passwordHash }, now)) ? 'changed' : 'wrong_password';
 }

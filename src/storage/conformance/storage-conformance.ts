@@ -6,6 +6,7 @@ import { describeBackchannelCases } from './backchannel-cases.js';
 import { describeClaimsAndGuestCases } from './claims-and-guest-cases.js';
 import { describeGeneratedKeyCases } from './generated-key-cases.js';
 import { describeHardeningCases } from './hardening-cases.js';
+import { describePasswordHashCases } from './password-hash-cases.js';
 import { describeRegistrationAndParCases } from './registration-and-par-cases.js';
 import { describeTokenCases } from './token-cases.js';
 import { describeUserContactCases } from './user-contact-cases.js';
@@ -13,9 +14,10 @@ import { describeUserContactCases } from './user-contact-cases.js';
 /**
  * The one test suite every `Storage` engine runs (DESIGN.md "Small interfaces with conformance
  * suites"): each invariant of `../types.ts`, including that `codes.consume`,
- * `refreshTokens.rotate`, `once.use` and `pushedRequests.take` let exactly one of several
- * concurrent callers succeed, and that `backchannelDeliveries.claimDue` never hands one delivery
- * to two of them, and that concurrent `generatedKeys.insertIfAbsent` calls all get one key.
+ * `refreshTokens.rotate`, `once.use`, `pushedRequests.take` and `users.replacePasswordHash` let
+ * exactly one of several concurrent callers succeed, and that `backchannelDeliveries.claimDue`
+ * never hands one delivery to two of them, and that concurrent `generatedKeys.insertIfAbsent`
+ * calls all get one key.
  * `factory` must return a fresh, empty storage on every call; the suite closes each one after
  * its test.
  */
@@ -27,6 +29,7 @@ export function runStorageConformance(name: string, factory: () => Promise<Stora
     describeClaimsAndGuestCases(factory);
     describeHardeningCases(factory);
     describeUserContactCases(factory);
+    describePasswordHashCases(factory);
     describeBackchannelCases(factory);
     describeRegistrationAndParCases(factory);
     describeGeneratedKeyCases(factory);

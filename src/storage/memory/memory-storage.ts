@@ -116,6 +116,12 @@ export function createMemoryStorage(): Storage {
         users.set(id, storedUser({ ...user, ...structuredClone(defined), updatedAt: now }));
         return true;
       },
+      async replacePasswordHash(id, expectedHash, newHash, now) {
+        const user = users.get(id);
+        if (user === undefined || user.passwordHash !== expectedHash) return false;
+        users.set(id, { ...user, passwordHash: newHash, updatedAt: now });
+        return true;
+      },
       async remove(id) {
         const user = users.get(id);
         if (user === undefined) return false;

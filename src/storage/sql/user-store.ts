@@ -45,6 +45,16 @@ export function createSqlUserStore(db: Kysely<Database>, transact: Transact): Us
       const result = await db.updateTable('users').set(set).where('id', '=', id).executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
+    async replacePasswordHash(id, expectedHash, newHash, now) {
+      // One conditional UPDATE: the check and the write cannot be split by another writer.
+      const result = await db
+        .updateTable('users')
+        .set({ password_hash: newHash, updated_at: now })
+        .where('id', '=', id)
+        .where('password_hash', '=', expectedHash)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
     async remove(id) {
       return transact(async (trx) => {
         const result = await trx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
