@@ -1,6 +1,7 @@
 import type { BenchResult, ComparisonRow, TargetSummary } from './result-types.js';
 import type { ScenarioId } from './scenarios/plan.js';
 import { BASELINE, PEER } from './summarise.js';
+import { CHEAP_HASH } from './targets/cheap-hash.js';
 
 const NAMES: Readonly<Record<ScenarioId, string>> = {
   discovery: 'discovery, req/s',
@@ -88,6 +89,10 @@ function rowName(
         `signed tokens per response: Sesame ${signed(sesame)}, peer ${signed(peer)})`
       );
     case 'sign-in-flow': {
+      if (row.variant === 'cheap-hash') {
+        const { memory_kib: m, iterations: t, parallelism: p } = CHEAP_HASH;
+        return `${name}, cheap hash (Sesame’s \`passwords\` setting at argon2id m=${m} KiB, t=${t}, p=${p}; the peer’s handler hashes nothing)`;
+      }
       const { m, t, p } = result.settings.argon2;
       return `${name} (Sesame verifies argon2id m=${m} KiB, t=${t}, p=${p}; the peer’s handler hashes nothing)`;
     }

@@ -139,6 +139,8 @@ export interface TargetSummary {
 /** One line of the comparison: Sesame on SQLite beside the peer, and beside its limit. */
 export interface ComparisonRow {
   readonly scenario: ScenarioId;
+  /** `cheap-hash`: Sesame's figure is the `sqlite-cheap-hash` target's (absent: `sqlite`'s). */
+  readonly variant?: 'cheap-hash';
   readonly peer: number | null;
   readonly sesame: number | null;
   /** Sesame ÷ peer. */

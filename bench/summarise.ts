@@ -16,6 +16,8 @@ import type { Target } from './targets/types.js';
 /** The Sesame target the peer and the limits are compared with. */
 export const BASELINE = 'sqlite';
 export const PEER = 'oidc-provider';
+/** Sesame on SQLite with the cheap-hash setting: the full flow only, beside the peer's. */
+export const CHEAP_HASH_TARGET = 'sqlite-cheap-hash';
 export const HELLO = 'fastify-hello';
 
 /** Medians across rounds per target and scenario, the limits, and the comparison. */
@@ -56,7 +58,7 @@ function compare(
   const peer = of(PEER);
   const order = [...(sesame?.scenarios ?? []), ...(peer?.scenarios ?? [])].map((s) => s.scenario);
   const scenarios = [...new Set(order)];
-  return scenarios.map((scenario) => {
+  const rows = scenarios.map((scenario): ComparisonRow => {
     const mine = sesame?.scenarios.find((s) => s.scenario === scenario);
     const theirs = peer?.scenarios.find((s) => s.scenario === scenario);
     const value = mine?.perSecond?.median ?? null;
@@ -75,6 +77,23 @@ function compare(
       postgres2: of('postgres-2')?.scenarios.find((s) => s.scenario === scenario)?.perSecond?.median ?? null,
     };
   });
+  const cheap = of(CHEAP_HASH_TARGET)?.scenarios.find((s) => s.scenario === 'sign-in-flow');
+  if (cheap === undefined) return rows;
+  // The same flow with the cheap-hash setting, beside the same figure of the peer; no limit.
+  const value = cheap.perSecond?.median ?? null;
+  const peerValue = peer?.scenarios.find((s) => s.scenario === 'sign-in-flow')?.perSecond?.median ?? null;
+  const row: ComparisonRow = {
+    scenario: 'sign-in-flow',
+    variant: 'cheap-hash',
+    peer: peerValue,
+    sesame: value,
+    ratioToPeer: value !== null && peerValue ? round(value / peerValue, 100) : null,
+    limit: null,
+    postgres1: null,
+    postgres2: null,
+  };
+  const at = rows.findIndex((r) => r.scenario === 'sign-in-flow');
+  return at < 0 ? [...rows, row] : [...rows.slice(0, at + 1), row, ...rows.slice(at + 1)];
 }
 
 function limitOf(

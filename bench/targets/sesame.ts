@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paths } from '../../src/endpoints/paths.js';
 import { PROVIDER_SCENARIOS, type LoadTarget, type ScenarioId } from '../scenarios/plan.js';
+import { CHEAP_HASH } from './cheap-hash.js';
 import { createSchema, postgresUnreachable, type BenchSchema } from './postgres.js';
 import { sesameCommand, startServe } from './sesame-process.js';
 import { freePort } from './server-process.js';
@@ -18,17 +19,24 @@ const INSTANCE_NAMES = ['A', 'B'] as const;
 interface Layout {
   readonly storage: 'sqlite' | 'postgres';
   readonly instances: 1 | 2;
+  /** Hash passwords with {@link CHEAP_HASH} instead of Sesame's defaults. */
+  readonly cheapHash?: boolean;
 }
 
 /** Every scenario on SQLite; the two flows on PostgreSQL (issue 11), to bound the run's length. */
 const ALL_SCENARIOS = PROVIDER_SCENARIOS;
 const FLOWS: readonly ScenarioId[] = ['sso-flow', 'sign-in-flow'];
+const SIGN_IN: readonly ScenarioId[] = ['sign-in-flow'];
 const NOTES = {
   refresh: 'rotates (a new refresh token on every refresh, reuse detected)',
   signIn: 'argon2id verification of the stored hash',
 };
 
-/** Sesame on SQLite, on PostgreSQL, and twice on one PostgreSQL schema. */
+const cheapHashNote =
+  `argon2id verification at m=${CHEAP_HASH.memory_kib} KiB, t=${CHEAP_HASH.iterations}, ` +
+  `p=${CHEAP_HASH.parallelism} (the cheap-hash setting)`;
+
+/** Sesame on SQLite, on PostgreSQL, twice on one PostgreSQL schema, and on SQLite with a cheap hash. */
 export const sesameTargets: readonly Target[] = [
   sesameTarget(
     'sqlite',
@@ -53,6 +61,14 @@ export const sesameTargets: readonly Target[] = [
       'so half the flows go A→B and half B→A; virtual users sign in alternately at A and B',
     { storage: 'postgres', instances: 2 },
   ),
+  sesameTarget(
+    'sqlite-cheap-hash',
+    'Sesame, SQLite, cheap hash',
+    'as `sqlite`, with `passwords: { memory_kib: 1024, iterations: 1, parallelism: 1 }`; ' +
+      'the full flow with sign-in only',
+    'every request to the one instance',
+    { storage: 'sqlite', instances: 1, cheapHash: true },
+  ),
 ];
 
 function sesameTarget(
@@ -66,8 +82,8 @@ function sesameTarget(
     id,
     label,
     kind: 'sesame',
-    scenarios: layout.storage === 'sqlite' ? ALL_SCENARIOS : FLOWS,
-    notes: NOTES,
+    scenarios: layout.cheapHash ? SIGN_IN : layout.storage === 'sqlite' ? ALL_SCENARIOS : FLOWS,
+    notes: layout.cheapHash ? { ...NOTES, signIn: cheapHashNote } : NOTES,
     description,
     spread,
     usesPostgres: layout.storage === 'postgres',
@@ -98,6 +114,7 @@ async function startSesameTarget(settings: TargetSettings, layout: Layout): Prom
       storage: schema?.url ?? `sqlite:${join(root, 'sesame.db')}`,
       clientSecret: randomBytes(24).toString('base64url'),
       instanceSecret: randomBytes(32),
+      cheapHash: layout.cheapHash === true,
     };
     const dirs = await Promise.all(names.map((name, i) => writeInstance(root, name, ports[i]!, shared)));
     const password = randomBytes(18).toString('base64url');
@@ -167,6 +184,7 @@ interface SharedFiles {
   readonly storage: string;
   readonly clientSecret: string;
   readonly instanceSecret: Uint8Array;
+  readonly cheapHash: boolean;
 }
 
 /** Writes `<root>/<name>/`: sesame.yaml, the registration file and data/secret.key; returns the directory. */
@@ -210,6 +228,14 @@ async function writeInstance(root: string, name: string, port: number, shared: S
       '  max_failures_per_account_address: 1000000',
       '  max_failures_per_account: 1000000',
       '  max_failures_per_address: 1000000',
+      ...(shared.cheapHash
+        ? [
+            'passwords:',
+            `  memory_kib: ${CHEAP_HASH.memory_kib}`,
+            `  iterations: ${CHEAP_HASH.iterations}`,
+            `  parallelism: ${CHEAP_HASH.parallelism}`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );

@@ -48,7 +48,7 @@ describe('the benchmark harness, with tiny counts', () => {
       '--warmup=2',
       '--quiet-wait=0',
       '--limit-seconds=0.2',
-      '--targets=sqlite,postgres-1,oidc-provider,fastify-hello',
+      '--targets=sqlite,postgres-1,sqlite-cheap-hash,oidc-provider,fastify-hello',
       `--postgres=${TEST_POSTGRES_URL}`,
       `--out=${out}`,
     ]);
@@ -58,8 +58,8 @@ describe('the benchmark harness, with tiny counts', () => {
     assert.equal(result.format, 'sesame-bench/2');
     const ran =
       unreachable === null
-        ? ['sqlite', 'postgres-1', 'oidc-provider', 'fastify-hello']
-        : ['sqlite', 'oidc-provider', 'fastify-hello'];
+        ? ['sqlite', 'postgres-1', 'sqlite-cheap-hash', 'oidc-provider', 'fastify-hello']
+        : ['sqlite', 'sqlite-cheap-hash', 'oidc-provider', 'fastify-hello'];
     assert.deepEqual(
       result.targets.map((t) => t.id),
       ran,
@@ -81,6 +81,7 @@ describe('the benchmark harness, with tiny counts', () => {
     const expected: Record<string, string[]> = {
       sqlite: everyScenario,
       'postgres-1': ['sso-flow', 'sign-in-flow'],
+      'sqlite-cheap-hash': ['sign-in-flow'],
       'oidc-provider': everyScenario,
       'fastify-hello': ['hello'],
     };
@@ -132,12 +133,12 @@ describe('the benchmark harness, with tiny counts', () => {
     for (const limit of ['hello', 'signing', 'argon2id'] as const)
       assert.equal(typeof result.limits[limit]?.median, 'number', limit);
     assert.deepEqual(
-      result.comparison.map((row) => row.scenario),
-      everyScenario,
+      result.comparison.map((row) => (row.variant ? `${row.scenario} ${row.variant}` : row.scenario)),
+      [...everyScenario, 'sign-in-flow cheap-hash'],
     );
     for (const row of result.comparison) {
       assert.equal(typeof row.ratioToPeer, 'number', row.scenario);
-      if (['userinfo', 'code-exchange', 'refresh', 'sign-in-flow'].includes(row.scenario))
+      if (['userinfo', 'code-exchange', 'refresh', 'sign-in-flow'].includes(row.scenario) && !row.variant)
         assert.equal(typeof row.limit?.fraction, 'number', `${row.scenario} as a fraction of its limit`);
     }
     for (const parameter of ['m', 't', 'p'] as const)
@@ -147,6 +148,10 @@ describe('the benchmark harness, with tiny counts', () => {
 
     const markdown = await readFile(`${out}.md`, 'utf8');
     assert.ok(markdown.includes('| start to first 200 from discovery, ms |'));
+    assert.match(
+      markdown,
+      /full code flow with sign-in, flows\/s, cheap hash \(Sesame’s `passwords` setting at argon2id m=1024 KiB, t=1, p=1;/,
+    );
     assert.ok(
       run.stdout.includes('| oidc-provider | Sesame, SQLite | Sesame/peer |'),
       'the table is printed',

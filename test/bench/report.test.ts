@@ -85,6 +85,30 @@ describe('the benchmark harness’s report', () => {
     assert.equal(median([4, 1, 3, 2]), 2.5);
   });
 
+  it('puts the flow with the cheap-hash setting beside the peer’s, under the flow with argon2id', () => {
+    const summary = summarise(
+      targetsOf('sqlite', 'sqlite-cheap-hash', 'oidc-provider'),
+      [
+        run('sqlite', 'sign-in-flow', 1, 60),
+        run('sqlite', 'sso-flow', 1, 500),
+        run('sqlite-cheap-hash', 'sign-in-flow', 1, 300),
+        run('oidc-provider', 'sign-in-flow', 1, 600),
+      ],
+      [],
+      [probe('argon2id', 1, 120)],
+    );
+    assert.deepEqual(
+      summary.comparison.map((r) => [r.scenario, r.variant ?? null, r.sesame, r.peer, r.ratioToPeer]),
+      [
+        ['sign-in-flow', null, 60, 600, 0.1],
+        ['sign-in-flow', 'cheap-hash', 300, 600, 0.5],
+        ['sso-flow', null, 500, null, null],
+      ],
+    );
+    assert.equal(summary.comparison[1]?.limit, null, 'no argon2id limit at other parameters');
+    assert.equal(summary.comparison[0]?.limit?.fraction, 0.5);
+  });
+
   it('marks a target whose requests failed, and lists the failures', () => {
     const runs = [run('sqlite', 'sso-flow', 1, 300, { failed: 3 })];
     const starts = [start('sqlite', 1, 800)];
@@ -156,6 +180,7 @@ describe('the benchmark harness’s report', () => {
         'sqlite',
         'postgres-1',
         'postgres-2',
+        'sqlite-cheap-hash',
         'oidc-provider',
         'fastify-hello',
       ]);
