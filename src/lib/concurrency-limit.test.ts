@@ -63,6 +63,23 @@ describe('ConcurrencyLimit', () => {
     assert.equal(limit.running, 0);
   });
 
+  it('keeps its queue bounded by what waits, even when the queue never empties', async () => {
+    const limit = new ConcurrencyLimit(1);
+    // Twenty thousand tasks pass through while about a hundred always wait.
+    const running: Promise<void>[] = [];
+    for (let i = 0; i < 100; i++)
+      running.push(limit.run(() => new Promise((resolve) => setImmediate(resolve))));
+    let largest = 0;
+    for (let i = 0; i < 20_000; i++) {
+      await running.shift();
+      running.push(limit.run(() => new Promise((resolve) => setImmediate(resolve))));
+      largest = Math.max(largest, limit.queueCapacity);
+    }
+    await Promise.all(running);
+    assert.ok(largest < 2 * 1024 + 200, `the queue's array grew to ${largest} slots`);
+    assert.deepEqual([limit.running, limit.waiting], [0, 0]);
+  });
+
   it('refuses a max that is not a positive integer', () => {
     for (const max of [0, -1, 1.5, Number.NaN]) assert.throws(() => new ConcurrencyLimit(max), TypeError);
   });

@@ -6,15 +6,27 @@ import { MAX_PASSWORD_LENGTH, passwordTooLong } from '../password-length.js';
 
 /**
  * How many argon2id computations run at once: one fewer than the cores this process may use
- * (`availableParallelism` follows the CPU affinity), and at least one. Each takes
- * `passwords.memory_kib` (19 MiB by default) and a core for some milliseconds; run side by side
- * on fewer cores, they slowed one another and the event loop, and filled libuv's threadpool
- * (four threads), which WebCrypto signing also needs. Measured with `npm run bench` on one
- * core, sixteen sign-ins at a time (issue 11): the largest RSS under that load fell from 200 to
- * 145 MiB, sign-ins per second stayed the same within the noise. The others wait their turn,
- * first come first served.
+ * (`availableParallelism` follows the CPU affinity) and one fewer than libuv's threadpool
+ * threads (4 unless `UV_THREADPOOL_SIZE` says otherwise), and at least one. Each takes
+ * `passwords.memory_kib` (19 MiB by default) and a core for some milliseconds. Run side by side
+ * on fewer cores, they slowed one another and the event loop, and they filled the threadpool,
+ * which WebCrypto's RSA signing and verifying also need. The price: on two cores, sign-ins are
+ * hashed on one core at a time, leaving the other to everything else. Measured with
+ * `npm run bench` on one core, sixteen sign-ins at a time (issue 11): in a run of sign-ins
+ * alone the largest RSS fell from 200 to 145 MiB, in the full run from 229 to 166 MiB, with
+ * the same sign-ins per second within the noise. The others wait their turn, first come first
+ * served. One limit for the process, not one per app, because the cores and the threadpool are
+ * the process's.
  */
-const hashing = new ConcurrencyLimit(Math.max(1, availableParallelism() - 1));
+const argon2Slots = new ConcurrencyLimit(
+  Math.max(1, Math.min(availableParallelism() - 1, threadpoolSize() - 1)),
+);
+
+/** libuv's threadpool size as libuv reads it: `UV_THREADPOOL_SIZE`, else 4 (at most 1024). */
+function threadpoolSize(): number {
+  const configured = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10);
+  return Number.isInteger(configured) && configured > 0 ? Math.min(configured, 1024) : 4;
+}
 
 /**
  * Hashes a password with argon2id and `parameters` (the configured `passwords.*`); returns a PHC
@@ -30,7 +42,7 @@ export async function hashPassword(password: string, parameters: PasswordHashing
   }
   // Loaded on first use: a server starts without the binding until someone needs it (issue 11).
   const { hash } = await import('@node-rs/argon2');
-  return hashing.run(() => hash(password, argon2idOptions(parameters)));
+  return argon2Slots.run(() => hash(password, argon2idOptions(parameters)));
 }
 
 /**
@@ -43,7 +55,7 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   if (passwordTooLong(password)) return false;
   const { verify } = await import('@node-rs/argon2');
   try {
-    return await hashing.run(() => verify(passwordHash, password));
+    return await argon2Slots.run(() => verify(passwordHash, password));
   } catch {
     return false;
   }
