@@ -19,10 +19,13 @@ export interface BuiltinBackendOptions {
  * hashes. The raw subject is the user's stable id. Usernames are matched case-insensitively
  * (the `UserStore` contract). Storage outages surface as `IdentityUnavailableError`.
  *
- * An unknown username costs what a known one does, so the response time does not reveal
- * whether it exists: its password is checked against a hash, made with `hashing`, of a random
- * value nobody knows. That hash is made at the first such sign-in, which making it costs what
- * checking it would.
+ * An unknown username costs what a known one whose hash has the configured parameters does,
+ * so the response time does not reveal whether it exists: its password is checked against a
+ * hash, made with `hashing`, of a random value nobody knows. The first unknown username makes
+ * that hash, which costs what checking it would, and those arriving meanwhile wait for it; if
+ * making it fails, they are refused all the same and the next one tries again. A known user
+ * whose hash was made with other parameters takes another time until their next sign-in
+ * replaces it (docs/security.md, "Password hashes").
  *
  * When a user signs in and their stored hash was made with other parameters (or is not
  * argon2id version 19), the password just verified is hashed again with `hashing` and stored
@@ -33,23 +36,30 @@ export interface BuiltinBackendOptions {
  */
 export function createBuiltinBackend(users: UserStore, options: BuiltinBackendOptions): IdentityBackend {
   const { hashing, log, clock } = options;
-  let dummyHash: Promise<string> | null = null;
+  let dummyHash: string | null = null;
+  let makingDummy: Promise<void> | null = null;
 
   /** Spends on an unknown username what checking a known user's password costs. */
   async function checkDummy(password: string): Promise<void> {
     if (dummyHash !== null) {
-      await verifyPassword(await dummyHash, password);
+      await verifyPassword(dummyHash, password);
       return;
     }
-    dummyHash = hashPassword(randomToken(), hashing);
-    dummyHash.catch(() => {
-      dummyHash = null;
-    });
-    const made = hashParameters(await dummyHash);
-    log.debug(
-      { parameters: made === null ? null : formatParameters(made) },
-      'made the password hash that unknown usernames are checked against',
-    );
+    makingDummy ??= makeDummy().finally(() => (makingDummy = null));
+    await makingDummy;
+  }
+
+  async function makeDummy(): Promise<void> {
+    try {
+      dummyHash = await hashPassword(randomToken(), hashing);
+      const made = hashParameters(dummyHash);
+      log.debug(
+        { parameters: made === null ? null : formatParameters(made) },
+        'made the password hash that unknown usernames are checked against',
+      );
+    } catch (err) {
+      log.warn({ err }, 'could not make the password hash unknown usernames are checked against');
+    }
   }
 
   /** Replaces the user's hash with one of `password` made with `hashing`; never throws. */

@@ -62,6 +62,33 @@ describe('the builtin backend and the configured argon2id parameters', () => {
     assert.equal(made[0]?.parameters, 'm=1024,t=1,p=1');
   });
 
+  it('makes that hash once for unknown usernames arriving together, and refuses them all', async () => {
+    const { backend, lines } = await setUp(await hashPassword(PASSWORD, CONFIGURED));
+    const answers = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((name) => backend.authenticate(name, PASSWORD)),
+    );
+    assert.deepEqual(answers, [null, null, null, null]);
+    assert.equal(lines.filter((line) => line.msg.includes('unknown usernames')).length, 1);
+  });
+
+  it('refuses an unknown username when that hash cannot be made, and tries again next time', async () => {
+    const storage = createMemoryStorage();
+    const lines: LogLine[] = [];
+    const log = pino(
+      { level: 'debug' },
+      { write: (line: string) => lines.push(JSON.parse(line) as LogLine) },
+    );
+    // argon2 refuses less than 8 KiB per lane: the configuration's bounds rule this out.
+    const broken: PasswordHashing = { memoryKib: 1, iterations: 1, parallelism: 1 };
+    const backend = createBuiltinBackend(storage.users, { hashing: broken, log, clock: new ManualClock() });
+    assert.equal(await backend.authenticate('nobody', PASSWORD), null);
+    assert.equal(await backend.authenticate('nobody', PASSWORD), null);
+    assert.equal(
+      lines.filter((line) => line.level === 40 && line.msg.includes('unknown usernames')).length,
+      2,
+    );
+  });
+
   it('rehashes the password of a user hashed with other parameters, who then signs in with it again', async () => {
     const earlier = await hashPassword(PASSWORD, EARLIER);
     const { backend, lines, clock, stored } = await setUp(earlier);
