@@ -282,7 +282,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     kind: 'integer',
     default: 19456,
     description:
-      "argon2id memory (m) for new hashes of built-in users' passwords, KiB; the default is OWASP's (about 5 ms and 19 MiB per sign-in). A hash made with other settings is redone at the user's next sign-in.",
+      "argon2id memory (m) for new hashes of built-in users' passwords, KiB; the default is OWASP's (5–9 ms of one core and 19 MiB per sign-in). A hash made with other settings is redone at the user's next sign-in.",
   },
   {
     path: 'passwords.iterations',

@@ -82,7 +82,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     const problem = report.at(['issuer'], 'uses http; this is only for development, use https');
     warnings.push(problem.text);
   }
-  const weakHashing = weakPasswordHashingWarning(config.passwords);
+  // Only the built-in user store hashes passwords; LDAP checks them in the directory.
+  const weakHashing =
+    config.identity.kind === 'builtin' ? weakPasswordHashingWarning(config.passwords) : null;
   if (weakHashing !== null) warnings.push(weakHashing);
   if (config.metrics && !isLoopbackHost(config.metrics.listen.host)) {
     const problem = report.at(

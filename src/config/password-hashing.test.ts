@@ -121,6 +121,11 @@ describe('passwords.*: the argon2id cost of built-in password hashes', () => {
     }
   });
 
+  it('does not warn when users are in LDAP, where Sesame hashes no password', () => {
+    const ldap = { SESAME_IDENTITY: 'ldap', LDAP_URI: 'ldap://127.0.0.1:3890', LDAP_BASEDN: 'dc=example' };
+    assert.deepEqual(weakWarning(load(passwords(1024, 1), ldap).warnings), []);
+  });
+
   it("does not warn for any of OWASP's settings, or for more", () => {
     for (const pair of OWASP_ARGON2ID) {
       assert.deepEqual(weakWarning(load(passwords(pair.memoryKib, pair.iterations)).warnings), []);
