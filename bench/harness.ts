@@ -53,7 +53,7 @@ export async function runHarness(options: HarnessOptions, say: (line: string) =>
       serverCode: options.serverCode,
       alg: options.alg,
       keyFile: await writeSigningKey(work, options.alg),
-      argon2: await sesameArgon2Parameters(),
+      argon2: sesameArgon2Parameters(),
       serverCpu: pinning.serverCpu,
       postgresUrl: options.postgresUrl,
     };

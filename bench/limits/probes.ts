@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CONFIG_KEYS } from '../../src/config/defaults.js';
-import { hashPassword } from '../../src/identity/builtin/passwords.js';
 import { onCpu } from '../machine/pinning.js';
 import type { Argon2Parameters, TargetSettings } from '../targets/types.js';
 
@@ -20,18 +19,15 @@ export interface ProbeResult {
 }
 
 /**
- * argon2id's parameters as Sesame hashes a password at its default `passwords.*` (the targets
- * but `sqlite-cheap-hash` keep them), read from a hash it makes.
+ * argon2id's parameters at Sesame's default `passwords.*`, which every target but
+ * `sqlite-cheap-hash` keeps.
  */
-export async function sesameArgon2Parameters(): Promise<Argon2Parameters> {
-  const phc = await hashPassword('parameters, please', {
-    memoryKib: defaultOf('passwords.memory_kib'),
-    iterations: defaultOf('passwords.iterations'),
-    parallelism: defaultOf('passwords.parallelism'),
-  });
-  const match = /^\$argon2id\$v=\d+\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(phc);
-  if (!match) throw new Error(`not an argon2id hash: ${phc.slice(0, 40)}`);
-  return { m: Number(match[1]), t: Number(match[2]), p: Number(match[3]) };
+export function sesameArgon2Parameters(): Argon2Parameters {
+  return {
+    m: defaultOf('passwords.memory_kib'),
+    t: defaultOf('passwords.iterations'),
+    p: defaultOf('passwords.parallelism'),
+  };
 }
 
 function defaultOf(path: string): number {
