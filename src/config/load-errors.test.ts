@@ -3,20 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from './errors.js';
 import { loadConfig } from './load.js';
-import { tempDir } from './test-helpers.js';
-
-/** The problems loading `yaml` as sesame.yaml reports (fails the test if it loads). */
-function problemsOf(yaml: string, env: Record<string, string> = {}): { file: string; problems: string[] } {
-  const dir = tempDir({ 'sesame.yaml': yaml });
-  const file = join(dir, 'sesame.yaml');
-  try {
-    loadConfig({ file, env, cwd: dir });
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return { file, problems: error.problems };
-  }
-  assert.fail('expected a ConfigError');
-}
+import { problemsOf, tempDir } from './test-helpers.js';
 
 function load(yaml: string) {
   const dir = tempDir({ 'sesame.yaml': yaml });

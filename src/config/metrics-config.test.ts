@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError } from './errors.js';
 import { loadConfig } from './load.js';
-import { tempDir } from './test-helpers.js';
+import { problemsOf, tempDir } from './test-helpers.js';
 
 function load(yaml: string, env: Record<string, string> = {}) {
   const dir = tempDir({ 'sesame.yaml': yaml });
   return loadConfig({ file: join(dir, 'sesame.yaml'), env, cwd: dir });
-}
-
-function problemsOf(yaml: string, env: Record<string, string> = {}): { file: string; problems: string[] } {
-  const dir = tempDir({ 'sesame.yaml': yaml });
-  const file = join(dir, 'sesame.yaml');
-  try {
-    loadConfig({ file, env, cwd: dir });
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return { file, problems: error.problems };
-  }
-  assert.fail('expected a ConfigError');
 }
 
 test('metrics are off unless metrics.listen is set', () => {

@@ -2,27 +2,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CONFIG_KEYS } from './defaults.js';
-import { ConfigError } from './errors.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { OWASP_ARGON2ID, meetsOwasp } from './password-hashing.js';
-import { tempDir } from './test-helpers.js';
+import { problemsOf, tempDir } from './test-helpers.js';
 
 function load(yaml: string, env: Record<string, string> = {}): LoadedConfig & { file: string } {
   const dir = tempDir({ 'sesame.yaml': yaml });
   const file = join(dir, 'sesame.yaml');
   return { ...loadConfig({ file, env, cwd: dir }), file };
-}
-
-function problemsOf(yaml: string, env: Record<string, string> = {}): { file: string; problems: string[] } {
-  const dir = tempDir({ 'sesame.yaml': yaml });
-  const file = join(dir, 'sesame.yaml');
-  try {
-    loadConfig({ file, env, cwd: dir });
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return { file, problems: error.problems };
-  }
-  assert.fail('expected a ConfigError');
 }
 
 const passwords = (m: number | string, t: number | string, p: number | string = 1) =>
