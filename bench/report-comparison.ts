@@ -1,3 +1,4 @@
+import { num, ratio, rss } from './format.js';
 import type { BenchResult, ComparisonRow, TargetSummary } from './result-types.js';
 import type { ScenarioId } from './scenarios/plan.js';
 import { BASELINE, PEER } from './summarise.js';
@@ -125,20 +126,4 @@ export function limitsTable(result: BenchResult): string[] {
         `| ${name} | ${s ? num(s.median, 1) : '—'} | ${s ? `${num(s.min, 1)}–${num(s.max, 1)}` : '—'} |`,
     ),
   ];
-}
-
-function rss(byName: Readonly<Record<string, number | null>>): string {
-  const entries = Object.entries(byName);
-  if (entries.length === 0) return '—';
-  return entries
-    .map(([name, mib]) => (entries.length > 1 ? `${name} ${num(mib, 0)}` : num(mib, 0)))
-    .join(', ');
-}
-
-function ratio(value: number | null): string {
-  return value === null ? '—' : `${value.toFixed(2)}`;
-}
-
-function num(value: number | null, digits: number): string {
-  return value === null ? '—' : value.toFixed(digits);
 }

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { num, rss } from './format.js';
 import { comparisonTable, limitsTable } from './report-comparison.js';
 import type { BenchResult, RunRecord } from './result-types.js';
 import { median } from './stats.js';
@@ -180,18 +181,6 @@ function failureNotes(result: BenchResult): string[] {
 
 function labelOf(result: BenchResult, id: string): string {
   return result.targets.find((t) => t.id === id)?.label ?? id;
-}
-
-function rss(byName: Readonly<Record<string, number | null>>): string {
-  const entries = Object.entries(byName);
-  if (entries.length === 0) return '—';
-  return entries
-    .map(([name, mib]) => (entries.length > 1 ? `${name} ${num(mib, 0)}` : num(mib, 0)))
-    .join(', ');
-}
-
-function num(value: number | null, digits: number): string {
-  return value === null ? '—' : value.toFixed(digits);
 }
 
 function oneLine(text: string): string {
